@@ -70,7 +70,7 @@ def education_groups(aggregates: bool = False) -> pd.DataFrame:
     total ("totalt", "T").
 
     >>> g = education_groups().set_index("code")
-    >>> g.loc["108", "short_name"], g.loc["108", "level"]
+    >>> g.loc["103", "short_name"], g.loc["103", "level"]
     ('Förskollärare', 'eftergymnasial ≥ 3 år')
     """
     groups = _groups().copy()
