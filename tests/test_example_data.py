@@ -152,8 +152,8 @@ def test_all_counties_present_in_every_county_table():
 def test_graduates_come_in_the_expected_forms():
     grads = kl.load("graduates")
     groups = kl.education_groups().set_index("code")
-    forms = grads.groupby("education_group")["form"].agg(lambda s: set(s))
+    forms = {g: set(f["form"]) for g, f in grads.groupby("education_group")}
     assert forms[kl.resolve_group("Gymn. vård och omsorg")] == {"gymnasium", "komvux"}
     assert forms[kl.resolve_group("YH teknik")] == {"yh"}
     assert forms[kl.resolve_group("Läkare")] == {"högskola"}
-    assert not set(forms.index) & set(groups.index[groups["level"] == "förgymnasial"])
+    assert not set(forms) & set(groups.index[groups["level"] == "förgymnasial"])
