@@ -34,6 +34,8 @@ _EXPORTS: dict[str, str] = {
     "dimensioning": "need",
     "balance": "balance",
     "backtest": "backtest",
+    # notebooks
+    "setup": "render",
     # errors
     "KompetensError": "errors",
     "DataValidationError": "errors",
@@ -63,6 +65,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .data import load, provenance, source_note
     from .errors import DataValidationError, KompetensError
     from .need import dimensioning, recruitment_need
+    from .render import setup
     from .regions import region_name, regions, resolve_region
     from .supply import retirements, supply_projection
     from .taxonomy import age_bands, education_groups, resolve_group

@@ -1,0 +1,152 @@
+"""The ``kompetens`` command: build the workbook for counties (``run``), list counties.
+
+All help and error text is Swedish; argparse's own English phrases are translated here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import KompetensError
+
+_SV = {
+    "usage: ": "Användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "optional arguments": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "the following arguments are required: %s": "följande argument krävs: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "ogiltigt val: %(value)r (välj bland %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde (%(type)s): %(value)r",
+    "expected one argument": "väntade ett värde",
+    "expected at least one argument": "väntade minst ett värde",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "tvetydig flagga: %(option)s kan betyda %(matches)s",
+}
+
+
+def _translate(text: str) -> str:
+    return _SV.get(text, text)
+
+
+def _ntranslate(singular: str, plural: str, n: int) -> str:
+    return _translate(singular if n == 1 else plural)
+
+
+argparse._ = _translate  # type: ignore[attr-defined]
+argparse.ngettext = _ntranslate  # type: ignore[attr-defined]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kompetens",
+        description="Arbetsboken för regional nedbrytning av SCB:s prognoser om "
+                    "kompetensbehov. Bygger länens anteckningsböcker och sidor.",
+    )
+    commands = parser.add_subparsers(dest="command", title="kommandon", metavar="KOMMANDO")
+
+    run = commands.add_parser(
+        "run", help="kör anteckningsböckerna för ett eller flera län",
+        description="Kör arbetsbokens anteckningsböcker med papermill för valda län och "
+                    "skriver körda anteckningsböcker och HTML-sidor under --out.")
+    run.add_argument("--region", action="append", metavar="LÄN",
+                     help="länskod eller namn, t.ex. 12 eller Skåne (flera går bra)")
+    run.add_argument("--all", action="store_true", help="alla 21 län (standard)")
+    run.add_argument("--notebooks", metavar="NN,NN",
+                     help="vilka anteckningsböcker, t.ex. 01 (standard: alla)")
+    run.add_argument("--out", default="build", metavar="MAPP",
+                     help="utdatamapp (standard: build)")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="antal parallella processer (standard: en per kärna)")
+    run.add_argument("--param", action="append", default=[], metavar="NAMN=VÄRDE",
+                     help="sätt en parameter i anteckningsböckerna, t.ex. base_year=2022")
+    run.add_argument("--notebook-dir", default=None, metavar="MAPP",
+                     help="mapp med anteckningsböckerna (standard: ./notebooks)")
+
+    commands.add_parser("regioner", help="lista länskoder och namn",
+                        description="Listar de 21 länen med kod och namn.")
+    return parser
+
+
+def _parse_params(items: list[str]) -> dict:
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise KompetensError(f"Parametern {item!r} ska skrivas NAMN=VÄRDE, t.ex. base_year=2022.")
+        value = value.strip()
+        params[name.strip()] = int(value) if value.lstrip("-").isdigit() else value
+    return params
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import runner
+    from .data import source_note
+
+    notebooks = args.notebooks.split(",") if args.notebooks else None
+    params = _parse_params(args.param)
+    if "region" in params:
+        raise KompetensError("Ange län med --region, inte som --param region=….")
+    if args.jobs is not None and args.jobs < 1:
+        raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
+    jobs = runner.plan(args.region, args.all, notebooks, Path(args.out), params,
+                       Path(args.notebook_dir) if args.notebook_dir else None)
+    workers = args.jobs or os.cpu_count() or 1
+    print(f"Kör {len(jobs)} anteckningsböcker i {min(workers, len(jobs))} processer "
+          f"till {args.out}/ …", flush=True)
+    started = time.perf_counter()
+
+    def progress(result, done: int, total: int) -> None:
+        status = "klar" if result.ok else "MISSLYCKADES"
+        print(f"[{done}/{total}] {result.job.region} {result.job.notebook.stem}: {status} "
+              f"({result.seconds:.1f} s)", flush=True)
+
+    results = runner.run_jobs(jobs, workers, progress)
+    index = runner.write_index(Path(args.out), results, source_note=source_note("employed"))
+    runner.write_summary(Path(args.out), results)
+    failed = [r for r in results if not r.ok]
+    elapsed = time.perf_counter() - started
+    print(f"Klart på {elapsed:.0f} s: {len(results) - len(failed)} lyckades, "
+          f"{len(failed)} misslyckades. Översikt: {index}")
+    if failed:
+        print("\nMisslyckade körningar:")
+        for r in failed:
+            print(f"  {r.job.region} {r.job.notebook.stem}: {r.error}\n"
+                  f"      anteckningsbok: {r.job.output}")
+        return 1
+    return 0
+
+
+def _list_regions() -> int:
+    from .regions import regions
+
+    for row in regions().itertuples():
+        print(f"{row.code}  {row.name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "regioner":
+            return _list_regions()
+        parser.print_help()
+        return 2
+    except KompetensError as exc:
+        print(f"kompetens: fel: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Where a county stands today (nuläge): employment by group against Riket, education level,
+age structure, the share aged 55+ and commuting. All figures come from the data layer."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+
+import pandas as pd
+
+from .data import load
+from .errors import KompetensError
+from .regions import NATIONAL_CODE, region_name, resolve_region
+from .taxonomy import AGE_BANDS, LEVELS, education_groups
+
+OLDER_BANDS = ("55-64", "65-74")
+KEY_FIGURES_MIME = "application/vnd.kompetens.keyfigures+json"
+
+
+def _employed_year(year: int, source) -> pd.DataFrame:
+    employed = load("employed", source)
+    years = sorted(employed["year"].unique())
+    if year not in years:
+        raise KompetensError(
+            f"Året {year} finns inte i tabellen förvärvsarbetande. Giltiga år: "
+            f"{years[0]}–{years[-1]}."
+        )
+    return employed[employed["year"] == year]
+
+
+def location_quotients(region: object, year: int, source=None) -> pd.DataFrame:
+    """Employment by education group in the county compared with Riket.
+
+    ``lq = (E_re / E_r) / (E_Ne / E_N)``: above 1 the group is a larger part of the county's
+    employment than of the country's.
+
+    Returns columns ``education_group``, ``short_name``, ``level``, ``employed``,
+    ``region_share``, ``national_share``, ``lq``, sorted by ``employed`` (largest first).
+    """
+    code = resolve_region(region)
+    frame = _employed_year(year, source)
+    by_group = frame.groupby(["region", "education_group"], observed=True)["value"].sum()
+    county = by_group.loc[code]
+    national = by_group.loc[NATIONAL_CODE]
+    groups = education_groups().set_index("code")
+    result = pd.DataFrame({
+        "education_group": county.index.astype("string"),
+        "employed": county.to_numpy(),
+        "region_share": (county / county.sum()).to_numpy(),
+        "national_share": (national.reindex(county.index) / national.sum()).to_numpy(),
+    })
+    result["lq"] = result["region_share"] / result["national_share"]
+    result.insert(1, "short_name", result["education_group"].map(groups["short_name"]))
+    result.insert(2, "level", result["education_group"].map(groups["level"]))
+    return result.sort_values("employed", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def level_mix(region: object, year: int, source=None) -> pd.DataFrame:
+    """Education level of the employed in the county and in Riket.
+
+    Returns ``area`` (county name or "Riket"), ``level``, ``employed``, ``share``.
+    """
+    code = resolve_region(region)
+    frame = _employed_year(year, source)
+    levels = education_groups().set_index("code")["level"]
+    frame = frame[frame["region"].isin([code, NATIONAL_CODE])].assign(
+        level=lambda f: f["education_group"].map(levels)
+    )
+    mix = frame.groupby(["region", "level"], observed=True)["value"].sum().reset_index()
+    mix["share"] = mix["value"] / mix.groupby("region")["value"].transform("sum")
+    mix["area"] = mix["region"].map(lambda r: region_name(r))
+    mix["level"] = pd.Categorical(mix["level"], categories=LEVELS, ordered=True)
+    mix = mix.sort_values(["region", "level"], ascending=[False, True])
+    mix["level"] = mix["level"].astype("string")
+    return mix.rename(columns={"value": "employed"})[["area", "level", "employed", "share"]] \
+        .reset_index(drop=True)
+
+
+def age_structure(region: object, year: int, source=None) -> pd.DataFrame:
+    """Age structure of the employed in the county and in Riket: ``area``, ``age_band``,
+    ``employed``, ``share``."""
+    code = resolve_region(region)
+    frame = _employed_year(year, source)
+    frame = frame[frame["region"].isin([code, NATIONAL_CODE])]
+    ages = frame.groupby(["region", "age_band"], observed=True)["value"].sum().reset_index()
+    ages["share"] = ages["value"] / ages.groupby("region")["value"].transform("sum")
+    ages["area"] = ages["region"].map(lambda r: region_name(r))
+    ages["order"] = ages["age_band"].map({b: i for i, b in enumerate(AGE_BANDS)})
+    ages = ages.sort_values(["region", "order"], ascending=[False, True])
+    return ages.rename(columns={"value": "employed"})[["area", "age_band", "employed", "share"]] \
+        .reset_index(drop=True)
+
+
+def older_share(region: object, year: int, source=None) -> pd.DataFrame:
+    """Share of the employed aged 55+ per education group in the county.
+
+    Returns ``education_group``, ``short_name``, ``employed``, ``employed_55plus``,
+    ``share_55plus``; groups with no employed are left out. Sorted by ``employed``.
+    """
+    code = resolve_region(region)
+    frame = _employed_year(year, source)
+    frame = frame[frame["region"] == code]
+    total = frame.groupby("education_group", observed=True)["value"].sum()
+    older = frame[frame["age_band"].isin(OLDER_BANDS)].groupby(
+        "education_group", observed=True)["value"].sum()
+    result = pd.DataFrame({"employed": total, "employed_55plus": older.reindex(total.index,
+                                                                               fill_value=0)})
+    result = result[result["employed"] > 0].reset_index()
+    result["share_55plus"] = result["employed_55plus"] / result["employed"]
+    names = education_groups().set_index("code")["short_name"]
+    result.insert(1, "short_name", result["education_group"].map(names))
+    result["education_group"] = result["education_group"].astype("string")
+    return result.sort_values("employed", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def commuting(region: object, source=None) -> pd.DataFrame:
+    """In- and out-commuters across the county border by year: ``year``, ``direction``
+    ("in"/"ut"), ``value``."""
+    code = resolve_region(region)
+    frame = load("commuting", source)
+    frame = frame[frame["region"] == code]
+    return frame[["year", "direction", "value"]].sort_values(["year", "direction"]) \
+        .reset_index(drop=True)
+
+
+def key_figures(region: object, year: int, source=None, *, min_employed: int = 500) -> dict:
+    """The first notebook's key figures for a county, as plain Python values.
+
+    ``top_lq`` lists the three groups with the highest location quotient among groups with
+    at least ``min_employed`` employed in the county (tiny groups have noisy quotients).
+    """
+    code = resolve_region(region)
+    lq = location_quotients(code, year, source)
+    ages = age_structure(code, year, source)
+    levels = level_mix(code, year, source)
+    flows = commuting(code, source)
+    flows = flows[flows["year"] == year].set_index("direction")["value"]
+    name = region_name(code)
+
+    def share_older(area: str) -> float:
+        part = ages[(ages["area"] == area) & ages["age_band"].isin(OLDER_BANDS)]
+        return float(part["share"].sum())
+
+    def long_post(area: str) -> float:
+        row = levels[(levels["area"] == area) & (levels["level"] == "eftergymnasial ≥ 3 år")]
+        return float(row["share"].sum())
+
+    big = lq[lq["employed"] >= min_employed].sort_values("lq", ascending=False, kind="stable")
+    return {
+        "region": code,
+        "region_name": name,
+        "year": int(year),
+        "employed": int(lq["employed"].sum()),
+        "share_55plus": round(share_older(name), 4),
+        "share_55plus_riket": round(share_older("Riket"), 4),
+        "share_long_post_secondary": round(long_post(name), 4),
+        "share_long_post_secondary_riket": round(long_post("Riket"), 4),
+        "largest_groups": lq["short_name"].head(3).tolist(),
+        "top_lq": [
+            {"group": str(r.short_name), "lq": round(float(r.lq), 2)}
+            for r in big.head(3).itertuples()
+        ],
+        "in_commuters": int(flows.get("in", 0)),
+        "out_commuters": int(flows.get("ut", 0)),
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f} %".replace(".", ",")
+
+
+def _dec(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def _num(x: int) -> str:
+    return f"{x:,}".replace(",", "\u00a0")
+
+
+KEY_FIGURE_LABELS = {
+    "employed": "Förvärvsarbetande (arbetsställe i länet)",
+    "share_55plus": "Andel 55 år och äldre",
+    "share_long_post_secondary": "Andel med eftergymnasial utbildning ≥ 3 år",
+    "largest_groups": "Största utbildningsgrupperna",
+    "top_lq": "Högst lokaliseringskvot",
+    "in_commuters": "Inpendlare",
+    "out_commuters": "Utpendlare",
+}
+
+
+def key_figures_bundle(figures: dict, *, note: str = "") -> dict:
+    """A display bundle for key figures: an HTML table for readers, plain text, and the
+    figures as JSON under :data:`KEY_FIGURES_MIME` so that runs and tests can read them."""
+    rows = [
+        (KEY_FIGURE_LABELS["employed"], _num(figures["employed"])),
+        (KEY_FIGURE_LABELS["share_55plus"],
+         f"{_pct(figures['share_55plus'])} (riket {_pct(figures['share_55plus_riket'])})"),
+        (KEY_FIGURE_LABELS["share_long_post_secondary"],
+         f"{_pct(figures['share_long_post_secondary'])} "
+         f"(riket {_pct(figures['share_long_post_secondary_riket'])})"),
+        (KEY_FIGURE_LABELS["largest_groups"], ", ".join(figures["largest_groups"])),
+        (KEY_FIGURE_LABELS["top_lq"], ", ".join(
+            f"{t['group']} ({_dec(t['lq'])})" for t in figures["top_lq"])),
+        (KEY_FIGURE_LABELS["in_commuters"], _num(figures["in_commuters"])),
+        (KEY_FIGURE_LABELS["out_commuters"], _num(figures["out_commuters"])),
+    ]
+    caption = f"Nyckeltal för {figures['region_name']} {figures['year']}"
+    body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                   f"<td style='text-align:right'>{html.escape(v)}</td></tr>" for k, v in rows)
+    foot = f"<p><small>{html.escape(note)}</small></p>" if note else ""
+    table = (f"<table class='kompetens-nyckeltal'><caption>{html.escape(caption)}</caption>"
+             f"{body}</table>{foot}")
+    text = caption + "\n" + "\n".join(f"  {k}: {v}" for k, v in rows)
+    if note:
+        text += "\n" + note
+    return {"text/html": table, "text/plain": text, KEY_FIGURES_MIME: figures}
+
+
+def show_key_figures(figures: dict, *, note: str = "") -> None:
+    """Display key figures in a notebook (HTML table + machine-readable JSON)."""
+    from IPython.display import display
+
+    display(key_figures_bundle(figures, note=note), raw=True)
+
+
+def read_key_figures(notebook) -> list[dict]:
+    """Key figures shown in an executed notebook (path or nbformat node), in order."""
+    import nbformat
+
+    if isinstance(notebook, (str, os.PathLike)):
+        notebook = nbformat.read(notebook, as_version=4)
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if KEY_FIGURES_MIME in data:
+                value = data[KEY_FIGURES_MIME]
+                found.append(json.loads(value) if isinstance(value, str) else dict(value))
+    return found

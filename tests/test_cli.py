@@ -1,0 +1,94 @@
+"""The command line: Swedish help, bad input stopped before any work, one county run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kompetens_lib import cli, profile, runner
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_help_is_swedish(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help"])
+    out = capsys.readouterr().out
+    assert "Användning:" in out and "visa den här hjälpen och avsluta" in out
+    assert "länskod eller namn" in out
+    assert "show this help" not in out
+
+
+def test_unknown_option_is_reported_in_swedish(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["run", "--okand"])
+    assert exit_info.value.code == 2
+    assert "okända argument: --okand" in capsys.readouterr().err
+
+
+def test_unknown_county_stops_before_any_work(tmp_path, capsys):
+    out = tmp_path / "build"
+    assert cli.main(["run", "--region", "Skåna", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Menade du 'Skåne län' (12)?" in err
+    assert not out.exists()
+
+
+def test_unknown_notebook_and_bad_param_are_explained(tmp_path, capsys):
+    assert cli.main(["run", "--region", "12", "--notebooks", "99", "--out", str(tmp_path)]) == 2
+    assert "Okänd anteckningsbok: '99'. Giltiga: 01_nulage" in capsys.readouterr().err
+    assert cli.main(["run", "--region", "12", "--param", "base_year", "--out",
+                     str(tmp_path)]) == 2
+    assert "ska skrivas NAMN=VÄRDE" in capsys.readouterr().err
+
+
+def test_region_list(capsys):
+    assert cli.main(["regioner"]) == 0
+    out = capsys.readouterr().out
+    assert "12  Skåne län" in out and len(out.strip().splitlines()) == 21
+
+
+def test_notebook_without_parameters_cell_is_refused(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("region = '12'")])
+    path = tmp_path / "01_utan.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(runner.KompetensError, match="saknar en parametercell"):
+        runner.check_parameters_cell(path)
+
+
+def _tiny_notebook(path: Path, body: str) -> None:
+    cells = [nbformat.v4.new_code_cell("region = '12'", metadata={"tags": ["parameters"]}),
+             nbformat.v4.new_code_cell(body)]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}),
+        path)
+
+
+def test_one_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    _tiny_notebook(notebooks / "01_ok.ipynb", "x = 1")
+    _tiny_notebook(notebooks / "02_fel.ipynb",
+                   "import kompetens_lib as kl\nkl.resolve_region('Atlantis')")
+    out = tmp_path / "build"
+    code = cli.main(["run", "--region", "12", "--region", "5", "--out", str(out),
+                     "--notebook-dir", str(notebooks), "--jobs", "2"])
+    assert code == 1
+    text = capsys.readouterr().out
+    assert "2 lyckades, 2 misslyckades" in text
+    assert "KompetensError: Okänt län: 'Atlantis'" in text
+    assert (out / "12-skane" / "01_ok.html").exists()
+    failed = out / "05-ostergotland" / "02_fel.ipynb"
+    assert failed.exists() and str(failed) in text
+    nb = nbformat.read(failed, as_version=4)
+    assert any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_papermill_integer_region_reaches_the_notebook_as_a_code(tmp_path):
+    job = runner.Job(ROOT / "notebooks" / "01_nulage.ipynb", "05", tmp_path, {"region": 5})
+    result = runner.execute(job)
+    assert result.ok, result.error
+    assert result.key_figures[0]["region"] == "05"
+    assert result.key_figures == [profile.key_figures("05", 2023)]

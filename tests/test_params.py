@@ -1,0 +1,35 @@
+"""Notebook parameters are validated and normalised with Swedish messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from kompetens_lib import params
+from kompetens_lib.errors import KompetensError
+
+
+def test_papermill_integer_region_and_string_year_are_normalised():
+    p = params.validate(region=5, base_year="2020")
+    assert (p.region, p.region_name, p.base_year) == ("05", "Östergötlands län", 2020)
+    assert "Exempeldata" in p.source_note
+
+
+def test_default_base_year_is_the_latest_history_year():
+    assert params.validate("Skåne").base_year == 2023
+
+
+@pytest.mark.parametrize("year, message", [
+    (2030, "finns inte i data. Giltiga år: 2010–2023"),
+    ("tjugo", "ska vara ett årtal"),
+    (True, "ska vara ett årtal"),
+])
+def test_bad_base_year_is_explained(year, message):
+    with pytest.raises(KompetensError, match=message):
+        params.validate("12", base_year=year)
+
+
+def test_summary_shows_county_year_and_source():
+    bundle = params.summary_bundle(params.validate("12"))
+    assert "Skåne län (12)" in bundle["text/html"]
+    assert "2023" in bundle["text/plain"]
+    assert "Exempeldata – inte officiell statistik" in bundle["text/plain"]

@@ -1,0 +1,77 @@
+"""`kompetens run --all` executes the first notebook with papermill for every county.
+
+This is the end-to-end path: data → library → parameterised notebook → papermill → HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import kompetens_lib as kl
+from kompetens_lib import cli, profile
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    code = cli.main(["run", "--all", "--out", str(out), "--jobs", "2",
+                     "--notebook-dir", str(ROOT / "notebooks")])
+    assert code == 0
+    return out
+
+
+def _county_dirs(build: Path) -> dict[str, Path]:
+    return {p.name[:2]: p for p in build.iterdir() if p.is_dir()}
+
+
+def test_every_county_gets_an_executed_notebook_and_a_page(build):
+    dirs = _county_dirs(build)
+    assert sorted(dirs) == sorted(kl.regions()["code"])
+    for code, folder in dirs.items():
+        slug = kl.regions().set_index("code").loc[code, "slug"]
+        assert folder.name == f"{code}-{slug}"
+        assert (folder / "01_nulage.ipynb").stat().st_size > 0
+        assert (folder / "01_nulage.html").stat().st_size > 0
+        assert not list(folder.glob(".*.tmp")) and not list(folder.glob(".*.ipynb"))
+
+
+def test_executed_notebooks_have_no_errors_and_show_the_library_key_figures(build):
+    for code, folder in _county_dirs(build).items():
+        nb = nbformat.read(folder / "01_nulage.ipynb", as_version=4)
+        errors = [o for c in nb.cells for o in c.get("outputs", [])
+                  if o.get("output_type") == "error"]
+        assert not errors, (code, errors)
+        shown = profile.read_key_figures(nb)
+        assert shown == [json.loads(json.dumps(profile.key_figures(code, 2023)))], code
+
+
+def test_parameters_were_injected_and_summarised(build):
+    nb = nbformat.read(build / "05-ostergotland" / "01_nulage.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'region = "05"' in injected[0].source
+    text = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
+    assert "Östergötlands län (05)" in text
+
+
+def test_pages_say_example_data_and_load_nothing_from_the_internet(build):
+    page = (build / "12-skane" / "01_nulage.html").read_text(encoding="utf-8")
+    assert "Exempeldata – inte officiell statistik" in page
+    external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://[^\"']+", page)
+    assert external == []
+
+
+def test_index_links_every_county(build):
+    index = (build / "index.html").read_text(encoding="utf-8")
+    for row in kl.regions().itertuples():
+        assert f"{row.code}-{row.slug}/01_nulage.html" in index
+    assert "Exempeldata – inte officiell statistik" in index
+    summary = json.loads((build / "run.json").read_text(encoding="utf-8"))
+    assert len(summary) == 21 and all(r["ok"] for r in summary)
