@@ -11,6 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import _speedups
+
+_speedups.apply()
+
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
@@ -42,6 +46,13 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
+
+# Functions named like their module are bound eagerly: importing a submodule sets the
+# package attribute to the module, which would shadow the lazy lookup below.
+from .regions import regions  # noqa: E402
+from .breakdown import breakdown  # noqa: E402
+from .balance import balance  # noqa: E402
+from .backtest import backtest  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

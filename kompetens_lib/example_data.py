@@ -415,7 +415,7 @@ def generate() -> dict[str, pd.DataFrame]:
     emp_res *= (1 - u) / (1 - unemp.mean() * UNEMPLOYMENT_AGE[None, :, None])
 
     # Commuting across county borders: out-commuters by residence, in-commuters by pull.
-    out_rate = _county_array(OUT_COMMUTING)[:, None] * rng.lognormal(0, 0.03, (n_c, n_y))
+    out_rate = _county_array(OUT_COMMUTING)[:, None] * rng.lognormal(0, 0.01, (n_c, n_y))
     res_total = emp_res.sum(axis=1)  # [c, y]
     out_comm = res_total * out_rate
     pull = _county_array(COMMUTING_PULL, 0.01)

@@ -101,12 +101,20 @@ def check_parameters_cell(path: Path) -> None:
     )
 
 
+def _readable(path: str | Path) -> None:
+    """Give a temporary file the usual permissions (mkstemp makes it owner-only)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def _atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        _readable(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -126,7 +134,7 @@ def _one_line_error(exc: BaseException) -> str:
 
 def execute(job: Job) -> Result:
     """Run one notebook for one county; never raises (errors go into the result)."""
-    import papermill
+    import papermill  # kompetens_lib's import has made its slow dependency lazy
 
     from .html_export import export_html
     from .profile import read_key_figures
@@ -148,6 +156,7 @@ def execute(job: Job) -> Result:
         finally:
             # Keep the executed notebook even when a cell failed: it shows where.
             if os.path.getsize(tmp) > 0:
+                _readable(tmp)
                 os.replace(tmp, job.output)
         export_html(job.output, job.html, include_code=True,
                     title=f"{job.notebook.stem} – {region_name(job.region)}")
@@ -197,17 +206,19 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None) -> list
         return results
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(execute, job): job for job in jobs}
+        futures = {pool.submit(execute, job): i for i, job in enumerate(jobs)}
+        done: dict[int, Result] = {}
         for future in cf.as_completed(futures):
+            index = futures[future]
             try:
                 result = future.result()
             except BaseException as exc:  # noqa: BLE001 - a crashed worker process
-                result = Result(futures[future], False, 0.0, error=_one_line_error(exc))
+                result = Result(jobs[index], False, 0.0, error=_one_line_error(exc))
+            done[index] = result
             results.append(result)
             if progress:
                 progress(result, len(results), len(jobs))
-    order = {job: i for i, job in enumerate(jobs)}
-    return sorted(results, key=lambda r: order[r.job])
+    return [done[i] for i in range(len(jobs))]
 
 
 def write_index(out_dir: Path, results: list[Result], *, source_note: str) -> Path:
