@@ -71,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--notebook-dir", default=None, metavar="MAPP",
                      help="mapp med anteckningsböckerna (standard: ./notebooks)")
 
+    data = commands.add_parser(
+        "data", help="hantera data: läs in filer som laddats ned från SCB",
+        description="Datakommandon. 'kompetens data import FIL' läser en CSV- eller "
+                    "Excelfil som laddats ned från SCB:s statistikdatabas till långt format.",
+        add_help=True)
+    data.add_argument("action", choices=["import"], metavar="ÅTGÄRD",
+                      help="import: läs in en nedladdad SCB-fil")
+    data.add_argument("rest", nargs=argparse.REMAINDER, metavar="…",
+                      help="argument till åtgärden (se 'kompetens data import --help')")
+
     commands.add_parser("regioner", help="lista länskoder och namn",
                         description="Listar de 21 länen med kod och namn.")
     return parser
@@ -139,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "data":
+            from .scb_import import cli_import
+
+            return cli_import(args.rest)
         if args.command == "regioner":
             return _list_regions()
         parser.print_help()

@@ -121,6 +121,16 @@ def _atomic_write_text(path: Path, text: str) -> None:
             os.unlink(tmp)
 
 
+def _sign(path: str) -> None:
+    """Mark an executed notebook as trusted on this machine, so that JupyterLab runs its
+    chart outputs when it is opened (papermill's notebooks are unsigned)."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.sign.NotebookNotary().sign(nb)
+    except Exception:  # noqa: BLE001 - signing is a convenience, never a reason to fail
+        pass
+
+
 def _one_line_error(exc: BaseException) -> str:
     """'cell N: ErrorName: message' for papermill errors, else 'ErrorName: message'."""
     name = getattr(exc, "ename", None) or type(exc).__name__
@@ -156,6 +166,7 @@ def execute(job: Job) -> Result:
         finally:
             # Keep the executed notebook even when a cell failed: it shows where.
             if os.path.getsize(tmp) > 0:
+                _sign(tmp)
                 _readable(tmp)
                 os.replace(tmp, job.output)
         export_html(job.output, job.html, include_code=True,

@@ -129,7 +129,7 @@ def resolve_group(value: object) -> str:
         code = groups.loc[groups["short_name"] == close[0], "code"].iloc[0]
         hint = f" Menade du '{close[0]}' ({code})?"
     raise KompetensError(
-        f"Okänd utbildningsgrupp: {value!r}.{hint} Ange en kod som '108' eller ett kortnamn "
+        f"Okänd utbildningsgrupp: {value!r}.{hint} Ange en kod som '103' eller ett kortnamn "
         "som 'Förskollärare'; hela listan ger kompetens_lib.education_groups()."
     )
 

@@ -92,3 +92,14 @@ def test_papermill_integer_region_reaches_the_notebook_as_a_code(tmp_path):
     assert result.ok, result.error
     assert result.key_figures[0]["region"] == "05"
     assert result.key_figures == [profile.key_figures("05", 2023)]
+
+
+def test_data_import_is_wired_to_the_scb_importer(tmp_path, capsys):
+    source = tmp_path / "uttag.csv"
+    source.write_text('"region","kön","2022","2023"\n"01 Stockholms län","män",10,12\n'
+                      '"03 Uppsala län","män",5,6\n', encoding="utf-8")
+    out = tmp_path / "tidy.csv"
+    assert cli.main(["data", "import", str(source), "--out", str(out)]) == 0
+    assert out.exists() and "region" in out.read_text(encoding="utf-8").splitlines()[0]
+    assert cli.main(["data", "import", str(tmp_path / "saknas.csv")]) == 1
+    assert "fel:" in capsys.readouterr().err

@@ -75,3 +75,8 @@ def test_index_links_every_county(build):
     assert "Exempeldata – inte officiell statistik" in index
     summary = json.loads((build / "run.json").read_text(encoding="utf-8"))
     assert len(summary) == 21 and all(r["ok"] for r in summary)
+
+
+def test_executed_notebooks_are_trusted_on_the_building_machine(build):
+    nb = nbformat.read(build / "12-skane" / "01_nulage.ipynb", as_version=4)
+    assert nbformat.sign.NotebookNotary().check_signature(nb)
