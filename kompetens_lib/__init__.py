@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "backtest": "backtest",
     # notebooks
     "setup": "render",
+    "export_html": "html_export",
     # errors
     "KompetensError": "errors",
     "DataValidationError": "errors",
@@ -76,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .data import load, provenance, source_note
     from .errors import DataValidationError, KompetensError
     from .need import dimensioning, recruitment_need
+    from .html_export import export_html
     from .render import setup
     from .regions import region_name, regions, resolve_region
     from .supply import retirements, supply_projection

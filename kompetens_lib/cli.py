@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="sätt en parameter i anteckningsböckerna, t.ex. base_year=2022")
     run.add_argument("--notebook-dir", default=None, metavar="MAPP",
                      help="mapp med anteckningsböckerna (standard: ./notebooks)")
+    run.add_argument("--data", default=None, metavar="KÄLLA",
+                     help="datakälla: example (inbyggda exempeldata, standard) eller en mapp "
+                          "med tabeller, t.ex. en förberedd cache")
+    run.add_argument("--force", action="store_true",
+                     help="kör om även anteckningsböcker vars indata inte ändrats")
+    run.add_argument("--timeout", type=int, default=600, metavar="SEKUNDER",
+                     help="längsta tid för en cell innan körningen avbryts (standard: 600)")
 
     data = commands.add_parser(
         "data", help="hantera data: läs in filer som laddats ned från SCB",
@@ -97,8 +104,42 @@ def _parse_params(items: list[str]) -> dict:
     return params
 
 
+class Progress:
+    """Counts notebooks done, failed, unchanged and left; one line per notebook, or a
+    single updating line on a terminal."""
+
+    def __init__(self, total: int, stream=None) -> None:
+        self.total = total
+        self.stream = stream or sys.stdout
+        self.done = self.failed = self.skipped = 0
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def __call__(self, result, finished: int, total: int) -> None:
+        if result.skipped:
+            self.skipped += 1
+        elif result.ok:
+            self.done += 1
+        else:
+            self.failed += 1
+        left = self.total - finished
+        width = 20
+        filled = int(width * finished / max(self.total, 1))
+        bar = "█" * filled + "░" * (width - filled)
+        what = "oförändrad" if result.skipped else (
+            f"{result.seconds:.1f} s".replace(".", ",") if result.ok else "MISSLYCKADES")
+        line = (f"[{bar}] {finished}/{self.total} · {self.done} klara · {self.failed} "
+                f"misslyckade · {self.skipped} oförändrade · {left} kvar · "
+                f"{result.job.region} {result.job.notebook.stem}: {what}")
+        if self.tty:
+            end = "\n" if finished == self.total else ""
+            self.stream.write("\r\033[K" + line + end)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
 def _run(args: argparse.Namespace) -> int:
-    from . import runner
+    from . import overview, runner
     from .data import source_note
 
     notebooks = args.notebooks.split(",") if args.notebooks else None
@@ -107,30 +148,32 @@ def _run(args: argparse.Namespace) -> int:
         raise KompetensError("Ange län med --region, inte som --param region=….")
     if args.jobs is not None and args.jobs < 1:
         raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
+    if args.timeout < 1:
+        raise KompetensError(f"--timeout måste vara minst 1 sekund, inte {args.timeout}.")
     jobs = runner.plan(args.region, args.all, notebooks, Path(args.out), params,
-                       Path(args.notebook_dir) if args.notebook_dir else None)
+                       Path(args.notebook_dir) if args.notebook_dir else None,
+                       data=args.data, timeout=args.timeout)
     workers = args.jobs or os.cpu_count() or 1
-    print(f"Kör {len(jobs)} anteckningsböcker i {min(workers, len(jobs))} processer "
+    print(f"Kör {len(jobs)} anteckningsböcker i upp till {min(workers, len(jobs))} processer "
           f"till {args.out}/ …", flush=True)
     started = time.perf_counter()
-
-    def progress(result, done: int, total: int) -> None:
-        status = "klar" if result.ok else "MISSLYCKADES"
-        print(f"[{done}/{total}] {result.job.region} {result.job.notebook.stem}: {status} "
-              f"({result.seconds:.1f} s)", flush=True)
-
-    results = runner.run_jobs(jobs, workers, progress)
-    index = runner.write_index(Path(args.out), results, source_note=source_note("employed"))
+    results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force)
+    index = overview.write_index(Path(args.out), results,
+                                 source_note=source_note("employed", args.data),
+                                 parameters={**params, **({"data": args.data} if args.data else {})})
     runner.write_summary(Path(args.out), results)
     failed = [r for r in results if not r.ok]
+    skipped = sum(r.skipped for r in results)
     elapsed = time.perf_counter() - started
-    print(f"Klart på {elapsed:.0f} s: {len(results) - len(failed)} lyckades, "
-          f"{len(failed)} misslyckades. Översikt: {index}")
+    ran = len(results) - len(failed) - skipped
+    print(f"Klart på {elapsed:.0f} s: {ran} lyckades, {len(failed)} misslyckades, "
+          f"{skipped} oförändrade. Översikt: {index}")
     if failed:
         print("\nMisslyckade körningar:")
+        print(f"  {'län':<4} {'anteckningsbok':<22} fel")
         for r in failed:
-            print(f"  {r.job.region} {r.job.notebook.stem}: {r.error}\n"
-                  f"      anteckningsbok: {r.job.output}")
+            print(f"  {r.job.region:<4} {r.job.notebook.stem:<22} {r.error}\n"
+                  f"  {'':<4} {'':<22} körd anteckningsbok: {r.job.output}")
         return 1
     return 0
 

@@ -1,31 +1,35 @@
 """Run the workbook's notebooks with papermill for one or more counties, in parallel.
 
 Each (notebook, county) pair is a job executed in a worker process; a failing job does not
-stop the others. Outputs are written to temporary files and moved into place, so an
-interrupted run never leaves a half-written notebook or page that looks complete.
+stop the others. A job whose inputs (notebook, parameters, data, library) are unchanged since
+its last good run is skipped unless forced. Outputs are written to temporary files and moved
+into place, so an interrupted run never leaves a half-written notebook or page that looks
+complete.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import html
+import hashlib
 import json
 import multiprocessing
 import os
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
+from . import __version__
 from .errors import KompetensError
 from .regions import region_name, regions, resolve_region
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
+DATA_ENV = "KOMPETENS_DATA"
 DEFAULT_TIMEOUT = 600  # seconds per cell
+STATE_DIR = ".kompetens"
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,14 @@ class Job:
     notebook: Path
     region: str
     out_dir: Path
-    parameters: dict = field(default_factory=dict)
+    parameters: tuple[tuple[str, object], ...] = ()
     timeout: int = DEFAULT_TIMEOUT
+    data: str | None = None
+    fingerprint: str = ""
+
+    @property
+    def params(self) -> dict:
+        return dict(self.parameters)
 
     @property
     def county_dir(self) -> Path:
@@ -49,6 +59,10 @@ class Job:
     def html(self) -> Path:
         return self.output.with_suffix(".html")
 
+    @property
+    def state_file(self) -> Path:
+        return self.county_dir / STATE_DIR / f"{self.notebook.stem}.json"
+
 
 @dataclass
 class Result:
@@ -57,6 +71,7 @@ class Result:
     seconds: float
     error: str = ""
     key_figures: list = field(default_factory=list)
+    skipped: bool = False
 
 
 def default_notebook_dir() -> Path:
@@ -73,7 +88,8 @@ def find_notebooks(selection: list[str] | None = None, directory: Path | None = 
     directory = Path(directory or default_notebook_dir())
     found = sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
     if not found:
-        raise KompetensError(f"Hittade inga arbetsboksanteckningsböcker (NN_namn.ipynb) i {directory}.")
+        raise KompetensError(
+            f"Hittade inga arbetsboksanteckningsböcker (NN_namn.ipynb) i {directory}.")
     if not selection:
         return found
     chosen = []
@@ -88,17 +104,23 @@ def find_notebooks(selection: list[str] | None = None, directory: Path | None = 
     return chosen
 
 
+def parameters_cell(nb: nbformat.NotebookNode) -> int | None:
+    """Index of the cell tagged ``parameters``, or None."""
+    for index, cell in enumerate(nb.cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return index
+    return None
+
+
 def check_parameters_cell(path: Path) -> None:
     """Refuse a notebook without a cell tagged ``parameters`` (papermill only warns)."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return
-    raise KompetensError(
-        f"Anteckningsboken {path.name} saknar en parametercell. Lägg parametrarna (t.ex. "
-        "region = \"12\") i en egen kodcell och ge den taggen 'parameters' (i JupyterLab: "
-        "högerpanelen → Property Inspector → Cell Tags)."
-    )
+    if parameters_cell(nbformat.read(path, as_version=4)) is None:
+        raise KompetensError(
+            f"Anteckningsboken {path.name} saknar en parametercell. Lägg parametrarna (t.ex. "
+            "region = \"12\") i en egen kodcell överst och ge den taggen 'parameters' (i "
+            "JupyterLab: markera cellen, öppna kugghjulet i högerpanelen och skriv "
+            "parameters under Cell Tags)."
+        )
 
 
 def _readable(path: str | Path) -> None:
@@ -108,12 +130,18 @@ def _readable(path: str | Path) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         _readable(tmp)
         os.replace(tmp, path)
     finally:
@@ -126,7 +154,9 @@ def _sign(path: str) -> None:
     chart outputs when it is opened (papermill's notebooks are unsigned)."""
     try:
         nb = nbformat.read(path, as_version=4)
-        nbformat.sign.NotebookNotary().sign(nb)
+        from nbformat.sign import NotebookNotary
+
+        NotebookNotary().sign(nb)
     except Exception:  # noqa: BLE001 - signing is a convenience, never a reason to fail
         pass
 
@@ -136,11 +166,71 @@ def _one_line_error(exc: BaseException) -> str:
     name = getattr(exc, "ename", None) or type(exc).__name__
     value = getattr(exc, "evalue", None) or str(exc)
     value = " ".join(str(value).split())
+    if name in ("CellTimeoutError", "TimeoutError") or "timed out" in value.lower():
+        value = f"cellen tog längre tid än tidsgränsen – {value}"
+    elif name == "DeadKernelError" or "kernel died" in value.lower():
+        value = f"kärnan (Python-processen) dog – {value}"
     cell = getattr(exc, "exec_count", None)
     where = f"cell {cell}: " if cell else ""
     text = f"{where}{name}: {value}"
     return text if len(text) <= 300 else text[:297] + "…"
 
+
+# --- incremental builds -------------------------------------------------------------------
+
+def _hash_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def library_fingerprint() -> str:
+    """Version and source of the library: a code change makes every notebook stale."""
+    package = Path(__file__).resolve().parent
+    return __version__ + ":" + _hash_files(list(package.glob("*.py")))
+
+
+def data_fingerprint(source: str | None) -> str:
+    """Content hash of the data source's table files (the bundled example data by default)."""
+    from .data import _source_dir
+
+    directory = _source_dir(source)
+    files = [p for p in directory.iterdir()
+             if p.is_file() and p.suffix in (".parquet", ".csv", ".json")]
+    return str(directory) + ":" + _hash_files(files)
+
+
+def input_fingerprint(job: Job, library: str, data: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(job.notebook.read_bytes())
+    digest.update(json.dumps({"region": job.region, **job.params}, sort_keys=True,
+                             default=str).encode())
+    digest.update(library.encode())
+    digest.update(data.encode())
+    return digest.hexdigest()
+
+
+def _read_state(job: Job) -> dict | None:
+    try:
+        return json.loads(job.state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def up_to_date(job: Job) -> dict | None:
+    """The saved state if the job's last run succeeded with the same inputs and its
+    outputs still exist; else None."""
+    state = _read_state(job)
+    if not state or not state.get("ok") or state.get("inputs") != job.fingerprint:
+        return None
+    if not (job.output.exists() and job.html.exists()):
+        return None
+    return state
+
+
+# --- execution -------------------------------------------------------------------------------
 
 def execute(job: Job) -> Result:
     """Run one notebook for one county; never raises (errors go into the result)."""
@@ -154,14 +244,18 @@ def execute(job: Job) -> Result:
     fd, tmp = tempfile.mkstemp(dir=job.county_dir, prefix=f".{job.output.stem}.",
                                suffix=".ipynb")
     os.close(fd)
-    params = {"region": job.region, **job.parameters}
+    params = {"region": job.region, **job.params}
+    if job.data:
+        params.setdefault("data", job.data)
+        os.environ[DATA_ENV] = job.data
+    result: Result
     try:
         check_parameters_cell(job.notebook)
         try:
             papermill.execute_notebook(
                 str(job.notebook), tmp, parameters=params, kernel_name="python3",
                 progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
-                execution_timeout=job.timeout,
+                execution_timeout=job.timeout, extra_arguments=["--log-level=ERROR"],
             )
         finally:
             # Keep the executed notebook even when a cell failed: it shows where.
@@ -172,111 +266,102 @@ def execute(job: Job) -> Result:
         export_html(job.output, job.html, include_code=True,
                     title=f"{job.notebook.stem} – {region_name(job.region)}")
         figures = read_key_figures(job.output)
-        return Result(job, True, time.perf_counter() - started, key_figures=figures)
+        result = Result(job, True, time.perf_counter() - started, key_figures=figures)
     except BaseException as exc:  # noqa: BLE001 - a dead kernel or timeout is a failure too
         if isinstance(exc, KeyboardInterrupt):
             raise
-        return Result(job, False, time.perf_counter() - started, error=_one_line_error(exc))
+        result = Result(job, False, time.perf_counter() - started, error=_one_line_error(exc))
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    state = {"inputs": job.fingerprint, "ok": result.ok, "error": result.error,
+             "seconds": round(result.seconds, 2), "key_figures": result.key_figures,
+             "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
+    atomic_write_text(job.state_file, json.dumps(state, ensure_ascii=False, indent=1))
+    return result
+
+
+def _split_regions(values: list[str]) -> list[str]:
+    codes: list[str] = []
+    for value in values:
+        for part in str(value).split(","):
+            if part.strip():
+                code = resolve_region(part.strip())
+                if code not in codes:
+                    codes.append(code)
+    return codes
 
 
 def plan(region_values: list[str] | None, all_regions: bool, notebooks: list[str] | None,
-         out_dir: Path, parameters: dict | None = None,
-         notebook_dir: Path | None = None) -> list[Job]:
+         out_dir: Path, parameters: dict | None = None, notebook_dir: Path | None = None,
+         *, data: str | None = None, timeout: int = DEFAULT_TIMEOUT) -> list[Job]:
     """Resolve counties and notebooks into jobs; bad input stops here, before any work."""
     if region_values and all_regions:
         raise KompetensError("Ange antingen --region eller --all, inte båda.")
-    if region_values:
-        codes = []
-        for value in region_values:
-            for part in str(value).split(","):
-                if part.strip():
-                    code = resolve_region(part.strip())
-                    if code not in codes:
-                        codes.append(code)
-    else:
-        codes = regions()["code"].tolist()
+    codes = _split_regions(region_values) if region_values else regions()["code"].tolist()
     chosen = find_notebooks(notebooks, notebook_dir)
     for nb in chosen:
         check_parameters_cell(nb)
-    return [Job(nb, code, Path(out_dir), dict(parameters or {}))
-            for code in codes for nb in chosen]
+    if data:
+        from .data import _source_dir
+
+        _source_dir(data)  # an unknown source stops here, with the data layer's message
+    library = library_fingerprint()
+    data_print = data_fingerprint(data)
+    items = tuple(sorted((parameters or {}).items()))
+    jobs = []
+    for code in codes:
+        for nb in chosen:
+            job = Job(nb.resolve(), code, Path(out_dir), items, timeout, data)
+            jobs.append(Job(job.notebook, code, job.out_dir, items, timeout, data,
+                            input_fingerprint(job, library, data_print)))
+    return jobs
 
 
-def run_jobs(jobs: list[Job], workers: int | None = None, progress=None) -> list[Result]:
-    """Execute jobs in ``workers`` processes (default: one per core)."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    results: list[Result] = []
-    if workers == 1:
-        for job in jobs:
-            results.append(execute(job))
+def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
+             *, force: bool = False) -> list[Result]:
+    """Execute jobs in ``workers`` processes (default: one per core); jobs that are up to
+    date are skipped (and reported) unless ``force``."""
+    results: dict[int, Result] = {}
+    pending: list[int] = []
+    for index, job in enumerate(jobs):
+        state = None if force else up_to_date(job)
+        if state is not None:
+            results[index] = Result(job, True, 0.0, key_figures=state.get("key_figures", []),
+                                    skipped=True)
             if progress:
-                progress(results[-1], len(results), len(jobs))
-        return results
+                progress(results[index], len(results), len(jobs))
+        else:
+            pending.append(index)
+    if not pending:
+        return [results[i] for i in range(len(jobs))]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+    if workers == 1:
+        for index in pending:
+            results[index] = execute(jobs[index])
+            if progress:
+                progress(results[index], len(results), len(jobs))
+        return [results[i] for i in range(len(jobs))]
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(execute, job): i for i, job in enumerate(jobs)}
-        done: dict[int, Result] = {}
+        futures = {pool.submit(execute, jobs[i]): i for i in pending}
         for future in cf.as_completed(futures):
             index = futures[future]
             try:
                 result = future.result()
             except BaseException as exc:  # noqa: BLE001 - a crashed worker process
                 result = Result(jobs[index], False, 0.0, error=_one_line_error(exc))
-            done[index] = result
-            results.append(result)
+            results[index] = result
             if progress:
                 progress(result, len(results), len(jobs))
-    return [done[i] for i in range(len(jobs))]
-
-
-def write_index(out_dir: Path, results: list[Result], *, source_note: str) -> Path:
-    """``index.html``: one row per county with links to its pages and its key figures."""
-    out_dir = Path(out_dir)
-    rows = []
-    by_region: dict[str, list[Result]] = {}
-    for result in results:
-        by_region.setdefault(result.job.region, []).append(result)
-    for code, items in sorted(by_region.items()):
-        links = " ".join(
-            f"<a href='{html.escape(r.job.html.relative_to(out_dir).as_posix())}'>"
-            f"{html.escape(r.job.notebook.stem)}</a>" if r.ok else
-            f"<span class='fel'>{html.escape(r.job.notebook.stem)}: misslyckades</span>"
-            for r in items)
-        figures = next((f[0] for r in items for f in [r.key_figures] if f), None)
-        cells = ["", "", ""]
-        if figures:
-            cells = [f"{figures['employed']:,}".replace(",", "\u00a0"),
-                     f"{figures['share_55plus'] * 100:.1f} %".replace(".", ","),
-                     f"{figures['share_long_post_secondary'] * 100:.1f} %".replace(".", ",")]
-        rows.append(f"<tr><td>{code}</td><td>{html.escape(region_name(code))}</td>"
-                    + "".join(f"<td class='tal'>{c}</td>" for c in cells)
-                    + f"<td>{links}</td></tr>")
-    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    page = f"""<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><title>Kompetens – alla län</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}}
-table{{border-collapse:collapse}}td,th{{padding:.3rem .6rem;border-bottom:1px solid #ddd}}
-.tal{{text-align:right}}.fel{{color:#a00}}.not{{color:#555;font-size:.9rem}}</style></head>
-<body><h1>Regional nedbrytning – alla län</h1>
-<p class="not">{html.escape(source_note)} Körd {stamp}.</p>
-<table><thead><tr><th>Kod</th><th>Län</th><th>Förvärvsarbetande</th><th>Andel 55+</th>
-<th>Andel eftergymn. ≥ 3 år</th><th>Sidor</th></tr></thead><tbody>
-{''.join(rows)}
-</tbody></table></body></html>
-"""
-    path = out_dir / "index.html"
-    _atomic_write_text(path, page)
-    return path
+    return [results[i] for i in range(len(jobs))]
 
 
 def write_summary(out_dir: Path, results: list[Result]) -> Path:
     """``run.json``: what ran, how long it took and what failed."""
     records = [{"notebook": r.job.notebook.name, "region": r.job.region, "ok": r.ok,
-                "seconds": round(r.seconds, 2), "error": r.error,
+                "skipped": r.skipped, "seconds": round(r.seconds, 2), "error": r.error,
                 "output": str(r.job.output), "key_figures": r.key_figures} for r in results]
     path = Path(out_dir) / "run.json"
-    _atomic_write_text(path, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(path, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     return path

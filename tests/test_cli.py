@@ -103,3 +103,46 @@ def test_data_import_is_wired_to_the_scb_importer(tmp_path, capsys):
     assert out.exists() and "region" in out.read_text(encoding="utf-8").splitlines()[0]
     assert cli.main(["data", "import", str(tmp_path / "saknas.csv")]) == 1
     assert "fel:" in capsys.readouterr().err
+
+
+def test_unchanged_notebooks_are_not_run_again_unless_forced(tmp_path, capsys):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    _tiny_notebook(notebooks / "01_ok.ipynb", "x = 1")
+    out = tmp_path / "build"
+    argv = ["run", "--region", "12", "--out", str(out), "--notebook-dir", str(notebooks)]
+    assert cli.main(argv) == 0
+    first = (out / "12-skane" / "01_ok.ipynb").stat().st_mtime_ns
+    capsys.readouterr()
+    assert cli.main(argv) == 0
+    assert "0 lyckades, 0 misslyckades, 1 oförändrade" in capsys.readouterr().out
+    assert (out / "12-skane" / "01_ok.ipynb").stat().st_mtime_ns == first
+    # A changed parameter, a changed notebook or --force make it run again.
+    assert cli.main(argv + ["--param", "base_year=2020"]) == 0
+    assert "1 lyckades" in capsys.readouterr().out
+    assert cli.main(argv + ["--param", "base_year=2020", "--force"]) == 0
+    assert "1 lyckades" in capsys.readouterr().out
+    _tiny_notebook(notebooks / "01_ok.ipynb", "x = 2")
+    assert cli.main(argv + ["--param", "base_year=2020"]) == 0
+    assert "1 lyckades" in capsys.readouterr().out
+    # A deleted output is rebuilt.
+    (out / "12-skane" / "01_ok.html").unlink()
+    assert cli.main(argv + ["--param", "base_year=2020"]) == 0
+    assert (out / "12-skane" / "01_ok.html").exists()
+
+
+def test_a_hanging_cell_and_a_dying_kernel_are_reported_not_fatal(tmp_path, capsys):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    _tiny_notebook(notebooks / "01_haenger.ipynb", "import time\ntime.sleep(60)")
+    _tiny_notebook(notebooks / "02_doer.ipynb", "import os\nos._exit(1)")
+    _tiny_notebook(notebooks / "03_ok.ipynb", "x = 1")
+    out = tmp_path / "build"
+    code = cli.main(["run", "--region", "12", "--out", str(out), "--notebook-dir",
+                     str(notebooks), "--timeout", "3", "--jobs", "2"])
+    assert code == 1
+    text = capsys.readouterr().out
+    assert "1 lyckades, 2 misslyckades" in text
+    assert "cellen tog längre tid än tidsgränsen" in text
+    assert "02_doer" in text and "kärnan" in text
+    assert (out / "12-skane" / "03_ok.html").exists()

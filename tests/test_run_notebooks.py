@@ -79,4 +79,6 @@ def test_index_links_every_county(build):
 
 def test_executed_notebooks_are_trusted_on_the_building_machine(build):
     nb = nbformat.read(build / "12-skane" / "01_nulage.ipynb", as_version=4)
-    assert nbformat.sign.NotebookNotary().check_signature(nb)
+    from nbformat.sign import NotebookNotary
+
+    assert NotebookNotary().check_signature(nb)
