@@ -3,19 +3,16 @@ age structure, the share aged 55+ and commuting. All figures come from the data 
 
 from __future__ import annotations
 
-import html
-import json
-import os
-
 import pandas as pd
 
+from . import keyfigures
 from .data import load
 from .errors import KompetensError
 from .regions import NATIONAL_CODE, region_name, resolve_region
 from .taxonomy import AGE_BANDS, LEVELS, education_groups
 
 OLDER_BANDS = ("55-64", "65-74")
-KEY_FIGURES_MIME = "application/vnd.kompetens.keyfigures+json"
+KEY_FIGURES_MIME = keyfigures.MIME
 
 
 def _employed_year(year: int, source) -> pd.DataFrame:
@@ -166,22 +163,12 @@ def key_figures(region: object, year: int, source=None, *, min_employed: int = 5
     }
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f} %".replace(".", ",")
-
-
-def _dec(x: float, digits: int = 2) -> str:
-    return f"{x:.{digits}f}".replace(".", ",")
-
-
-def _num(x: int) -> str:
-    return f"{x:,}".replace(",", "\u00a0")
-
-
 KEY_FIGURE_LABELS = {
     "employed": "Förvärvsarbetande (arbetsställe i länet)",
     "share_55plus": "Andel 55 år och äldre",
+    "share_55plus_riket": "Andel 55 år och äldre, riket",
     "share_long_post_secondary": "Andel med eftergymnasial utbildning ≥ 3 år",
+    "share_long_post_secondary_riket": "Andel med eftergymnasial utbildning ≥ 3 år, riket",
     "largest_groups": "Största utbildningsgrupperna",
     "top_lq": "Högst lokaliseringskvot",
     "in_commuters": "Inpendlare",
@@ -190,51 +177,19 @@ KEY_FIGURE_LABELS = {
 
 
 def key_figures_bundle(figures: dict, *, note: str = "") -> dict:
-    """A display bundle for key figures: an HTML table for readers, plain text, and the
-    figures as JSON under :data:`KEY_FIGURES_MIME` so that runs and tests can read them."""
-    rows = [
-        (KEY_FIGURE_LABELS["employed"], _num(figures["employed"])),
-        (KEY_FIGURE_LABELS["share_55plus"],
-         f"{_pct(figures['share_55plus'])} (riket {_pct(figures['share_55plus_riket'])})"),
-        (KEY_FIGURE_LABELS["share_long_post_secondary"],
-         f"{_pct(figures['share_long_post_secondary'])} "
-         f"(riket {_pct(figures['share_long_post_secondary_riket'])})"),
-        (KEY_FIGURE_LABELS["largest_groups"], ", ".join(figures["largest_groups"])),
-        (KEY_FIGURE_LABELS["top_lq"], ", ".join(
-            f"{t['group']} ({_dec(t['lq'])})" for t in figures["top_lq"])),
-        (KEY_FIGURE_LABELS["in_commuters"], _num(figures["in_commuters"])),
-        (KEY_FIGURE_LABELS["out_commuters"], _num(figures["out_commuters"])),
-    ]
-    caption = f"Nyckeltal för {figures['region_name']} {figures['year']}"
-    body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-                   f"<td style='text-align:right'>{html.escape(v)}</td></tr>" for k, v in rows)
-    foot = f"<p><small>{html.escape(note)}</small></p>" if note else ""
-    table = (f"<table class='kompetens-nyckeltal'><caption>{html.escape(caption)}</caption>"
-             f"{body}</table>{foot}")
-    text = caption + "\n" + "\n".join(f"  {k}: {v}" for k, v in rows)
-    if note:
-        text += "\n" + note
-    return {"text/html": table, "text/plain": text, KEY_FIGURES_MIME: figures}
+    """Display bundle of :func:`key_figures` (see :mod:`kompetens_lib.keyfigures`)."""
+    return keyfigures.bundle(figures, section="nulage",
+                             title=f"Nyckeltal för {figures['region_name']} {figures['year']}",
+                             labels=KEY_FIGURE_LABELS, note=note)
 
 
 def show_key_figures(figures: dict, *, note: str = "") -> None:
-    """Display key figures in a notebook (HTML table + machine-readable JSON)."""
+    """Display the nuläge key figures in a notebook."""
     from IPython.display import display
 
     display(key_figures_bundle(figures, note=note), raw=True)
 
 
 def read_key_figures(notebook) -> list[dict]:
-    """Key figures shown in an executed notebook (path or nbformat node), in order."""
-    import nbformat
-
-    if isinstance(notebook, (str, os.PathLike)):
-        notebook = nbformat.read(notebook, as_version=4)
-    found = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if KEY_FIGURES_MIME in data:
-                value = data[KEY_FIGURES_MIME]
-                found.append(json.loads(value) if isinstance(value, str) else dict(value))
-    return found
+    """Key figures shown in an executed notebook, without their ``section`` tag."""
+    return [{k: v for k, v in r.items() if k != "section"} for r in keyfigures.read(notebook)]

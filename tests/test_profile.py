@@ -67,7 +67,7 @@ def test_key_figures_agree_with_the_tables():
 def test_key_figures_bundle_is_readable_and_machine_readable():
     figures = profile.key_figures("12", 2023)
     bundle = profile.key_figures_bundle(figures, note="Källa: test")
-    assert bundle[profile.KEY_FIGURES_MIME] == figures
+    assert bundle[profile.KEY_FIGURES_MIME] == {"section": "nulage", **figures}
     assert "Nyckeltal för Skåne län 2023" in bundle["text/html"]
     assert "Källa: test" in bundle["text/plain"]
     assert "eftergymn," not in bundle["text/plain"]
