@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("rest", nargs=argparse.REMAINDER, metavar="…",
                       help="argument till åtgärden (se 'kompetens data import --help')")
 
+    cohort = commands.add_parser(
+        "cohort", help="handledarens kohortflöde: dela ut, samla in, ge återkoppling",
+        description="Kohortkommandon för handledare: 'release' delar ut personliga "
+                    "övningsmappar, 'collect' samlar in dem, 'feedback' ger återkoppling.")
+    cohort.add_argument("action", choices=["release", "collect", "feedback"], metavar="ÅTGÄRD",
+                        help="release, collect eller feedback")
+    cohort.add_argument("rest", nargs=argparse.REMAINDER, metavar="…",
+                        help="argument till åtgärden (se 'kompetens cohort ÅTGÄRD --help')")
+
     commands.add_parser("regioner", help="lista länskoder och namn",
                         description="Listar de 21 länen med kod och namn.")
     return parser
@@ -196,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             from .scb_import import cli_import
 
             return cli_import(args.rest)
+        if args.command == "cohort":
+            from .cohort import cli_cohort
+
+            return cli_cohort([args.action, *args.rest])
         if args.command == "regioner":
             return _list_regions()
         parser.print_help()

@@ -20,6 +20,9 @@ class Params:
     base_year: int
     source: str
     source_note: str
+    target_year: int | None = None
+    method: str | None = None
+    interactive: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -41,26 +44,70 @@ def _as_year(value: object, name: str, valid: list[int]) -> int:
     return year
 
 
-def validate(region: object, base_year: object = None, source: object = None) -> Params:
+def _as_bool(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "ja", "yes"):
+        return True
+    if text in ("false", "0", "nej", "no", ""):
+        return False
+    raise KompetensError(f"Parametern {name} ska vara True eller False, inte {value!r}.")
+
+
+def validate(region: object, base_year: object = None, source: object = None, *,
+             target_year: object = None, method: object = None,
+             interactive: object = False) -> Params:
     """Check the common parameters and return them normalised.
 
     ``region`` may be a code, a name or an integer (papermill's ``-p region 05`` gives
     ``5``); ``base_year`` must be a year of the employment history (default: the latest);
-    ``source`` is the data source ("example" or a folder; default: the bundled example).
+    ``source`` is the data source ("example" or a folder; default: ``$KOMPETENS_DATA`` or
+    the bundled example); ``target_year`` a forecast year after the base year (default: the
+    forecast's last year); ``method`` one of the breakdown methods (by code or Swedish
+    name); ``interactive`` whether widgets are shown (False in batch runs).
     Raises :class:`KompetensError` in Swedish naming the valid choices.
     """
+    import os
+
     code = resolve_region(region)
-    source_text = "example" if source in (None, "") else str(source)
+    if source in (None, ""):
+        source = os.environ.get("KOMPETENS_DATA") or "example"
+    source_text = str(source)
     years = available_years("employed", source_text)
     year = years[-1] if base_year in (None, "") else _as_year(base_year, "base_year", years)
-    return Params(code, region_name(code), year, source_text, source_note("employed", source_text))
+    target = None
+    if target_year not in (None, ""):
+        forecast_years = [y for y in available_years("national_forecast", source_text) if y > year]
+        if not forecast_years:
+            raise KompetensError(f"Prognosen har inga år efter basåret {year}.")
+        target = _as_year(target_year, "target_year", forecast_years)
+    chosen = None
+    if method not in (None, ""):
+        from .breakdown import METHOD_LABELS, METHODS
+
+        text = str(method).strip()
+        by_label = {label.casefold(): key for key, label in METHOD_LABELS.items()}
+        chosen = text if text in METHODS else by_label.get(text.casefold())
+        if chosen is None:
+            valid = ", ".join(f"'{k}' ({METHOD_LABELS[k]})" for k in METHODS)
+            raise KompetensError(f"Okänd metod: {method!r}. Giltiga metoder: {valid}.")
+    return Params(code, region_name(code), year, source_text,
+                  source_note("employed", source_text), target, chosen,
+                  _as_bool(interactive, "interactive"))
 
 
 def summary_bundle(params: Params) -> dict:
     """Display bundle summarising the parameters (HTML and plain text)."""
     rows = [("Län", f"{params.region_name} ({params.region})"),
-            ("Basår", str(params.base_year)),
-            ("Datakälla", params.source_note)]
+            ("Basår", str(params.base_year))]
+    if params.target_year is not None:
+        rows.append(("Målår", str(params.target_year)))
+    if params.method is not None:
+        from .breakdown import METHOD_LABELS
+
+        rows.append(("Metod", METHOD_LABELS.get(params.method, params.method)))
+    rows.append(("Datakälla", params.source_note))
     body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
                    f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
     return {

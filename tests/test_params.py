@@ -33,3 +33,22 @@ def test_summary_shows_county_year_and_source():
     assert "Skåne län (12)" in bundle["text/html"]
     assert "2023" in bundle["text/plain"]
     assert "Exempeldata – inte officiell statistik" in bundle["text/plain"]
+
+
+def test_target_year_method_and_interactive():
+    p = params.validate("12", target_year="2030", method="Fast andel", interactive="False")
+    assert (p.target_year, p.method, p.interactive) == (2030, "fixed_share", False)
+    assert params.validate("12", method="constrained").method == "constrained"
+    bundle = params.summary_bundle(p)
+    assert "Målår" in bundle["text/plain"] and "Fast andel" in bundle["text/plain"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"target_year": 2040}, "Giltiga år: 2024–2035"),
+    ({"target_year": 2023}, "Giltiga år: 2024–2035"),
+    ({"method": "gissning"}, "Okänd metod: 'gissning'. Giltiga metoder: 'fixed_share'"),
+    ({"interactive": "kanske"}, "ska vara True eller False"),
+])
+def test_bad_forecast_parameters_are_explained(kwargs, message):
+    with pytest.raises(KompetensError, match=message):
+        params.validate("12", **kwargs)
