@@ -79,14 +79,17 @@ def _parser() -> argparse.ArgumentParser:
                      help="längsta tid för en cell innan körningen avbryts (standard: 600)")
 
     data = commands.add_parser(
-        "data", help="hantera data: läs in filer som laddats ned från SCB",
+        "data", help="hantera data: hämta från SCB:s API, läs in nedladdade filer, bygg en cache",
         description="Datakommandon. 'kompetens data import FIL' läser en CSV- eller "
-                    "Excelfil som laddats ned från SCB:s statistikdatabas till långt format.",
+                    "Excelfil som laddats ned från SCB:s statistikdatabas till långt format; "
+                    "'kompetens data fetch' hämtar en tabell eller ett recept via SCB:s API; "
+                    "'kompetens data cache' förbereder en mapp för att köra utan nätverk.",
         add_help=True)
-    data.add_argument("action", choices=["import"], metavar="ÅTGÄRD",
-                      help="import: läs in en nedladdad SCB-fil")
+    data.add_argument("action", choices=["import", "fetch", "cache"], metavar="ÅTGÄRD",
+                      help="import: läs in en nedladdad SCB-fil; fetch: hämta via SCB:s API; "
+                           "cache: förbered en datamapp för arbete utan nätverk")
     data.add_argument("rest", nargs=argparse.REMAINDER, metavar="…",
-                      help="argument till åtgärden (se 'kompetens data import --help')")
+                      help="argument till åtgärden (se 'kompetens data ÅTGÄRD --help')")
 
     cohort = commands.add_parser(
         "cohort", help="handledarens kohortflöde: dela ut, samla in, ge återkoppling",
@@ -147,6 +150,23 @@ class Progress:
         self.stream.flush()
 
 
+def _write_reports(results, note: str) -> None:
+    """Rebuild the report of every county where a notebook ran in this invocation."""
+    from .report import REPORT_NAME, build_report
+
+    by_region: dict[str, list] = {}
+    for result in results:
+        by_region.setdefault(result.job.region, []).append(result)
+    for code, items in by_region.items():
+        county_dir = items[0].job.county_dir
+        report = county_dir / REPORT_NAME
+        if all(r.skipped for r in items) and report.exists():
+            continue
+        executed = [r.job.output for r in items if r.ok]
+        if executed:
+            build_report(code, executed, report, source_note=note)
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import overview, runner
     from .data import source_note
@@ -167,9 +187,13 @@ def _run(args: argparse.Namespace) -> int:
           f"till {args.out}/ …", flush=True)
     started = time.perf_counter()
     results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force)
-    index = overview.write_index(Path(args.out), results,
-                                 source_note=source_note("employed", args.data),
-                                 parameters={**params, **({"data": args.data} if args.data else {})})
+    note = source_note("employed", args.data)
+    _write_reports(results, note)
+    index = Path(args.out) / "index.html"
+    if any(not r.skipped for r in results) or not index.exists():
+        index = overview.write_index(
+            Path(args.out), results, source_note=note, source=args.data,
+            parameters={**params, **({"data": args.data} if args.data else {})})
     runner.write_summary(Path(args.out), results)
     failed = [r for r in results if not r.ok]
     skipped = sum(r.skipped for r in results)
@@ -202,6 +226,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return _run(args)
         if args.command == "data":
+            if args.action == "fetch":
+                from .scb_api import cli_fetch
+
+                return cli_fetch(args.rest)
+            if args.action == "cache":
+                from .cache import cli_cache
+
+                return cli_cache(args.rest)
             from .scb_import import cli_import
 
             return cli_import(args.rest)

@@ -193,3 +193,28 @@ def show_key_figures(figures: dict, *, note: str = "") -> None:
 def read_key_figures(notebook) -> list[dict]:
     """Key figures shown in an executed notebook, without their ``section`` tag."""
     return [{k: v for k, v in r.items() if k != "section"} for r in keyfigures.read(notebook)]
+
+
+def county_group_measures(year: int, source=None) -> pd.DataFrame:
+    """For every county and education group at once: ``employed``, ``lq`` and
+    ``share_55plus`` (vectorised; the cohort overview's map uses it).
+
+    Returns columns ``region``, ``education_group``, ``short_name``, ``employed``, ``lq``,
+    ``share_55plus`` (NaN where a county has no employed in a group).
+    """
+    frame = _employed_year(year, source)
+    total = frame.groupby(["region", "education_group"], observed=True)["value"].sum()
+    older = frame[frame["age_band"].isin(OLDER_BANDS)].groupby(
+        ["region", "education_group"], observed=True)["value"].sum()
+    table = pd.DataFrame({"employed": total,
+                          "older": older.reindex(total.index, fill_value=0)}).reset_index()
+    national = table[table["region"] == NATIONAL_CODE].set_index("education_group")["employed"]
+    table = table[table["region"] != NATIONAL_CODE].copy()
+    region_total = table.groupby("region")["employed"].transform("sum")
+    national_share = table["education_group"].map(national / national.sum())
+    table["lq"] = (table["employed"] / region_total) / national_share
+    table["share_55plus"] = (table["older"] / table["employed"]).where(table["employed"] > 0)
+    names = education_groups().set_index("code")["short_name"]
+    table["short_name"] = table["education_group"].map(names)
+    return table[["region", "education_group", "short_name", "employed", "lq",
+                  "share_55plus"]].reset_index(drop=True)

@@ -33,6 +33,7 @@ __all__ = [
     "theme",
 ]
 
+CHART_SPEC_MIME = "application/vnd.kompetens.chart+json"
 THEME_NAME = "kompetens"
 RENDERER_NAME = "kompetens"
 STATIC_RENDERERS: dict[str, str] = {"png": "kompetens-png", "svg": "kompetens-svg"}
@@ -387,6 +388,8 @@ def interactive_renderer(spec: dict[str, Any], actions: bool = True, **_: Any) -
     return {
         "text/html": chart_html(spec, include_bundle=include_bundle, actions=actions),
         "text/plain": _plain_text(spec),
+        # The spec itself, so that builds can export the chart as PNG/SVG for slides.
+        CHART_SPEC_MIME: spec,
     }
 
 

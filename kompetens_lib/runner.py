@@ -237,7 +237,7 @@ def execute(job: Job) -> Result:
     import papermill  # kompetens_lib's import has made its slow dependency lazy
 
     from .html_export import export_html
-    from .profile import read_key_figures
+    from .keyfigures import read as read_key_figures
 
     started = time.perf_counter()
     job.county_dir.mkdir(parents=True, exist_ok=True)
@@ -265,6 +265,9 @@ def execute(job: Job) -> Result:
                 os.replace(tmp, job.output)
         export_html(job.output, job.html, include_code=True,
                     title=f"{job.notebook.stem} – {region_name(job.region)}")
+        from .report import CHART_DIR, export_charts
+
+        export_charts(job.output, job.county_dir / CHART_DIR)
         figures = read_key_figures(job.output)
         result = Result(job, True, time.perf_counter() - started, key_figures=figures)
     except BaseException as exc:  # noqa: BLE001 - a dead kernel or timeout is a failure too

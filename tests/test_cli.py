@@ -91,7 +91,7 @@ def test_papermill_integer_region_reaches_the_notebook_as_a_code(tmp_path):
     result = runner.execute(job)
     assert result.ok, result.error
     assert result.key_figures[0]["region"] == "05"
-    assert result.key_figures == [profile.key_figures("05", 2023)]
+    assert result.key_figures == [{"section": "nulage", **profile.key_figures("05", 2023)}]
 
 
 def test_data_import_is_wired_to_the_scb_importer(tmp_path, capsys):

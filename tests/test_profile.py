@@ -76,3 +76,14 @@ def test_key_figures_bundle_is_readable_and_machine_readable():
 def test_a_year_outside_the_data_is_explained():
     with pytest.raises(KompetensError, match="Giltiga år: 2010–2023"):
         profile.location_quotients("12", 2030)
+
+
+def test_vectorised_county_measures_agree_with_the_per_county_functions():
+    table = profile.county_group_measures(2023).set_index(["region", "education_group"])
+    assert len(table) == 21 * 102
+    lq = profile.location_quotients("23", 2023).set_index("education_group")
+    older = profile.older_share("23", 2023).set_index("education_group")
+    for group in ("702", "103", "404"):
+        assert table.loc[("23", group), "lq"] == pytest.approx(lq.loc[group, "lq"])
+        assert table.loc[("23", group), "share_55plus"] == pytest.approx(
+            older.loc[group, "share_55plus"])

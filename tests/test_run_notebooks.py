@@ -82,3 +82,58 @@ def test_executed_notebooks_are_trusted_on_the_building_machine(build):
     from nbformat.sign import NotebookNotary
 
     assert NotebookNotary().check_signature(nb)
+
+
+def test_each_county_gets_a_report_without_code(build):
+    page = (build / "12-skane" / "rapport.html").read_text(encoding="utf-8")
+    assert "Kompetensbehov i Skåne län – rapport" in page
+    assert "inte officiell statistik" in page
+    assert "Exempeldata – inte officiell statistik" in page
+    assert "import kompetens_lib" not in page  # no code cells
+    assert "Det här lär du dig" not in page  # no lesson scaffolding
+    assert page.count('class="kompetens-chart"') >= 5
+
+
+def test_charts_are_exported_as_png_and_svg_for_slides(build):
+    charts = build / "05-ostergotland" / "diagram"
+    pngs = sorted(charts.glob("01-*.png"))
+    svgs = sorted(charts.glob("01-*.svg"))
+    assert len(pngs) == len(svgs) >= 5
+    assert pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = svgs[0].read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg") and "Exempeldata" in svg
+
+
+def test_key_figures_are_written_as_json_and_csv(build):
+    folder = build / "23-jamtland"
+    sections = json.loads((folder / "nyckeltal.json").read_text(encoding="utf-8"))
+    assert sections["nulage"]["employed"] == profile.key_figures("23", 2023)["employed"]
+    csv_text = (folder / "nyckeltal.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0] == "avsnitt,nyckeltal,värde"
+    assert f"nulage,employed,{sections['nulage']['employed']}" in csv_text
+
+
+@pytest.mark.browser
+def test_overview_and_a_county_report_draw_offline_in_chromium(build):
+    from browser import offline_browser, offline_page, wait_for_charts
+
+    with offline_browser() as browser:
+        with offline_page(browser, "index") as (page, log):
+            page.goto((build / "index.html").as_uri())
+            before = wait_for_charts(page, 1)[0]
+            assert before["marks"] >= 21 and before["width"] > 100
+            page.select_option("select >> nth=1", label="Andel 55 år och äldre")
+            page.wait_for_timeout(300)
+            after = page.evaluate("""() => [...document.querySelectorAll('.kompetens-chart svg text')]
+                                     .map(t => t.textContent)""")
+            assert any(t.endswith("%") for t in after)
+            assert before["texts"] != after
+            assert log.outside_requests == [] and log.console_errors == []
+            assert log.page_errors == []
+        with offline_page(browser, "rapport") as (page, log):
+            page.goto((build / "12-skane" / "rapport.html").as_uri())
+            count = page.evaluate("document.querySelectorAll('.kompetens-chart').length")
+            charts = wait_for_charts(page, count)
+            assert count >= 5 and all(c["marks"] > 0 for c in charts)
+            assert log.outside_requests == [] and log.console_errors == []
+            assert log.page_errors == []

@@ -1,0 +1,120 @@
+"""Per-county material for strategists and communicators: one report page without code,
+and every chart as PNG and SVG files for slides (vl-convert; no browser needed)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import nbformat
+
+from .regions import region_name, slugify
+from .render import CHART_SPEC_MIME
+from .runner import atomic_write_bytes
+
+REPORT_NAME = "rapport.html"
+CHART_DIR = "diagram"
+# The brief (notebook 06) carries the mandate and the key messages: it opens the report.
+LEAD_NOTEBOOK_PREFIX = "06_"
+
+
+def chart_specs(notebook) -> list[dict]:
+    """Vega-Lite specs of the charts shown in an executed notebook, in order."""
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(notebook, as_version=4)
+    specs = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            spec = output.get("data", {}).get(CHART_SPEC_MIME)
+            if spec:
+                specs.append(json.loads(spec) if isinstance(spec, str) else dict(spec))
+    return specs
+
+
+def _title_of(spec: dict) -> str:
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return str(title) or "diagram"
+
+
+def export_charts(notebook_path: Path, out_dir: Path, *, formats=("png", "svg")) -> list[Path]:
+    """Write every chart of an executed notebook as ``NN-MM-title.png/.svg`` in ``out_dir``.
+
+    File names are stable (notebook number, chart number, title) so that slides can link
+    to them across rebuilds.
+    """
+    import vl_convert as vlc
+
+    notebook_path = Path(notebook_path)
+    prefix = notebook_path.stem.split("_")[0]
+    written = []
+    for number, spec in enumerate(chart_specs(notebook_path), 1):
+        slug = slugify(_title_of(spec))[:60].strip("-") or "diagram"
+        stem = f"{prefix}-{number:02d}-{slug}"
+        if "png" in formats:
+            path = out_dir / f"{stem}.png"
+            atomic_write_bytes(path, vlc.vegalite_to_png(spec, scale=2))
+            written.append(path)
+        if "svg" in formats:
+            path = out_dir / f"{stem}.svg"
+            atomic_write_bytes(path, vlc.vegalite_to_svg(spec).encode("utf-8"))
+            written.append(path)
+    return written
+
+
+LESSON_TAG = "lesson-only"
+_LESSON_MARKERS = ("Det här lär du dig", "## Att ta med dig", "**Tid:**",
+                   "Så använder du anteckningsboken")
+
+
+def _report_cells(nb: nbformat.NotebookNode) -> list:
+    """The cells a reader of the report needs: no parameters, no lesson scaffolding.
+
+    Cells tagged ``lesson-only`` are left out; a lesson's opening cell keeps only its title,
+    and its closing "Att ta med dig" cell is dropped.
+    """
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {"parameters", "injected-parameters", LESSON_TAG}:
+            continue
+        cell = copy.deepcopy(cell)
+        if cell.cell_type == "markdown" and any(m in cell.source for m in _LESSON_MARKERS):
+            headings = [ln for ln in cell.source.splitlines() if ln.startswith("# ")]
+            if not headings:
+                continue
+            cell.source = headings[0]
+        cells.append(cell)
+    return cells
+
+
+def build_report(region: str, executed: list[Path], out_path: Path, *, source_note: str) -> Path:
+    """One page without code for strategists and communicators.
+
+    The brief (notebook 06: mandate, key messages, the two charts, caveats) comes first,
+    then the other notebooks in reading order, all with their charts and source notes.
+    """
+    from .html_export import export_html
+
+    ordered = sorted(executed, key=lambda p: (not p.name.startswith(LEAD_NOTEBOOK_PREFIX),
+                                              p.name))
+    name = region_name(region)
+    intro = nbformat.v4.new_markdown_cell(
+        f"# Kompetensbehov i {name} – rapport\n\n"
+        "Rapporten samlar arbetsbokens resultat för länet utan programkod. Den regionala "
+        "nedbrytningen är en egen beräkning och **inte officiell statistik**.\n\n"
+        f"*{source_note}*"
+    )
+    cells = [intro]
+    for path in ordered:
+        nb = nbformat.read(path, as_version=4)
+        cells.extend(_report_cells(nb))
+    combined = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    return export_html(combined, out_path, include_code=False,
+                       title=f"Kompetensbehov i {name} – rapport")
+
