@@ -66,7 +66,8 @@ def show(figures: dict, *, section: str, title: str, labels: dict[str, str],
     """Display key figures in a notebook."""
     from IPython.display import display
 
-    display(bundle(figures, section=section, title=title, labels=labels, note=note), raw=True)
+    display(bundle(figures, section=section, title=title, labels=labels, note=note), raw=True,
+            metadata={MIME: {"labels": [[k, v] for k, v in labels.items()], "title": title}})
 
 
 def read(notebook) -> list[dict]:
@@ -83,6 +84,21 @@ def read(notebook) -> list[dict]:
                 value = data[MIME]
                 found.append(json.loads(value) if isinstance(value, str) else dict(value))
     return found
+
+
+def read_labels(notebook) -> dict[str, str]:
+    """Swedish labels of the key figures shown in an executed notebook (key → label)."""
+    import nbformat
+
+    if isinstance(notebook, (str, os.PathLike)):
+        notebook = nbformat.read(notebook, as_version=4)
+    labels: dict[str, str] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get(MIME, {})
+            # Stored as [key, label] pairs: notebook files sort mapping keys on save.
+            labels.update({k: v for k, v in meta.get("labels", [])})
+    return labels
 
 
 def by_section(records: list[dict]) -> dict[str, dict]:

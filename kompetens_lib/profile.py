@@ -185,9 +185,9 @@ def key_figures_bundle(figures: dict, *, note: str = "") -> dict:
 
 def show_key_figures(figures: dict, *, note: str = "") -> None:
     """Display the nuläge key figures in a notebook."""
-    from IPython.display import display
-
-    display(key_figures_bundle(figures, note=note), raw=True)
+    keyfigures.show(figures, section="nulage",
+                    title=f"Nyckeltal för {figures['region_name']} {figures['year']}",
+                    labels=KEY_FIGURE_LABELS, note=note)
 
 
 def read_key_figures(notebook) -> list[dict]:
