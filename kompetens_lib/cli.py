@@ -91,6 +91,21 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("rest", nargs=argparse.REMAINDER, metavar="…",
                       help="argument till åtgärden (se 'kompetens data ÅTGÄRD --help')")
 
+    adapt = commands.add_parser(
+        "adapt", help="kör en annan regions anteckningsbok för ditt län",
+        description="Kör om en anteckningsbok som en annan region gjort för ditt län: hittar "
+                    "parametercellen, visar vilka parametrar som ändras, kör och visar deras "
+                    "nyckeltal bredvid dina. Originalfilen ändras aldrig.")
+    adapt.add_argument("notebook", metavar="ANTECKNINGSBOK", help="deras .ipynb-fil")
+    adapt.add_argument("--region", required=True, metavar="LÄN",
+                       help="ditt län: kod eller namn, t.ex. 05 eller Östergötland")
+    adapt.add_argument("--out", default="anpassade", metavar="MAPP",
+                       help="mapp för den körda anteckningsboken (standard: anpassade)")
+    adapt.add_argument("--param", action="append", default=[], metavar="NAMN=VÄRDE",
+                       help="ändra fler parametrar, t.ex. base_year=2022")
+    adapt.add_argument("--timeout", type=int, default=600, metavar="SEKUNDER",
+                       help="längsta tid för en cell (standard: 600)")
+
     cohort = commands.add_parser(
         "cohort", help="handledarens kohortflöde: dela ut, samla in, ge återkoppling",
         description="Kohortkommandon för handledare: 'release' delar ut personliga "
@@ -237,6 +252,14 @@ def main(argv: list[str] | None = None) -> int:
             from .scb_import import cli_import
 
             return cli_import(args.rest)
+        if args.command == "adapt":
+            from .adapt import adapt
+
+            params = _parse_params(args.param)
+            params.pop("region", None)
+            adapt(Path(args.notebook), args.region, out_dir=Path(args.out), overrides=params,
+                  timeout=args.timeout)
+            return 0
         if args.command == "cohort":
             from .cohort import cli_cohort
 
