@@ -312,7 +312,8 @@ def source_note(name: str | None = None, source: str | os.PathLike | None = None
                 "publicerade totaler).")
     origin = record.get("source", "okänd källa")
     table_id = record.get("table_id")
-    suffix = f", tabell {table_id}" if table_id else ""
+    word = "tabeller" if table_id and "," in str(table_id) else "tabell"
+    suffix = f", {word} {table_id}" if table_id else ""
     return f"Källa: {origin}{suffix}. Regional nedbrytning: egen beräkning, inte officiell statistik."
 
 

@@ -1268,6 +1268,9 @@ def write_tidy(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
             df.to_parquet(tmp, index=False)
         else:
             df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files owner-only
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -42,6 +42,9 @@ def _environment() -> dict[str, str]:
             name, spec = _split(stripped[4:])
             if name != "pip":
                 deps[name] = spec
+        elif in_deps and re.match(r"^      - [^\s-]", stripped):  # pip: sub-list
+            name, spec = _split(stripped[8:])
+            deps[name] = spec
         elif in_deps and not stripped.startswith(" "):
             in_deps = False
     return deps

@@ -1,0 +1,428 @@
+"""SCB's PxWeb API v2 through pxwebpy, against recorded answers served on 127.0.0.1:
+selection, tidy output, provenance, splitting, the rate limit, 429, broken connections,
+Swedish errors, the recipes and ``kompetens data fetch``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pxweb_server import FIXTURES, PxWebServer
+
+from kompetens_lib import cli, load
+from kompetens_lib.data import TABLES, validate
+from kompetens_lib.errors import KompetensError
+from kompetens_lib.recipes import (
+    RECIPES,
+    SOURCES,
+    WORKBOOK_RECIPES,
+    RecipeError,
+    describe,
+    fetch_recipe,
+    get_recipe,
+    years_from_select,
+)
+from kompetens_lib.regions import COUNTY_CODES
+from kompetens_lib.scb_api import (
+    API_URL_ENV,
+    DEFAULT_API_URL,
+    ScbApiError,
+    ScbClient,
+    fetch_table,
+    parse_select,
+    provenance_path,
+    read_provenance,
+    resolve_api_url,
+)
+
+
+@pytest.fixture
+def server():
+    with PxWebServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def client(server):
+    return ScbClient(server.url)
+
+
+def cube(table_id: str) -> tuple[dict, np.ndarray]:
+    """The recorded full answer and its values as an array (for independent checks)."""
+    doc = json.loads((FIXTURES / table_id / "data.json").read_text(encoding="utf-8"))
+    values = np.array([np.nan if v is None else v for v in doc["value"]], dtype=float)
+    return doc, values.reshape(doc["size"])
+
+
+def at(doc: dict, values: np.ndarray, **codes: str) -> np.ndarray:
+    index = tuple(doc["dimension"][d]["category"]["index"][codes[d]] if d in codes else slice(None)
+                  for d in doc["id"])
+    return values[index]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cells_in(request) -> int:
+    return int(np.prod([len(s["valueCodes"]) for s in request.body["selection"]]))
+
+
+# --------------------------------------------------------------------------- base URL
+
+
+def test_api_url_comes_from_flag_then_environment_then_scb(monkeypatch):
+    monkeypatch.delenv(API_URL_ENV, raising=False)
+    assert resolve_api_url() == DEFAULT_API_URL == "https://statistikdatabasen.scb.se/api/v2"
+    monkeypatch.setenv(API_URL_ENV, "http://127.0.0.1:9/api/v2/")
+    assert resolve_api_url() == "http://127.0.0.1:9/api/v2"
+    assert resolve_api_url("http://mirror.example/api/v2") == "http://mirror.example/api/v2"
+    with pytest.raises(KompetensError, match="Ogiltig adress.*http:// eller https://"):
+        resolve_api_url("statistikdatabasen.scb.se")
+
+
+def test_environment_variable_reaches_the_client(server, monkeypatch):
+    monkeypatch.setenv(API_URL_ENV, server.url)
+    frame = fetch_table("TAB638", {"Region": ["09"], "Tid": ["2023"]})
+    assert frame.attrs["provenance"]["api_url"] == server.url
+    assert server.requests[0].path == "/api/v2/config"
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def test_fetch_gives_codes_labels_values_and_provenance(client, server):
+    frame = client.fetch("TAB638", {"Region": ["01", "12"], "Kon": ["män"], "Tid": ["2023"]})
+    assert frame.columns.tolist() == ["region", "region_label", "kon", "kon_label",
+                                      "tabellinnehall", "tabellinnehall_label", "year", "value"]
+    assert frame["region"].tolist() == ["01", "12"]
+    assert frame["region_label"].tolist() == ["Stockholms län", "Skåne län"]
+    assert set(frame["kon"]) == {"1"} and set(frame["kon_label"]) == {"män"}
+    assert frame["year"].dtype == "int64" and str(frame["value"].dtype) == "Int64"
+    # Left-out variables: Alder answers with its total "tot", Civilstand is summed.
+    doc, values = cube("TAB638")
+    expected = at(doc, values, Region="12", Alder="tot", Kon="1", ContentsCode="BE0101N1",
+                  Tid="2023").sum()
+    assert frame.loc[frame["region"] == "12", "value"].item() == expected
+    sent = server.data_requests()[-1].body["selection"]
+    assert {s["variableCode"] for s in sent} == {"Region", "Kon", "ContentsCode", "Tid"}
+    record = frame.attrs["provenance"]
+    assert record["table_id"] == "TAB638"
+    assert record["title"].startswith("Folkmängden efter region")
+    assert record["api_version"] == "2.2.0"
+    assert "cc0" in record["licence"]
+    assert record["source_note"] == "Källa: SCB, tabell TAB638"
+    assert record["query"]["selection"] == sent
+    assert record["calls"] == 1 and record["cells"] == 2 and record["synthetic"] is False
+    assert record["columns"] == {"Region": "region", "Kon": "kon",
+                                 "ContentsCode": "tabellinnehall", "Tid": "year"}
+    assert record["fetched"].endswith("+00:00")
+
+
+def test_period_codes_stay_text_and_wildcards_expand(client):
+    frame = client.fetch("RegionInd19U3N", {"Region": ["0*"], "Utbildngrupp": ["00S"],
+                                            "Kon": ["1+2"], "ContentsCode": ["U3N08"]})
+    assert set(frame["region"]) == {"00", "01", "03", "04", "05", "06", "07", "08", "09"}
+    assert set(frame["period"]) == {"2021-2022", "2022-2023"}
+    assert "year" not in frame.columns
+
+
+def test_unknown_variable_and_value_are_explained_in_swedish(client):
+    with pytest.raises(KompetensError, match=r"ingen variabel 'Lan'.*Region \(region\)"):
+        client.fetch("TAB638", {"Lan": ["12"]})
+    with pytest.raises(KompetensError, match=r"har inget värde '2031'.*2022 \(2022\)"):
+        client.fetch("TAB638", {"Tid": ["2031"]})
+
+
+def test_large_selection_is_split_by_the_cell_limit_in_config():
+    with PxWebServer(config={"maxDataCells": 500}) as small, PxWebServer() as big:
+        select = {"Region": ["*"], "Alder": ["*"], "Tid": ["2023"]}
+        split = ScbClient(small.url).fetch("TAB638", select)
+        whole = ScbClient(big.url).fetch("TAB638", select)
+        requests = small.data_requests()
+        assert len(requests) == split.attrs["provenance"]["calls"] > 1
+        assert all(cells_in(r) <= 500 for r in requests)
+        assert sum(cells_in(r) for r in requests) == split.attrs["provenance"]["cells"]
+        assert len(big.data_requests()) == 1
+        pd.testing.assert_frame_equal(split.reset_index(drop=True),
+                                      whole.reset_index(drop=True), check_like=True)
+
+
+def test_calls_per_time_window_from_config_are_respected():
+    with PxWebServer(config={"maxCallsPerTimeWindow": 2, "timeWindow": 1,
+                             "maxDataCells": 150}) as srv:
+        client = ScbClient(srv.url)
+        client.fetch("TAB638", {"Region": ["01", "03", "04"], "Alder": ["*"], "Tid": ["2023"]})
+        limited = [r.at for r in srv.requests if not r.path.endswith("/config")]
+        assert len(limited) >= 4
+        # Never a third call within one second of the first of two.
+        assert all(later - earlier >= 0.95 for earlier, later in zip(limited, limited[2:]))
+
+
+def test_429_is_retried_after_the_time_the_server_gives(client, server):
+    server.answer_data_with("429", retry_after="0.3")
+    frame = client.fetch("TAB638", {"Region": ["12"], "Tid": ["2023"]})
+    first, second = server.data_requests()
+    assert (first.status, second.status) == (429, 200)
+    assert second.at - first.at >= 0.3
+    assert frame.attrs["provenance"]["calls"] == 2
+    assert len(frame) == 1
+
+
+def test_429_that_does_not_stop_is_a_swedish_error(client, server):
+    server.answer_data_with("429", "429", "429", "429", retry_after="0.05")
+    with pytest.raises(ScbApiError, match="429, för många anrop") as err:
+        client.fetch("TAB638", {"Region": ["12"], "Tid": ["2023"]})
+    assert err.value.kind == "limit"
+    assert len(server.data_requests()) == 4
+
+
+def test_broken_connection_is_a_swedish_network_error(client, server):
+    server.answer_data_with("break")
+    with pytest.raises(ScbApiError, match="Kunde inte nå SCB:s API") as err:
+        client.fetch("TAB638", {"Region": ["12"], "Tid": ["2023"]})
+    assert err.value.kind == "network"
+    assert "tidigare hämtade data är orörda" in str(err.value)
+
+
+def test_unreachable_api_is_a_swedish_network_error():
+    with pytest.raises(ScbApiError, match="Kunde inte nå SCB:s API på http://127.0.0.1") as err:
+        ScbClient(f"http://127.0.0.1:{free_port()}/api/v2")
+    assert err.value.kind == "network"
+
+
+def test_unknown_table_and_non_v2_api_are_explained(client):
+    with pytest.raises(ScbApiError, match=r"Tabellen TAB99999 finns inte.*\(404\)") as err:
+        client.fetch("TAB99999")
+    assert err.value.kind == "table"
+    with (PxWebServer(config={"apiVersion": "1.1"}) as old,
+          pytest.raises(ScbApiError, match="inte ett användbart PxWeb API v2")):
+        ScbClient(old.url)
+
+
+def test_parse_select():
+    assert parse_select(["Region=01, 03", "Tid=2023", "Region=12"]) == {
+        "Region": ["01", "03", "12"], "Tid": ["2023"]}
+    with pytest.raises(KompetensError, match="VARIABEL=KOD,KOD"):
+        parse_select(["Region"])
+
+
+# --------------------------------------------------------------------------- recipes
+
+
+@pytest.mark.parametrize("name", WORKBOOK_RECIPES)
+def test_recipe_gives_exactly_the_table_the_library_loads(name, client, tmp_path):
+    table = fetch_recipe(name, client=client)
+    output = get_recipe(name).output
+    example = load(output)  # the bundled data: the shape every source must have
+    assert table.columns.tolist() == example.columns.tolist()
+    assert table.dtypes.to_dict() == example.dtypes.to_dict()
+    pd.testing.assert_frame_equal(validate(output, table), table)
+    assert set(table["region"]) == {"00", *COUNTY_CODES}
+    table.to_parquet(tmp_path / f"{output}.parquet", index=False)
+    loaded = load(output, source=tmp_path)
+    pd.testing.assert_frame_equal(loaded, table)
+    record = table.attrs["provenance"]
+    assert record["table"] == output and record["synthetic"] is False
+    assert record["table_id"] == ", ".join(
+        dict.fromkeys(SOURCES[key].table_id for key in RECIPES[get_recipe(name).name].sources))
+
+
+def test_employment_spreads_scb_totals_over_ages_without_changing_them(client):
+    employed = fetch_recipe("employment", client=client)
+    assert employed.attrs["provenance"]["table_id"] == "TAB6369, TAB3981"
+    doc, values = cube("TAB6369")
+    # Förskollärare (SCB 15B, the workbook's 103) in Skåne 2023: the same total as SCB's.
+    scb = at(doc, values, Region="12", Utbildngrupp="15B", Kon="1+2",
+             ContentsCode="000005SJ", Tid="2023")
+    ours = employed.query("region == '12' and education_group == '103' and year == 2023")
+    assert ours["value"].sum() == scb
+    assert ours.set_index("age_band").loc["65-74", "value"] == 0  # the table is 20-64
+    assert (ours.set_index("age_band").loc[["25-34", "35-44", "45-54"], "value"] > 0).all()
+    counties = employed[employed["region"] != "00"].groupby(
+        ["education_group", "age_band", "year"])["value"].sum()
+    riket = employed[employed["region"] == "00"].set_index(
+        ["education_group", "age_band", "year"])["value"]
+    pd.testing.assert_series_equal(counties.sort_index(), riket.sort_index(), check_names=False)
+
+
+def test_recipe_drops_aggregates_and_names_groups_the_workbook_lacks(client):
+    employed = fetch_recipe("employment", client=client)
+    groups = set(employed["education_group"])
+    assert groups == {"002", "003", "103", "104", "313", "305", "404", "405", "502", "522",
+                      "702", "713", "903"}
+    notes = " ".join(employed.attrs["provenance"]["notes"])
+    assert "röntgensjuksköterskeutbildning" in notes and "utelämnades" in notes
+
+
+def test_commuting_and_graduates_follow_their_documented_rules(client):
+    commuting = fetch_recipe("commuting", client=client)
+    assert (commuting["value"] > 0).all()  # SCB's negative out-commuters made positive
+    doc, values = cube("TAB6369")
+    out = at(doc, values, Region="05", Utbildngrupp="00S", Kon="1+2", ContentsCode="000005SM",
+             Tid="2022")
+    row = commuting.query("region == '05' and year == 2022 and direction == 'ut'")
+    assert row["value"].item() == abs(out)
+    graduates = fetch_recipe("graduates", client=client)
+    forms = graduates.drop_duplicates("education_group").set_index("education_group")["form"]
+    assert forms["502"] == "gymnasium" and forms["522"] == "yh" and forms["313"] == "yh"
+    assert forms["103"] == "högskola" and "002" not in forms.index
+    assert set(graduates["year"]) == {2022, 2023}  # "2022-2023" → 2023
+
+
+def test_extra_recipes_give_tidy_tables(client):
+    levels = fetch_recipe("education_level", client=client)
+    assert levels.columns.tolist() == ["region", "education_level", "age_band", "year", "value"]
+    assert set(levels["education_level"]) == {"förgymnasial", "gymnasial",
+                                              "eftergymnasial < 3 år", "eftergymnasial ≥ 3 år",
+                                              "okänd"}
+    flows = fetch_recipe("supply_flows", client=client)
+    assert "examinerade_inom_regionen" in set(flows["flow"])
+    assert flows.attrs["provenance"]["table_id"] == "RegionInd19U3N"
+
+
+def test_years_can_be_chosen_and_unknown_years_are_explained(client):
+    population = fetch_recipe("population", client=client, years=[2023])
+    assert set(population["year"]) == {2023}
+    with pytest.raises(RecipeError, match="inga uppgifter för år 1999.*2022–2023"):
+        fetch_recipe("population", client=client, years=[1999])
+    assert years_from_select({"Tid": ["2022", "2023"]}) == [2022, 2023]
+    with pytest.raises(RecipeError, match="bara år går att välja"):
+        years_from_select({"Region": ["12"]})
+
+
+def test_forecast_recipe_points_to_the_template(client):
+    with pytest.raises(RecipeError, match="tp-mall.md.*validate_tp_template"):
+        fetch_recipe("national_forecast", client=client)
+    assert get_recipe("employed").name == "employment"
+    with pytest.raises(RecipeError, match="Okänt recept.*'employment' \\(employed\\)"):
+        get_recipe("sysselsättning")
+    assert "TAB6369" in describe() and "ingen SCB-tabell" in describe()
+    assert set(WORKBOOK_RECIPES) | {"national_forecast"} >= {
+        r.name for r in RECIPES.values() if r.output in TABLES}
+
+
+def changed_fixtures(tmp_path: Path, table_id: str, change) -> Path:
+    """A copy of the fixtures where ``change(doc)`` edits one table's metadata and data."""
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, target)
+    for name in ("metadata.json", "data.json"):
+        file = target / table_id / name
+        doc = json.loads(file.read_text(encoding="utf-8"))
+        change(doc)
+        file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def test_a_renamed_variable_stops_the_recipe_before_any_data_call(tmp_path):
+    def rename(doc):
+        doc["id"] = ["UtbGrupp" if d == "Utbildngrupp" else d for d in doc["id"]]
+        doc["dimension"]["UtbGrupp"] = doc["dimension"].pop("Utbildngrupp")
+
+    with PxWebServer(changed_fixtures(tmp_path, "TAB6369", rename)) as srv:
+        with pytest.raises(RecipeError, match=r"TAB6369 saknar variabeln 'Utbildngrupp'.*"
+                                              r"UtbGrupp \(utbildning\).*recipes.py"):
+            fetch_recipe("employment", client=ScbClient(srv.url))
+        assert srv.data_requests() == []
+
+
+def test_a_renumbered_value_is_found_by_its_label(tmp_path):
+    def recode(doc):
+        category = doc["dimension"]["ContentsCode"]["category"]
+        for key in ("index", "label", "unit"):
+            category[key] = {("000009XX" if c == "000005SJ" else c): v
+                             for c, v in category[key].items()}
+
+    with PxWebServer(changed_fixtures(tmp_path, "TAB6369", recode)) as srv:
+        employed = fetch_recipe("employment", client=ScbClient(srv.url))
+        sent = srv.data_requests("TAB6369")[0].body["selection"]
+        assert {"variableCode": "ContentsCode", "valueCodes": ["000009XX"]} in sent
+        assert len(employed) > 0
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_fetch_writes_the_table_and_its_provenance(server, tmp_path, capsys):
+    out = tmp_path / "befolkning.csv"
+    assert cli.main(["data", "fetch", "TAB638", "--api-url", server.url, "--select",
+                     "Region=12,01", "--select", "Tid=2023", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Hämtade tabell TAB638" in printed and f"Skrev {out}" in printed
+    frame = pd.read_csv(out, dtype={"region": str})
+    assert frame["region"].tolist() == ["01", "12"]
+    record = read_provenance(out)
+    assert record == json.loads(provenance_path(out).read_text(encoding="utf-8"))
+    for key in ("table_id", "title", "query", "fetched", "api_version", "licence",
+                "source_note"):
+        assert record[key]
+    parquet = tmp_path / "befolkning.parquet"
+    assert cli.main(["data", "fetch", "TAB638", "--api-url", server.url, "--select",
+                     "Region=12", "--out", str(parquet)]) == 0
+    assert pd.read_parquet(parquet).attrs["provenance"]["table_id"] == "TAB638"
+
+
+def test_cli_fetch_recipe_and_listing(server, tmp_path, capsys):
+    out = tmp_path / "employed.parquet"
+    assert cli.main(["data", "fetch", "--recipe", "employment", "--api-url", server.url,
+                     "--select", "Tid=2023", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "receptet 'employment'" in printed and "TAB6369, TAB3981" in printed
+    loaded = load("employed", source=tmp_path)
+    assert set(loaded["year"]) == {2023}
+    assert cli.main(["data", "fetch", "--lista"]) == 0
+    assert "employment" in capsys.readouterr().out
+
+
+def test_cli_fetch_failure_leaves_an_earlier_file_untouched(server, tmp_path, capsys,
+                                                            monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["data", "fetch", "TAB638", "--api-url", server.url]) == 0
+    out = tmp_path / "TAB638.parquet"  # the default name
+    before = out.read_bytes()
+    server.answer_data_with("break")
+    assert cli.main(["data", "fetch", "TAB638", "--api-url", server.url, "--select",
+                     "Region=12", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "kompetens data fetch: fel: Kunde inte nå SCB:s API" in err
+    assert out.read_bytes() == before
+    # Without --out an existing default file is never overwritten.
+    assert cli.main(["data", "fetch", "TAB638", "--api-url", server.url]) == 1
+    assert "TAB638.parquet finns redan" in capsys.readouterr().err
+    assert out.read_bytes() == before
+
+
+def test_cli_fetch_arguments_are_checked_in_swedish(capsys):
+    assert cli.main(["data", "fetch"]) == 2
+    assert "ange antingen ett tabell-id" in capsys.readouterr().err
+    assert cli.main(["data", "fetch", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    assert "Användning:" in help_text and "--select" in help_text and "flaggor" in help_text
+    assert cli.main(["data", "fetch", "--recipe", "okänt"]) == 1
+    assert "Okänt recept" in capsys.readouterr().err
+
+
+def test_cli_fetch_lists_variables(server, capsys):
+    assert cli.main(["data", "fetch", "TAB6369", "--variabler", "--api-url", server.url]) == 0
+    printed = capsys.readouterr().out
+    assert "Utbildngrupp – utbildning [måste väljas]" in printed
+
+
+def test_the_data_guide_names_every_recipe_and_flag():
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "data.md")
+    if not guide.exists():
+        pytest.skip("docs/ not in this install")
+    text = guide.read_text(encoding="utf-8")
+    for name in RECIPES:
+        assert f"`{name}`" in text, name
+    for flag in ("--select", "--out", "--api-url", "--recipe", "--variabler", "--lista",
+                 "--recipes", "--from-files", "--tp-mall", "--kontrollera", API_URL_ENV,
+                 "manifest.json", "provenance.json", "SOURCES"):
+        assert flag in text, flag
