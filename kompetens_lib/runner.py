@@ -30,6 +30,7 @@ NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
 DATA_ENV = "KOMPETENS_DATA"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 STATE_DIR = ".kompetens"
+TASKS_PER_WORKER = 30
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Result:
     error: str = ""
     key_figures: list = field(default_factory=list)
     skipped: bool = False
+    peak_mb: float = 0.0
+    kernel_peak_mb: float = 0.0
 
 
 def default_notebook_dir() -> Path:
@@ -232,6 +235,80 @@ def up_to_date(job: Job) -> dict | None:
 
 # --- execution -------------------------------------------------------------------------------
 
+# Each notebook gets a fresh kernel, but the next one is started, and has imported the
+# library, while the current notebook runs: kernel start-up and imports (most of a small
+# notebook's time) overlap with useful work instead of adding to it.
+WARM_UP = "import kompetens_lib, kompetens_lib.charts, kompetens_lib.profile, altair, pandas"
+_warm: dict[tuple, tuple] = {}
+
+
+def _start_kernel(key: tuple):
+    import zmq.asyncio
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    cwd, data = key
+    env = dict(os.environ)
+    if data:
+        env[DATA_ENV] = data
+    # nbclient needs an asynchronous manager (its cell time limit relies on it). One
+    # ZeroMQ context serves all kernels of this worker: a context per kernel leaks file
+    # descriptors in long runs.
+    km = AsyncKernelManager(kernel_name="python3", context=zmq.asyncio.Context.instance())
+    run_sync(km.start_kernel)(cwd=cwd, env=env, extra_arguments=["--log-level=ERROR"])
+    kc = km.client()
+    kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    kc.execute(WARM_UP, silent=True, store_history=False)
+    return km, kc
+
+
+def _take_kernel(key: tuple):
+    """A started kernel for ``key`` (pre-warmed if one is waiting), and start the next."""
+    from jupyter_core.utils import run_sync
+
+    km = None
+    if key in _warm:
+        km, kc = _warm.pop(key)
+        kc.stop_channels()
+        if not run_sync(km.is_alive)():
+            km = None
+    if km is None:
+        km, kc = _start_kernel(key)
+        kc.stop_channels()
+    try:
+        _warm[key] = _start_kernel(key)
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
+    return km
+
+
+def shutdown_warm_kernels() -> None:
+    """Stop kernels that were started for notebooks that never came."""
+    from jupyter_core.utils import run_sync
+
+    while _warm:
+        _, (km, kc) = _warm.popitem()
+        try:
+            kc.stop_channels()
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _init_worker() -> None:
+    from multiprocessing import util
+
+    util.Finalize(None, shutdown_warm_kernels, exitpriority=10)
+
+
+def _peak_mb() -> tuple[float, float]:
+    import resource
+
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(self_kb / 1024, 1), round(child_kb / 1024, 1)
+
+
 def execute(job: Job) -> Result:
     """Run one notebook for one county; never raises (errors go into the result)."""
     import papermill  # kompetens_lib's import has made its slow dependency lazy
@@ -246,18 +323,25 @@ def execute(job: Job) -> Result:
     os.close(fd)
     params = {"region": job.region, **job.params}
     if job.data:
-        params.setdefault("data", job.data)
         os.environ[DATA_ENV] = job.data
     result: Result
+    km = None
     try:
         check_parameters_cell(job.notebook)
+        km = _take_kernel((str(job.notebook.parent), job.data))
         try:
             papermill.execute_notebook(
                 str(job.notebook), tmp, parameters=params, kernel_name="python3",
                 progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
-                execution_timeout=job.timeout, extra_arguments=["--log-level=ERROR"],
+                execution_timeout=job.timeout, km=km,
             )
         finally:
+            try:
+                from jupyter_core.utils import run_sync
+
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - a dead kernel has nothing to shut down
+                pass
             # Keep the executed notebook even when a cell failed: it shows where.
             if os.path.getsize(tmp) > 0:
                 _sign(tmp)
@@ -277,8 +361,10 @@ def execute(job: Job) -> Result:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    result.peak_mb, result.kernel_peak_mb = _peak_mb()
     state = {"inputs": job.fingerprint, "ok": result.ok, "error": result.error,
              "seconds": round(result.seconds, 2), "key_figures": result.key_figures,
+             "worker_peak_mb": result.peak_mb, "kernel_peak_mb": result.kernel_peak_mb,
              "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
     atomic_write_text(job.state_file, json.dumps(state, ensure_ascii=False, indent=1))
     return result
@@ -340,13 +426,20 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
         return [results[i] for i in range(len(jobs))]
     workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     if workers == 1:
-        for index in pending:
-            results[index] = execute(jobs[index])
-            if progress:
-                progress(results[index], len(results), len(jobs))
+        try:
+            for index in pending:
+                results[index] = execute(jobs[index])
+                if progress:
+                    progress(results[index], len(results), len(jobs))
+        finally:
+            shutdown_warm_kernels()
         return [results[i] for i in range(len(jobs))]
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Workers are replaced after a number of notebooks: kernel clients keep a few file
+    # descriptors each, and a fresh worker keeps long builds within any system's limits.
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                initializer=_init_worker,
+                                max_tasks_per_child=TASKS_PER_WORKER) as pool:
         futures = {pool.submit(execute, jobs[i]): i for i in pending}
         for future in cf.as_completed(futures):
             index = futures[future]
@@ -364,6 +457,7 @@ def write_summary(out_dir: Path, results: list[Result]) -> Path:
     """``run.json``: what ran, how long it took and what failed."""
     records = [{"notebook": r.job.notebook.name, "region": r.job.region, "ok": r.ok,
                 "skipped": r.skipped, "seconds": round(r.seconds, 2), "error": r.error,
+                "worker_peak_mb": r.peak_mb, "kernel_peak_mb": r.kernel_peak_mb,
                 "output": str(r.job.output), "key_figures": r.key_figures} for r in results]
     path = Path(out_dir) / "run.json"
     atomic_write_text(path, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
