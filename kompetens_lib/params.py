@@ -74,6 +74,9 @@ def validate(region: object, base_year: object = None, source: object = None, *,
     if source in (None, ""):
         source = os.environ.get("KOMPETENS_DATA") or "example"
     source_text = str(source)
+    # The notebook's choice of data source holds for every later load in this kernel.
+    available_years("employed", source_text)  # an unknown source stops here, in Swedish
+    os.environ["KOMPETENS_DATA"] = source_text
     years = available_years("employed", source_text)
     year = years[-1] if base_year in (None, "") else _as_year(base_year, "base_year", years)
     target = None

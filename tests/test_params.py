@@ -52,3 +52,22 @@ def test_target_year_method_and_interactive():
 def test_bad_forecast_parameters_are_explained(kwargs, message):
     with pytest.raises(KompetensError, match=message):
         params.validate("12", **kwargs)
+
+
+def test_a_chosen_data_source_holds_for_later_loads(tmp_path, monkeypatch):
+    import shutil
+
+    import kompetens_lib as kl
+    from kompetens_lib.data import _example_dir
+
+    monkeypatch.delenv("KOMPETENS_DATA", raising=False)
+    folder = tmp_path / "kalla"
+    shutil.copytree(_example_dir(), folder)
+    p = params.validate("12", source=str(folder))
+    assert p.source == str(folder)
+    assert kl.load("commuting").attrs["provenance"]["table"] == "commuting"
+    import os
+
+    assert os.environ["KOMPETENS_DATA"] == str(folder)
+    with pytest.raises(KompetensError, match="finns inte eller är ingen mapp"):
+        params.validate("12", source=str(tmp_path / "saknas"))
