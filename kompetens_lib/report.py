@@ -55,13 +55,14 @@ def export_charts(notebook_path: Path, out_dir: Path, *, formats=("png", "svg"))
     for number, spec in enumerate(chart_specs(notebook_path), 1):
         slug = slugify(_title_of(spec))[:60].strip("-") or "diagram"
         stem = f"{prefix}-{number:02d}-{slug}"
+        svg = vlc.vegalite_to_svg(spec)  # rendered once; the PNG is rasterised from it
         if "png" in formats:
             path = out_dir / f"{stem}.png"
-            atomic_write_bytes(path, vlc.vegalite_to_png(spec, scale=2))
+            atomic_write_bytes(path, vlc.svg_to_png(svg, scale=2))
             written.append(path)
         if "svg" in formats:
             path = out_dir / f"{stem}.svg"
-            atomic_write_bytes(path, vlc.vegalite_to_svg(spec).encode("utf-8"))
+            atomic_write_bytes(path, svg.encode("utf-8"))
             written.append(path)
     return written
 
