@@ -324,6 +324,7 @@ def execute(job: Job) -> Result:
     params = {"region": job.region, **job.params}
     if job.data:
         os.environ[DATA_ENV] = job.data
+        params["data"] = job.data
     result: Result
     km = None
     try:
