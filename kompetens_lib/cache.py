@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataValidationError, KompetensError
+from .files import atomic_write_text
 
 __all__ = [
     "MANIFEST",
@@ -260,17 +260,7 @@ def _parse_from_files(items: Sequence[str]) -> list[tuple[str, Path]]:
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    from .scb_api import readable
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        readable(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write_text(path, text)
 
 
 def build_cache(

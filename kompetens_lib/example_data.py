@@ -39,13 +39,12 @@ Run ``python -m kompetens_lib.example_data`` to rewrite the bundled files.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .files import atomic_write
 from .regions import COUNTY_CODES, NATIONAL_CODE
 from .taxonomy import AGE_BANDS, POPULATION_AGE_BANDS, education_groups
 
@@ -274,7 +273,7 @@ def _population(rng: np.random.Generator) -> np.ndarray:
     """Population [county, band(8), year] for POPULATION_YEARS, calibrated (see module doc)."""
     years = np.array(POPULATION_YEARS)
     ageing = _county_array(AGEING)
-    n_c, n_y = len(COUNTY_CODES), len(years)
+    n_c = len(COUNTY_CODES)
     # Age shares per county and year: older counties have more 65+, and all age slowly.
     drift = (ageing[:, None, None] + 0.01 * (years[None, None, :] - 2017))
     shares = POP_AGE_SHARE[None, :, None] * np.exp(drift * POP_AGE_AGEING[None, :, None])
@@ -397,7 +396,7 @@ def generate() -> dict[str, pd.DataFrame]:
     """Build every example table; deterministic (fixed seed, no clock, no I/O)."""
     rng = np.random.default_rng(SEED)
     groups = education_groups()
-    n_c, n_g, n_a = len(COUNTY_CODES), len(groups), len(AGE_BANDS)
+    n_c = len(COUNTY_CODES)
     years = np.array(HISTORY_YEARS)
     n_y = len(years)
 
@@ -576,25 +575,13 @@ def write(directory: Path | str) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in generate().items():
-        written.append(_atomic(directory / f"{name}.parquet",
+        written.append(atomic_write(directory / f"{name}.parquet",
                                lambda p, f=frame: f.to_parquet(p, index=False,
                                                                compression="zstd")))
     text = json.dumps(provenance_records(), ensure_ascii=False, indent=2, sort_keys=True)
-    written.append(_atomic(directory / "provenance.json",
+    written.append(atomic_write(directory / "provenance.json",
                            lambda p: Path(p).write_text(text + "\n", encoding="utf-8")))
     return written
-
-
-def _atomic(path: Path, writer) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        writer(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 if __name__ == "__main__":  # pragma: no cover

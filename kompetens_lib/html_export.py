@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import nbformat
 
 from . import render
 from .errors import KompetensError
+from .files import atomic_write_text
 
 __all__ = ["export_html", "external_references"]
 
@@ -151,17 +151,7 @@ def _prepare(nb: nbformat.NotebookNode, include_code: bool) -> bool:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_text(path, text)
 
 
 def export_html(

@@ -23,7 +23,11 @@ import nbformat
 
 from . import __version__
 from .errors import KompetensError
+from .files import atomic_write_bytes, atomic_write_text, make_readable
 from .regions import region_name, regions, resolve_region
+
+__all__ = ["Job", "Result", "atomic_write_bytes", "atomic_write_text", "execute", "plan",
+           "run_jobs", "write_summary"]
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
@@ -126,30 +130,7 @@ def check_parameters_cell(path: Path) -> None:
         )
 
 
-def _readable(path: str | Path) -> None:
-    """Give a temporary file the usual permissions (mkstemp makes it owner-only)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        _readable(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+_readable = make_readable
 
 
 def _sign(path: str) -> None:

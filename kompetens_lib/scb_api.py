@@ -41,6 +41,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import KompetensError
+from .files import atomic_write_text
 from .scb_import import _SwedishHelpFormatter, _SwedishParser, snake_name, write_tidy
 
 __all__ = [
@@ -575,10 +576,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> list[Path]:
     record = df.attrs.get("provenance", {})
     side = provenance_path(written)
     text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
-    tmp = side.with_name(f".{side.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, side)
-    readable(side)
+    atomic_write_text(side, text)
     return [written, side]
 
 

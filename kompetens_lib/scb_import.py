@@ -14,7 +14,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataValidationError, KompetensError
+from .files import atomic_write
 from .regions import NATIONAL_CODE, resolve_region
 
 __all__ = [
@@ -1260,21 +1260,11 @@ def write_tidy(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise KompetensError(f"Mappen {str(folder)!r} finns inte; skapa den först.")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        if kind == "parquet":
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files owner-only
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    if kind == "parquet":
+        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+    else:
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8",
+                                                 lineterminator="\n"))
     return path
 
 
