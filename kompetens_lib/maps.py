@@ -84,7 +84,12 @@ def county_map_chart(df: pd.DataFrame, *, value: str, title: str, value_title: s
     lines = [subtitle] if subtitle else []
     lines.append(SCHEMATIC_NOTE)
     if domain_mid is not None:
-        scale = alt.Scale(scheme="redblue", domainMid=domain_mid)
+        # A domain symmetric around the midpoint: the midpoint is the neutral colour, and
+        # equal distances above and below look equally strong.
+        valid = frame[value].dropna()
+        spread = float((valid - domain_mid).abs().max()) if len(valid) else 1.0
+        spread = spread or 1.0
+        scale = alt.Scale(scheme="redblue", domain=[domain_mid - spread, domain_mid + spread])
     else:
         scale = alt.Scale(scheme=scheme)
     base = alt.Chart(frame).encode(

@@ -304,8 +304,7 @@ def execute(job: Job) -> Result:
     os.close(fd)
     params = {"region": job.region, **job.params}
     if job.data:
-        os.environ[DATA_ENV] = job.data
-        params["data"] = job.data
+        params["data"] = job.data  # the kernel also gets it in its environment
     result: Result
     km = None
     try:

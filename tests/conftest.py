@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,3 +17,15 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared finns inte här (bara för utvecklare och CI)")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _restore_data_source():
+    """A notebook's chosen data source is set for its whole kernel (params.validate); in the
+    test process that must not leak from one test into the next."""
+    before = os.environ.get("KOMPETENS_DATA")
+    yield
+    if before is None:
+        os.environ.pop("KOMPETENS_DATA", None)
+    else:
+        os.environ["KOMPETENS_DATA"] = before

@@ -57,3 +57,11 @@ def test_chart_spec_has_tiles_labels_title_source_and_schematic_note():
 def test_bad_input_is_explained(df, message):
     with pytest.raises(KompetensError, match=message):
         maps.county_map_chart(df, value="need", title="t", value_title="v", source="s")
+
+
+def test_a_diverging_map_is_centred_on_its_midpoint():
+    df = _values().assign(ratio=[100 + (i % 5) for i in range(21)])
+    spec = maps.county_map_chart(df, value="ratio", title="t", value_title="S/D",
+                                 source="s", domain_mid=100).to_dict()
+    scale = spec["layer"][0]["encoding"]["color"]["condition"]["scale"]
+    assert scale["domain"] == [96.0, 104.0]
