@@ -34,7 +34,7 @@ NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
 DATA_ENV = "KOMPETENS_DATA"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 STATE_DIR = ".kompetens"
-TASKS_PER_WORKER = 30
+TASKS_PER_WORKER = 40
 
 
 @dataclass(frozen=True)
@@ -232,10 +232,10 @@ def _start_kernel(key: tuple):
     env = dict(os.environ)
     if data:
         env[DATA_ENV] = data
-    # nbclient needs an asynchronous manager (its cell time limit relies on it). One
-    # ZeroMQ context serves all kernels of this worker: a context per kernel leaks file
-    # descriptors in long runs.
-    km = AsyncKernelManager(kernel_name="python3", context=zmq.asyncio.Context.instance())
+    # nbclient needs an asynchronous manager (its cell time limit relies on it). Each kernel
+    # gets its own ZeroMQ context, destroyed with the kernel: that also closes the sockets of
+    # the client nbclient makes (it does not close them for a kernel it did not start).
+    km = AsyncKernelManager(kernel_name="python3", context=zmq.asyncio.Context())
     run_sync(km.start_kernel)(cwd=cwd, env=env, extra_arguments=["--log-level=ERROR"])
     kc = km.client()
     kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
@@ -272,6 +272,7 @@ def shutdown_warm_kernels() -> None:
         try:
             kc.stop_channels()
             run_sync(km.shutdown_kernel)(now=True)
+            km.context.destroy(linger=0)
         except Exception:  # noqa: BLE001
             pass
 
@@ -321,6 +322,7 @@ def execute(job: Job) -> Result:
                 from jupyter_core.utils import run_sync
 
                 run_sync(km.shutdown_kernel)(now=True)
+                km.context.destroy(linger=0)
             except Exception:  # noqa: BLE001 - a dead kernel has nothing to shut down
                 pass
             # Keep the executed notebook even when a cell failed: it shows where.
@@ -416,21 +418,25 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
             shutdown_warm_kernels()
         return [results[i] for i in range(len(jobs))]
     context = multiprocessing.get_context("spawn")
-    # Workers are replaced after a number of notebooks: kernel clients keep a few file
-    # descriptors each, and a fresh worker keeps long builds within any system's limits.
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                initializer=_init_worker,
-                                max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        futures = {pool.submit(execute, jobs[i]): i for i in pending}
-        for future in cf.as_completed(futures):
-            index = futures[future]
-            try:
-                result = future.result()
-            except BaseException as exc:  # noqa: BLE001 - a crashed worker process
-                result = Result(jobs[index], False, 0.0, error=_one_line_error(exc))
-            results[index] = result
-            if progress:
-                progress(result, len(results), len(jobs))
+    # Workers are replaced after TASKS_PER_WORKER notebooks each (a fresh pool per chunk):
+    # the kernel clients that nbclient makes keep a few file descriptors per notebook, and
+    # fresh workers keep long builds within any system's limit. (ProcessPoolExecutor's own
+    # max_tasks_per_child can deadlock on Python 3.11.)
+    chunk = workers * TASKS_PER_WORKER
+    for start in range(0, len(pending), chunk):
+        part = pending[start:start + chunk]
+        with cf.ProcessPoolExecutor(max_workers=min(workers, len(part)), mp_context=context,
+                                    initializer=_init_worker) as pool:
+            futures = {pool.submit(execute, jobs[i]): i for i in part}
+            for future in cf.as_completed(futures):
+                index = futures[future]
+                try:
+                    result = future.result()
+                except BaseException as exc:  # noqa: BLE001 - a crashed worker process
+                    result = Result(jobs[index], False, 0.0, error=_one_line_error(exc))
+                results[index] = result
+                if progress:
+                    progress(result, len(results), len(jobs))
     return [results[i] for i in range(len(jobs))]
 
 

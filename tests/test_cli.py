@@ -146,3 +146,16 @@ def test_a_hanging_cell_and_a_dying_kernel_are_reported_not_fatal(tmp_path, caps
     assert "cellen tog längre tid än tidsgränsen" in text
     assert "02_doer" in text and "kärnan" in text
     assert (out / "12-skane" / "03_ok.html").exists()
+
+
+def test_long_runs_replace_their_workers_and_finish(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "TASKS_PER_WORKER", 1)  # a fresh pool after every 2 notebooks
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    for n in range(1, 4):
+        _tiny_notebook(notebooks / f"0{n}_ok.ipynb", f"x = {n}")
+    out = tmp_path / "build"
+    assert cli.main(["run", "--region", "12", "--region", "13", "--out", str(out),
+                     "--notebook-dir", str(notebooks), "--jobs", "2"]) == 0
+    assert "6 lyckades, 0 misslyckades" in capsys.readouterr().out
+    assert len(list(out.glob("*/0?_ok.html"))) == 6
