@@ -43,14 +43,44 @@ def test_every_county_gets_an_executed_notebook_and_a_page(build):
         assert not list(folder.glob(".*.tmp")) and not list(folder.glob(".*.ipynb"))
 
 
-def test_executed_notebooks_have_no_errors_and_show_the_library_key_figures(build):
+def test_every_executed_notebook_of_every_county_finished_without_errors(build):
+    lessons = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(lessons) == 8
+    for code, folder in _county_dirs(build).items():
+        assert sorted(p.name for p in folder.glob("[0-9][0-9]_*.ipynb")) == lessons, code
+        for name in lessons:
+            nb = nbformat.read(folder / name, as_version=4)
+            errors = [o for c in nb.cells for o in c.get("outputs", [])
+                      if o.get("output_type") == "error"]
+            assert not errors, (code, name, errors)
+
+
+def test_executed_notebooks_show_the_library_key_figures(build):
     for code, folder in _county_dirs(build).items():
         nb = nbformat.read(folder / "01_nulage.ipynb", as_version=4)
-        errors = [o for c in nb.cells for o in c.get("outputs", [])
-                  if o.get("output_type") == "error"]
-        assert not errors, (code, errors)
         shown = profile.read_key_figures(nb)
         assert shown == [json.loads(json.dumps(profile.key_figures(code, 2023)))], code
+
+
+@pytest.mark.parametrize("code", ["01", "12", "23"])
+def test_forecast_notebooks_show_the_library_key_figures(build, code):
+    from kompetens_lib import keyfigures, results
+
+    folder = _county_dirs(build)[code]
+
+    def shown(name: str, section: str) -> dict:
+        records = keyfigures.by_section(keyfigures.read(folder / name))
+        return records[section]
+
+    def plain(value: dict) -> dict:
+        return json.loads(json.dumps(value))
+
+    expected = results.key_figures_breakdown(code, base_year=2023, target_year=2035,
+                                             method="fixed_share", damping=0.5)
+    assert shown("02_nedbrytning.ipynb", "nedbrytning") == plain(expected)
+    expected = results.key_figures_supply(code, base_year=2023, target_year=2035, exit_age=66,
+                                          graduate_stay_share=0.8, net_migration=0.0)
+    assert shown("03_tillgang.ipynb", "tillgang") == plain(expected)
 
 
 def test_parameters_were_injected_and_summarised(build):
