@@ -341,7 +341,7 @@ class Brief:
 
     def save(self, path: str | Path) -> Path:
         """Write the brief as a standalone HTML page (charts as SVG); returns the path."""
-        from .runner import atomic_write_text
+        from .files import atomic_write_text
 
         path = Path(path)
         page = ("<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'>"

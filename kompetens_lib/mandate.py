@@ -333,6 +333,8 @@ class Saved:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Like :func:`kompetens_lib.files.atomic_write_text`, but the file stays readable by its
+    owner only (``mkstemp``'s mode): it names people."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,8 @@ def test_save_and_load_round_trip_with_swedish_keys(mandate_folder):
     assert again == complete(saved="2026-11-27T10:15:00")
     assert not again.example
     assert [p.name for p in mandate_folder.iterdir()] == ["12.json"], "no temporary files left"
+    if os.name == "posix":
+        assert saved.path.stat().st_mode & 0o077 == 0, "a file that names people is owner-only"
 
 
 def test_saving_changed_text_keeps_the_previous_version(mandate_folder):
