@@ -699,6 +699,9 @@ def run_feedback_job(job: FeedbackJob) -> dict:
         env = {**os.environ, "KOMPETENS_UPPDRAG": str(Path(tmp) / "uppdrag")}
         try:
             with client.setup_kernel(env=env):
+                # The participant's time starts when their kernel is ready: a slow start on
+                # a busy machine must not use it up.
+                deadline = time.monotonic() + job.notebook_timeout
                 killer = threading.Timer(job.notebook_timeout + job.cell_timeout, kill)
                 killer.daemon = True
                 killer.start()
