@@ -38,6 +38,23 @@ METHOD_LABELS: dict[str, str] = {
     "shift_share": "Shift-share",
     "constrained": "Betingad (RAS)",
 }
+
+
+def resolve_method(method: object) -> str:
+    """The method code for a code or its Swedish name ("Fast andel" → "fixed_share").
+
+    Raises :class:`KompetensError` in Swedish listing the valid methods.
+    """
+    text = str(method).strip()
+    if text in METHODS:
+        return text
+    by_label = {label.casefold(): key for key, label in METHOD_LABELS.items()}
+    if text.casefold() in by_label:
+        return by_label[text.casefold()]
+    valid = ", ".join(f"'{k}' ({v})" for k, v in METHOD_LABELS.items())
+    raise KompetensError(f"Okänd metod: {method!r}. Giltiga metoder: {valid}.")
+
+
 #: λ: half of the county's historical shift is carried forward. Full persistence (λ = 1)
 #: extrapolates past booms for 12 years; λ = 0 is the fixed share. Half is the usual
 #: compromise in shift-share practice, and the user should vary it.

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from . import mandate as mandate_mod
-from .breakdown import METHOD_LABELS, METHODS
+from .breakdown import METHOD_LABELS, METHODS, resolve_method
 from .charts import COUNT_FORMAT, _title
 from .data import TABLE_LABELS, TABLES, load, provenance, source_note
 from .errors import KompetensError
@@ -527,7 +527,7 @@ def build_brief(region: object, base_year: int | None = None, target_year: int |
     )
 
     code = resolve_region(region)
-    chosen = _method_key(method)
+    chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
     target = _target_year(base, target_year, source)
     note = source_note("employed", source)
@@ -639,17 +639,6 @@ def _shortage_message(bal: pd.DataFrame, target: int, rounded) -> tuple[Message,
                  f"{_fmt(rounded(worst['gap']))} fler efterfrågade än tillgängliga.")
     title = f"Brist i {len(short)} utbildningsgrupper {target}"
     return Message("shortages", title, text, len(short)), rounded(max(float(worst["gap"]), 0.0))
-
-
-def _method_key(method: object) -> str:
-    text = str(method).strip()
-    if text in METHODS:
-        return text
-    by_label = {label.casefold(): key for key, label in METHOD_LABELS.items()}
-    if text.casefold() in by_label:
-        return by_label[text.casefold()]
-    valid = ", ".join(f"'{k}' ({v})" for k, v in METHOD_LABELS.items())
-    raise KompetensError(f"Okänd metod: {method!r}. Giltiga metoder: {valid}.")
 
 
 def _join(items: Sequence[str]) -> str:

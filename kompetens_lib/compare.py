@@ -277,11 +277,11 @@ def group_comparison(region: object, group: object = ALL_GROUPS, *,
     measures above, own county first and Riket last. ``peer_regions`` overrides the
     comparable counties (default: :func:`peers`).
     """
-    from .brief import _method_key
+    from .breakdown import resolve_method
 
     code = resolve_region(region)
     group_code = _group_code(group)
-    chosen = _method_key(method)
+    chosen = resolve_method(method)
     base, target = _years(base_year, target_year, source)
     if peer_regions is None:
         others = peers(code, n, year=base, source=source)
@@ -500,13 +500,13 @@ def start(region: object, group: object = ALL_GROUPS, *, base_year: int | None =
           target_year: int | None = None, method: str = "fixed_share",
           n: int = DEFAULT_PEERS, source: Any = None) -> ExplorerState:
     """The explorer's first state: the county, its comparable counties and a group."""
-    from .brief import _method_key
+    from .breakdown import resolve_method
 
     code = resolve_region(region)
     base, target = _years(base_year, target_year, source)
     return ExplorerState(code, _group_code(group), tuple(peers(code, n, year=base,
                                                                source=source)),
-                         base, target, _method_key(method), n, source)
+                         base, target, resolve_method(method), n, source)
 
 
 def choose_region(state: ExplorerState, value: object) -> ExplorerState:

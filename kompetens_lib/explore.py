@@ -26,7 +26,7 @@ from typing import Any
 import altair as alt
 
 from . import charts, results
-from .breakdown import DEFAULT_DAMPING, METHOD_LABELS, METHODS
+from .breakdown import DEFAULT_DAMPING, METHOD_LABELS, METHODS, resolve_method
 from .data import load, source_note
 from .errors import KompetensError
 from .need import GRADUATE_SHARE
@@ -86,7 +86,7 @@ def _group_name(code: str) -> str:
 
 
 def _method(value: object) -> str:
-    return results._method(str(value))
+    return resolve_method(value)
 
 
 def _note(source: Any) -> str:

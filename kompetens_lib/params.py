@@ -87,14 +87,9 @@ def validate(region: object, base_year: object = None, source: object = None, *,
         target = _as_year(target_year, "target_year", forecast_years)
     chosen = None
     if method not in (None, ""):
-        from .breakdown import METHOD_LABELS, METHODS
+        from .breakdown import resolve_method
 
-        text = str(method).strip()
-        by_label = {label.casefold(): key for key, label in METHOD_LABELS.items()}
-        chosen = text if text in METHODS else by_label.get(text.casefold())
-        if chosen is None:
-            valid = ", ".join(f"'{k}' ({METHOD_LABELS[k]})" for k in METHODS)
-            raise KompetensError(f"Okänd metod: {method!r}. Giltiga metoder: {valid}.")
+        chosen = resolve_method(method)
     return Params(code, region_name(code), year, source_text,
                   source_note("employed", source_text), target, chosen,
                   _as_bool(interactive, "interactive"))

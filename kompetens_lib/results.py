@@ -23,7 +23,14 @@ import pandas as pd
 
 from .backtest import backtest
 from .balance import DEFAULT_THRESHOLDS, balance
-from .breakdown import DEFAULT_DAMPING, METHOD_LABELS, METHODS, breakdown, compare_methods
+from .breakdown import (
+    DEFAULT_DAMPING,
+    METHOD_LABELS,
+    METHODS,
+    breakdown,
+    compare_methods,
+    resolve_method,
+)
 from .data import load
 from .errors import KompetensError
 from .need import COMPLETION_RATES, GRADUATE_SHARE, STAY_SHARES, dimensioning, recruitment_need
@@ -274,18 +281,7 @@ def method_label(method: str) -> str:
     >>> method_label("constrained")
     'Betingad (RAS)'
     """
-    return METHOD_LABELS[_method(method)]
-
-
-def _method(method: str) -> str:
-    text = str(method).strip()
-    if text in METHODS:
-        return text
-    by_label = {label.casefold(): key for key, label in METHOD_LABELS.items()}
-    if text.casefold() in by_label:
-        return by_label[text.casefold()]
-    valid = ", ".join(f"'{k}' ({v})" for k, v in METHOD_LABELS.items())
-    raise KompetensError(f"Okänd metod: {method!r}. Giltiga metoder: {valid}.")
+    return METHOD_LABELS[resolve_method(method)]
 
 
 def _column(column: str) -> str:
@@ -511,7 +507,7 @@ def backtest_worst_groups(
     ``ape`` (percent), the ``n`` largest absolute errors first.
     """
     code = resolve_region(region)
-    chosen = _method(method)
+    chosen = resolve_method(method)
     history = load("employed", source)
     base_year, target_year = _backtest_years(history, base_year, target_year)
     cells = backtest(history, chosen, base_year, target_year, level="cell",
@@ -541,7 +537,7 @@ def key_figures_breakdown(
     2,2 %); ``backtest_best`` the method with the smallest error for the county.
     """
     code = resolve_region(region)
-    chosen = _method(method)
+    chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
     target = _target_year(base, target_year, source)
     figures: dict[str, Any] = {
@@ -1020,7 +1016,7 @@ def demand_change(
     with the largest absolute change, largest first.
     """
     code = resolve_region(region)
-    chosen = _method(method)
+    chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
     target = _target_year(base, target_year, source)
     values = method_values(code, "demand", base_year=base, source=source, damping=damping)
@@ -1070,7 +1066,7 @@ def balance_table(
     judgement is the county's starting point (see :func:`kompetens_lib.balance`).
     """
     code = resolve_region(region)
-    chosen = _method(method)
+    chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
     target = _target_year(base, target_year, source)
     full = _balance_all(base, chosen, source, damping, thresholds)
@@ -1161,7 +1157,7 @@ def county_balance(
     ``judgement``. ``attrs`` holds the group's code and short name.
     """
     code = resolve_group(group)
-    chosen = _method(method)
+    chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
     target = _target_year(base, target_year, source)
     full = _balance_all(base, chosen, source, damping, thresholds)
@@ -1452,7 +1448,7 @@ def need_table(
     ``replacement``, ``expansion``, ``need``, ``need_per_year``; largest need first.
     """
     code = resolve_region(region)
-    chosen = _method(method)
+    chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
     target = _target_year(base, target_year, source)
     demand = _breakdown("demand", chosen, base, source, damping)
