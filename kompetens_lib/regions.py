@@ -68,8 +68,15 @@ def _fold(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """ASCII slug for file and folder names: 'Västra Götaland' → 'vastra-gotaland'."""
-    return _fold(text).replace(" ", "-")
+    """ASCII slug for file and folder names: 'Västra Götaland' → 'vastra-gotaland'.
+
+    Anything but letters a–z and digits becomes one hyphen, so a chart title such as
+    'Efterfrågan 2035: spannet 2015–2023' gives a name every system accepts.
+
+    >>> slugify("Efterfrågan 2035: spannet 2015–2023")
+    'efterfragan-2035-spannet-2015-2023'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")
 
 
 def _strip_county_words(folded: str) -> str:
