@@ -11,6 +11,7 @@ JSON-ready dicts for :func:`kompetens_lib.keyfigures.show`.
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 import warnings
@@ -298,14 +299,73 @@ def _method_options(method: str, damping: float) -> dict[str, Any]:
 
 
 _WARNED: set[str] = set()
+_recording = 0  # > 0 while a memoised computation runs (its warnings are kept, not shown)
 
 
-def _warn_once(message: str) -> None:
+def _warn_once(message: str, category: type[Warning] = UserWarning) -> None:
     """A Swedish warning about the data, shown once per process however often the table
     is recomputed (a notebook recomputes the breakdown in several cells)."""
-    if message not in _WARNED:
+    if _recording:
+        warnings.warn(message, category, stacklevel=3)  # kept with the memoised result
+    elif message not in _WARNED:
         _WARNED.add(message)
-        warnings.warn(message, UserWarning, stacklevel=3)
+        warnings.warn(message, category, stacklevel=3)
+
+
+# Whole-country computations (every county by a method) are memoised per process: the
+# notebooks ask for the same breakdown in several cells, for one county at a time. The key
+# holds the data files' names, sizes and modification times, so new data is recomputed.
+# Warnings raised while computing are kept with the result and shown (once) on its use.
+_MEMO: dict[tuple, tuple[pd.DataFrame, list[tuple[str, type[Warning]]]]] = {}
+_MEMO_SIZE = 48
+
+
+def _data_signature(source: Any) -> tuple:
+    from .data import _source_dir
+
+    directory = _source_dir(source)
+    files = []
+    for path in sorted(directory.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            files.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return (str(directory), tuple(files))
+
+
+def _memoised(key: tuple, source: Any, compute) -> pd.DataFrame:
+    global _recording
+    full_key = (*key, _data_signature(source))
+    hit = _MEMO.get(full_key)
+    if hit is None:
+        _recording += 1
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                frame = compute()
+        finally:
+            _recording -= 1
+        hit = (frame, [(str(w.message), w.category) for w in caught])
+        while len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[full_key] = hit
+    frame, raised = hit
+    for message, category in raised:
+        _warn_once(message, category)
+    out = frame.copy()
+    out.attrs = copy.deepcopy(frame.attrs)
+    return out
+
+
+def prime(source: Any = None, base_year: int | None = None) -> None:
+    """Compute the whole-country breakdowns and balances by every method now (as a batch
+    run's template process does before it forks the notebooks' kernels); what a notebook
+    asks for later is then a copy. Warnings are kept for the notebooks, not shown here."""
+    base = forecast_base_year(base_year, source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for method in METHODS:
+            _balance_all(base, method, source, DEFAULT_DAMPING, DEFAULT_THRESHOLDS)
+    _WARNED.clear()
 
 
 def _forecast_for(history: pd.DataFrame, source: Any, base: int) -> pd.DataFrame:
@@ -326,12 +386,15 @@ def _forecast_for(history: pd.DataFrame, source: Any, base: int) -> pd.DataFrame
 
 
 def _breakdown(column: str, method: str, base: int, source: Any, damping: float) -> pd.DataFrame:
-    history = load(HISTORY_TABLES[column], source)
-    national = _forecast_for(history, source, base)
-    out = breakdown(
-        national, history, method, base, column=column, **_method_options(method, damping)
-    )
-    return out[out["year"] >= base].reset_index(drop=True)
+    def compute() -> pd.DataFrame:
+        history = load(HISTORY_TABLES[column], source)
+        national = _forecast_for(history, source, base)
+        out = breakdown(
+            national, history, method, base, column=column, **_method_options(method, damping)
+        )
+        return out[out["year"] >= base].reset_index(drop=True)
+
+    return _memoised(("breakdown", column, method, base, float(damping)), source, compute)
 
 
 # ----------------------------------------------------------------------------------------
@@ -1040,11 +1103,15 @@ def demand_change(
 def _balance_all(
     base: int, method: str, source: Any, damping: float, thresholds: Sequence[float]
 ) -> pd.DataFrame:
-    demand = _breakdown("demand", method, base, source, damping)
-    supply = _breakdown("supply", method, base, source, damping)
-    start = _base_judgements(national_forecast(source), base)
-    return balance(supply, demand, start if len(start) else None, base_year=base,
-                   thresholds=thresholds)
+    def compute() -> pd.DataFrame:
+        demand = _breakdown("demand", method, base, source, damping)
+        supply = _breakdown("supply", method, base, source, damping)
+        start = _base_judgements(national_forecast(source), base)
+        return balance(supply, demand, start if len(start) else None, base_year=base,
+                       thresholds=thresholds)
+
+    key = ("balance", method, base, float(damping), tuple(float(t) for t in thresholds))
+    return _memoised(key, source, compute)
 
 
 def balance_table(

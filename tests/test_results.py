@@ -496,3 +496,65 @@ def test_a_short_history_and_foreign_groups_give_warnings_not_errors(tmp_path):
     with pytest.warns(UserWarning, match="Examinerade i utbildningsgrupper som saknas"):
         comparison = results.supply_comparison(REGION, source=source)
     assert comparison.iloc[0, 1:].to_numpy() == pytest.approx(np.full(5, 100.0))
+
+
+def test_whole_country_breakdowns_are_memoised_and_every_caller_gets_its_own_copy():
+    results._MEMO.clear()
+    first = results.balance_table(REGION, method="shift_share")
+    cached = len(results._MEMO)
+    assert cached == 3  # the balance and the two breakdowns (demand, supply) behind it
+    first["demand"] = -1.0
+    first.attrs["region"] = "ändrad"
+    again = results.balance_table(REGION, method="shift_share")
+    assert len(results._MEMO) == cached  # nothing recomputed for the same inputs
+    assert (again["demand"] > 0).all() and again.attrs["region"] == REGION
+    # The other counties come from the same whole-country computation.
+    results.balance_table("01", method="shift_share")
+    assert len(results._MEMO) == cached
+
+
+def test_a_changed_data_file_is_recomputed_not_served_from_memory(tmp_path):
+    import shutil
+
+    from kompetens_lib.data import _example_dir
+
+    folder = tmp_path / "data"
+    shutil.copytree(_example_dir(), folder)
+    source = str(folder)
+    before = results.balance_table(REGION, source=source)
+    employed = kl.load("employed", source)
+    # Jämtland and Stockholm swap places: the country's sums stay, the county's share grows.
+    employed["region"] = employed["region"].replace({REGION: "01", "01": REGION})
+    (folder / "employed.parquet").unlink()
+    employed.to_parquet(folder / "employed.parquet")
+    after = results.balance_table(REGION, source=source)
+    assert after["demand"].sum() > 10 * before["demand"].sum()  # not served from memory
+    keys = [k for k in results._MEMO if k[0] == "balance" and k[-1][0] == source]
+    assert len({k[-1] for k in keys}) == 2  # one entry per version of the files
+
+
+def test_a_warning_from_a_memoised_computation_is_shown_once_in_a_fresh_process(tmp_path):
+    import shutil
+
+    from kompetens_lib.data import _example_dir
+
+    folder = tmp_path / "utan108"
+    shutil.copytree(_example_dir(), folder)
+    for name in ("employed", "labour_force"):
+        frame = kl.load(name)
+        (folder / f"{name}.parquet").unlink()
+        frame[frame["education_group"] != "108"].to_parquet(folder / f"{name}.parquet")
+    source = str(folder)
+    # What a batch run's template does before forking: compute, keep the warning unshown.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results.prime(source)
+    assert not [w for w in caught if "kan brytas ned: 108" in str(w.message)]
+    # A notebook's kernel (a fork of it) then sees the warning once, when it uses the table.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results.balance_table(REGION, source=source)
+        results.balance_table(REGION, source=source)
+        results.need_table(REGION, source=source)
+    shown = [w for w in caught if "kan brytas ned: 108" in str(w.message)]
+    assert len(shown) == 1
