@@ -6,6 +6,7 @@ All help and error text is Swedish; argparse's own English phrases are translate
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -165,26 +166,25 @@ class Progress:
         self.stream.flush()
 
 
-def _write_reports(results, note: str) -> None:
-    """Rebuild the report of every county where a notebook ran in this invocation."""
+def _missing_reports(results, note: str) -> None:
+    """Build the report of a county whose notebooks were all up to date but whose report
+    is missing (the workers build the others as soon as a county is done)."""
     from .report import REPORT_NAME, build_report
 
     by_region: dict[str, list] = {}
     for result in results:
         by_region.setdefault(result.job.region, []).append(result)
     for code, items in by_region.items():
-        county_dir = items[0].job.county_dir
-        report = county_dir / REPORT_NAME
-        if all(r.skipped for r in items) and report.exists():
-            continue
+        report = items[0].job.county_dir / REPORT_NAME
         executed = [r.job.output for r in items if r.ok]
-        if executed:
+        if all(r.skipped for r in items) and not report.exists() and executed:
             build_report(code, executed, report, source_note=note)
 
 
 def _run(args: argparse.Namespace) -> int:
     from . import overview, runner
     from .data import source_note
+    from .report import county_report
 
     notebooks = args.notebooks.split(",") if args.notebooks else None
     params = _parse_params(args.param)
@@ -201,9 +201,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"Kör {len(jobs)} anteckningsböcker i upp till {min(workers, len(jobs))} processer "
           f"till {args.out}/ …", flush=True)
     started = time.perf_counter()
-    results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force)
     note = source_note("employed", args.data)
-    _write_reports(results, note)
+    results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force,
+                              after_region=functools.partial(county_report, source_note=note))
+    _missing_reports(results, note)
     index = Path(args.out) / "index.html"
     if any(not r.skipped for r in results) or not index.exists():
         index = overview.write_index(

@@ -41,18 +41,23 @@ def _title_of(spec: dict) -> str:
     return str(title) or "diagram"
 
 
-def export_charts(notebook_path: Path, out_dir: Path, *, formats=("png", "svg")) -> list[Path]:
+def export_charts(notebook, out_dir: Path, *, formats=("png", "svg"),
+                  prefix: str | None = None) -> list[Path]:
     """Write every chart of an executed notebook as ``NN-MM-title.png/.svg`` in ``out_dir``.
 
-    File names are stable (notebook number, chart number, title) so that slides can link
-    to them across rebuilds.
+    ``notebook`` is a path or a read notebook; ``prefix`` (default: the file's name)
+    supplies the notebook number ``NN``. File names are stable (notebook number, chart
+    number, title) so that slides can link to them across rebuilds.
     """
     import vl_convert as vlc
 
-    notebook_path = Path(notebook_path)
-    prefix = notebook_path.stem.split("_")[0]
+    if prefix is None:
+        if isinstance(notebook, nbformat.NotebookNode):
+            raise TypeError("export_charts needs prefix= for a notebook that is not a file")
+        prefix = Path(notebook).stem
+    prefix = prefix.split("_")[0]
     written = []
-    for number, spec in enumerate(chart_specs(notebook_path), 1):
+    for number, spec in enumerate(chart_specs(notebook), 1):
         slug = slugify(_title_of(spec))[:60].strip("-") or "diagram"
         stem = f"{prefix}-{number:02d}-{slug}"
         svg = vlc.vegalite_to_svg(spec)  # rendered once; the PNG is rasterised from it
@@ -119,3 +124,9 @@ def build_report(region: str, executed: list[Path], out_path: Path, *, source_no
     return export_html(combined, out_path, include_code=False,
                        title=f"Kompetensbehov i {name} – rapport")
 
+
+
+def county_report(code: str, executed: list[Path], *, source_note: str) -> Path:
+    """Build ``rapport.html`` in the county's folder of the build (where its notebooks lie)."""
+    out = Path(executed[0]).parent / REPORT_NAME
+    return build_report(code, executed, out, source_note=source_note)

@@ -34,7 +34,7 @@ NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
 DATA_ENV = "KOMPETENS_DATA"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 STATE_DIR = ".kompetens"
-TASKS_PER_WORKER = 40
+TASKS_PER_WORKER = 120
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class Result:
     skipped: bool = False
     peak_mb: float = 0.0
     kernel_peak_mb: float = 0.0
+    template_peak_mb: float = 0.0
 
 
 def default_notebook_dir() -> Path:
@@ -133,11 +134,13 @@ def check_parameters_cell(path: Path) -> None:
 _readable = make_readable
 
 
-def _sign(path: str) -> None:
-    """Mark an executed notebook as trusted on this machine, so that JupyterLab runs its
-    chart outputs when it is opened (papermill's notebooks are unsigned)."""
+def _sign(notebook) -> None:
+    """Mark an executed notebook (a path or the node that was written) as trusted on this
+    machine, so that JupyterLab runs its chart outputs when it is opened (papermill's
+    notebooks are unsigned)."""
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(
+            notebook, as_version=4)
         from nbformat.sign import NotebookNotary
 
         NotebookNotary().sign(nb)
@@ -216,71 +219,12 @@ def up_to_date(job: Job) -> dict | None:
 
 # --- execution -------------------------------------------------------------------------------
 
-# Each notebook gets a fresh kernel, but the next one is started, and has imported the
-# library, while the current notebook runs: kernel start-up and imports (most of a small
-# notebook's time) overlap with useful work instead of adding to it.
-WARM_UP = "import kompetens_lib, kompetens_lib.charts, kompetens_lib.profile, altair, pandas"
-_warm: dict[tuple, tuple] = {}
-
-
-def _start_kernel(key: tuple):
-    import zmq.asyncio
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-
-    cwd, data = key
-    env = dict(os.environ)
-    if data:
-        env[DATA_ENV] = data
-    # nbclient needs an asynchronous manager (its cell time limit relies on it). Each kernel
-    # gets its own ZeroMQ context, destroyed with the kernel: that also closes the sockets of
-    # the client nbclient makes (it does not close them for a kernel it did not start).
-    km = AsyncKernelManager(kernel_name="python3", context=zmq.asyncio.Context())
-    run_sync(km.start_kernel)(cwd=cwd, env=env, extra_arguments=["--log-level=ERROR"])
-    kc = km.client()
-    kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-    kc.execute(WARM_UP, silent=True, store_history=False)
-    return km, kc
-
-
-def _take_kernel(key: tuple):
-    """A started kernel for ``key`` (pre-warmed if one is waiting), and start the next."""
-    from jupyter_core.utils import run_sync
-
-    km = None
-    if key in _warm:
-        km, kc = _warm.pop(key)
-        kc.stop_channels()
-        if not run_sync(km.is_alive)():
-            km = None
-    if km is None:
-        km, kc = _start_kernel(key)
-        kc.stop_channels()
-    try:
-        _warm[key] = _start_kernel(key)
-    except Exception:  # noqa: BLE001 - warming is an optimisation only
-        pass
-    return km
-
-
-def shutdown_warm_kernels() -> None:
-    """Stop kernels that were started for notebooks that never came."""
-    from jupyter_core.utils import run_sync
-
-    while _warm:
-        _, (km, kc) = _warm.popitem()
-        try:
-            kc.stop_channels()
-            run_sync(km.shutdown_kernel)(now=True)
-            km.context.destroy(linger=0)
-        except Exception:  # noqa: BLE001
-            pass
-
-
 def _init_worker() -> None:
     from multiprocessing import util
 
-    util.Finalize(None, shutdown_warm_kernels, exitpriority=10)
+    from .kernels import shutdown
+
+    util.Finalize(None, shutdown, exitpriority=10)
 
 
 def _peak_mb() -> tuple[float, float]:
@@ -291,12 +235,60 @@ def _peak_mb() -> tuple[float, float]:
     return round(self_kb / 1024, 1), round(child_kb / 1024, 1)
 
 
+ENGINE_NAME = "kompetens"
+
+
+def _register_engine() -> str:
+    """papermill's nbclient engine, saving the notebook once at the end instead of after
+    every cell (each save re-serialises and validates the whole notebook, ~1 MB with its
+    chart bundle) – and still when the kernel dies or a cell times out, so the notebook
+    shows how far it got."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    if ENGINE_NAME in papermill_engines._engines:
+        return ENGINE_NAME
+
+    class FinalSaveManager(NotebookExecutionManager):
+        def save(self, **kwargs):
+            if kwargs.get("nb"):
+                self.nb = kwargs["nb"]
+            self.last_save_time = self.now()
+
+        def save_now(self):
+            super().save()
+
+    class FinalSaveEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
+                             log_output=False, autosave_cell_every=30, **kwargs):
+            nb_man = FinalSaveManager(nb, output_path=output_path, progress_bar=progress_bar,
+                                      log_output=log_output,
+                                      autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output,
+                                             **kwargs)
+            except BaseException:
+                nb_man.notebook_complete()
+                nb_man.save_now()  # a dead kernel or a time-out: keep what ran
+                raise
+            finally:
+                nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE_NAME, FinalSaveEngine)
+    return ENGINE_NAME
+
+
 def execute(job: Job) -> Result:
     """Run one notebook for one county; never raises (errors go into the result)."""
     import papermill  # kompetens_lib's import has made its slow dependency lazy
 
     from .html_export import export_html
+    from .kernels import release, take_kernel, template_peak_mb
     from .keyfigures import read as read_key_figures
+    from .report import CHART_DIR, export_charts
 
     started = time.perf_counter()
     job.county_dir.mkdir(parents=True, exist_ok=True)
@@ -307,35 +299,29 @@ def execute(job: Job) -> Result:
     if job.data:
         params["data"] = job.data  # the kernel also gets it in its environment
     result: Result
-    km = None
+    kernel_peak = None
     try:
         check_parameters_cell(job.notebook)
-        km = _take_kernel((str(job.notebook.parent), job.data))
+        km = take_kernel(str(job.notebook.parent), job.data)
+        nb = None
         try:
-            papermill.execute_notebook(
+            nb = papermill.execute_notebook(
                 str(job.notebook), tmp, parameters=params, kernel_name="python3",
+                engine_name=_register_engine(), request_save_on_cell_execute=True,
                 progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
                 execution_timeout=job.timeout, km=km,
             )
         finally:
-            try:
-                from jupyter_core.utils import run_sync
-
-                run_sync(km.shutdown_kernel)(now=True)
-                km.context.destroy(linger=0)
-            except Exception:  # noqa: BLE001 - a dead kernel has nothing to shut down
-                pass
+            kernel_peak = release(km)
             # Keep the executed notebook even when a cell failed: it shows where.
             if os.path.getsize(tmp) > 0:
-                _sign(tmp)
+                _sign(nb if nb is not None else tmp)
                 _readable(tmp)
                 os.replace(tmp, job.output)
-        export_html(job.output, job.html, include_code=True,
+        export_html(nb, job.html, include_code=True,
                     title=f"{job.notebook.stem} – {region_name(job.region)}")
-        from .report import CHART_DIR, export_charts
-
-        export_charts(job.output, job.county_dir / CHART_DIR)
-        figures = read_key_figures(job.output)
+        export_charts(nb, job.county_dir / CHART_DIR, prefix=job.notebook.stem)
+        figures = read_key_figures(nb)
         result = Result(job, True, time.perf_counter() - started, key_figures=figures)
     except BaseException as exc:  # noqa: BLE001 - a dead kernel or timeout is a failure too
         if isinstance(exc, KeyboardInterrupt):
@@ -344,10 +330,13 @@ def execute(job: Job) -> Result:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    result.peak_mb, result.kernel_peak_mb = _peak_mb()
+    result.peak_mb, children_peak = _peak_mb()
+    result.kernel_peak_mb = round(kernel_peak, 1) if kernel_peak is not None else children_peak
+    result.template_peak_mb = round(template_peak_mb(), 1)
     state = {"inputs": job.fingerprint, "ok": result.ok, "error": result.error,
              "seconds": round(result.seconds, 2), "key_figures": result.key_figures,
              "worker_peak_mb": result.peak_mb, "kernel_peak_mb": result.kernel_peak_mb,
+             "template_peak_mb": result.template_peak_mb,
              "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
     atomic_write_text(job.state_file, json.dumps(state, ensure_ascii=False, indent=1))
     return result
@@ -391,12 +380,20 @@ def plan(region_values: list[str] | None, all_regions: bool, notebooks: list[str
 
 
 def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
-             *, force: bool = False) -> list[Result]:
+             *, force: bool = False, after_region=None) -> list[Result]:
     """Execute jobs in ``workers`` processes (default: one per core); jobs that are up to
-    date are skipped (and reported) unless ``force``."""
+    date are skipped (and reported) unless ``force``.
+
+    ``after_region(code, executed)``, a picklable function, runs in a worker as soon as all
+    of a county's jobs are done and at least one of them ran, with the executed notebooks
+    that succeeded: the county's report is built while other counties still run. Its
+    failures are reported as warnings; they do not fail the run.
+    """
     results: dict[int, Result] = {}
     pending: list[int] = []
+    by_region: dict[str, list[int]] = {}
     for index, job in enumerate(jobs):
+        by_region.setdefault(job.region, []).append(index)
         state = None if force else up_to_date(job)
         if state is not None:
             results[index] = Result(job, True, 0.0, key_figures=state.get("key_figures", []),
@@ -407,6 +404,17 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
             pending.append(index)
     if not pending:
         return [results[i] for i in range(len(jobs))]
+
+    def region_done(index: int) -> tuple | None:
+        """(code, executed) when ``index`` was the last job of its county to finish."""
+        code = jobs[index].region
+        items = [results.get(i) for i in by_region[code]]
+        if after_region is None or any(r is None for r in items) or all(r.skipped
+                                                                        for r in items):
+            return None
+        executed = [r.job.output for r in items if r.ok]
+        return (code, executed) if executed else None
+
     workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     if workers == 1:
         try:
@@ -414,20 +422,25 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
                 results[index] = execute(jobs[index])
                 if progress:
                     progress(results[index], len(results), len(jobs))
+                task = region_done(index)
+                if task:
+                    _after_region_safely(after_region, *task)
         finally:
-            shutdown_warm_kernels()
+            from .kernels import shutdown
+
+            shutdown()
         return [results[i] for i in range(len(jobs))]
     context = multiprocessing.get_context("spawn")
-    # Workers are replaced after TASKS_PER_WORKER notebooks each (a fresh pool per chunk):
-    # the kernel clients that nbclient makes keep a few file descriptors per notebook, and
-    # fresh workers keep long builds within any system's limit. (ProcessPoolExecutor's own
-    # max_tasks_per_child can deadlock on Python 3.11.)
+    # Workers are replaced after TASKS_PER_WORKER notebooks each (a fresh pool per chunk),
+    # which bounds what a long build can accumulate in one process. (ProcessPoolExecutor's
+    # own max_tasks_per_child can deadlock on Python 3.11.)
     chunk = workers * TASKS_PER_WORKER
     for start in range(0, len(pending), chunk):
         part = pending[start:start + chunk]
         with cf.ProcessPoolExecutor(max_workers=min(workers, len(part)), mp_context=context,
                                     initializer=_init_worker) as pool:
             futures = {pool.submit(execute, jobs[i]): i for i in part}
+            extra = []
             for future in cf.as_completed(futures):
                 index = futures[future]
                 try:
@@ -437,7 +450,28 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
                 results[index] = result
                 if progress:
                     progress(result, len(results), len(jobs))
+                task = region_done(index)
+                if task:
+                    extra.append(pool.submit(_after_region_safely, after_region, *task))
+            for future in extra:
+                try:
+                    future.result()
+                except BaseException as exc:  # noqa: BLE001 - a crashed worker process
+                    _warn(f"En länsrapport kunde inte byggas: {_one_line_error(exc)}")
     return [results[i] for i in range(len(jobs))]
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    print(f"Varning: {message}", file=sys.stderr, flush=True)
+
+
+def _after_region_safely(function, code: str, executed: list[Path]) -> None:
+    try:
+        function(code, executed)
+    except Exception as exc:  # noqa: BLE001 - a report must not fail the run
+        _warn(f"rapporten för {region_name(code)} kunde inte byggas: {_one_line_error(exc)}")
 
 
 def write_summary(out_dir: Path, results: list[Result]) -> Path:
@@ -445,7 +479,8 @@ def write_summary(out_dir: Path, results: list[Result]) -> Path:
     records = [{"notebook": r.job.notebook.name, "region": r.job.region, "ok": r.ok,
                 "skipped": r.skipped, "seconds": round(r.seconds, 2), "error": r.error,
                 "worker_peak_mb": r.peak_mb, "kernel_peak_mb": r.kernel_peak_mb,
-                "output": str(r.job.output), "key_figures": r.key_figures} for r in results]
+                "template_peak_mb": r.template_peak_mb, "output": str(r.job.output),
+                "key_figures": r.key_figures} for r in results]
     path = Path(out_dir) / "run.json"
     atomic_write_text(path, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     return path
