@@ -182,7 +182,7 @@ def _missing_reports(results, note: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import overview, runner
+    from . import runner
     from .data import source_note
     from .report import county_report
 
@@ -207,6 +207,8 @@ def _run(args: argparse.Namespace) -> int:
     _missing_reports(results, note)
     index = Path(args.out) / "index.html"
     if any(not r.skipped for r in results) or not index.exists():
+        from . import overview  # imports the chart library: only when the page is rebuilt
+
         index = overview.write_index(
             Path(args.out), results, source_note=note, source=args.data,
             parameters={**params, **({"data": args.data} if args.data else {})})

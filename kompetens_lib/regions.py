@@ -42,6 +42,14 @@ _COUNTIES: tuple[tuple[str, str, str], ...] = (
 COUNTY_CODES: tuple[str, ...] = tuple(code for code, _, _ in _COUNTIES)
 
 
+def region_slug(code: str) -> str:
+    """The folder name part of a county: '12' → 'skane' (see :func:`regions`)."""
+    for c, _, short in _COUNTIES:
+        if c == code:
+            return slugify(short)
+    raise KeyError(code)
+
+
 def regions(include_national: bool = False) -> pd.DataFrame:
     """Return the county reference table.
 

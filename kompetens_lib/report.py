@@ -10,7 +10,6 @@ from pathlib import Path
 import nbformat
 
 from .regions import region_name, slugify
-from .render import CHART_SPEC_MIME
 from .runner import atomic_write_bytes
 
 REPORT_NAME = "rapport.html"
@@ -21,6 +20,8 @@ LEAD_NOTEBOOK_PREFIX = "06_"
 
 def chart_specs(notebook) -> list[dict]:
     """Vega-Lite specs of the charts shown in an executed notebook, in order."""
+    from .render import CHART_SPEC_MIME  # (render imports the chart library: only here)
+
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(notebook, as_version=4)
     specs = []

@@ -24,7 +24,7 @@ import nbformat
 from . import __version__
 from .errors import KompetensError
 from .files import atomic_write_bytes, atomic_write_text, make_readable
-from .regions import region_name, regions, resolve_region
+from .regions import region_name, region_slug, regions, resolve_region
 
 __all__ = ["Job", "Result", "atomic_write_bytes", "atomic_write_text", "execute", "plan",
            "run_jobs", "write_summary"]
@@ -53,8 +53,7 @@ class Job:
 
     @property
     def county_dir(self) -> Path:
-        slug = regions().set_index("code").loc[self.region, "slug"]
-        return self.out_dir / f"{self.region}-{slug}"
+        return self.out_dir / f"{self.region}-{region_slug(self.region)}"
 
     @property
     def output(self) -> Path:
