@@ -202,8 +202,14 @@ def _run(args: argparse.Namespace) -> int:
           f"till {args.out}/ …", flush=True)
     started = time.perf_counter()
     note = source_note("employed", args.data)
-    results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force,
-                              after_region=functools.partial(county_report, source_note=note))
+    try:
+        results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force,
+                                  after_region=functools.partial(county_report,
+                                                                 source_note=note))
+    except KeyboardInterrupt:
+        print(f"\nAvbrutet. Det som hann bli klart finns kvar i {args.out}/; kör samma kommando "
+              "igen för att fortsätta (klara anteckningsböcker körs inte om).", flush=True)
+        return 130
     _missing_reports(results, note)
     index = Path(args.out) / "index.html"
     if any(not r.skipped for r in results) or not index.exists():

@@ -87,8 +87,11 @@ def _child(request: dict) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        # ipykernel exits when this process goes away (the template exits with its worker).
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        # ipykernel exits when the template goes away (it exits with its worker). ipykernel
+        # read JPY_PARENT_PID when the template imported it, so say it on the command line.
+        parent = str(os.getppid())
+        os.environ["JPY_PARENT_PID"] = parent
+        request["argv"] = [*request["argv"], f"--IPKernelApp.parent_handle={parent}"]
         try:
             import numpy
 

@@ -219,10 +219,13 @@ def up_to_date(job: Job) -> dict | None:
 # --- execution -------------------------------------------------------------------------------
 
 def _init_worker() -> None:
+    import signal
     from multiprocessing import util
 
     from .kernels import shutdown
 
+    # Ctrl-C reaches every process of the terminal; the main process decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     util.Finalize(None, shutdown, exitpriority=10)
 
 
@@ -232,6 +235,25 @@ def _peak_mb() -> tuple[float, float]:
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return round(self_kb / 1024, 1), round(child_kb / 1024, 1)
+
+
+def _remove_leftovers(job: Job) -> None:
+    """Temporary files of this job left by a run that was stopped (Ctrl-C, a killed worker):
+    only this job writes them, so they cannot belong to anything still running."""
+    from .report import CHART_DIR
+
+    number = job.notebook.stem.split("_")[0]
+    leftovers = [(job.county_dir, f".{job.output.stem}.*.ipynb"),
+                 (job.county_dir, f".{job.output.name}.*.tmp"),
+                 (job.county_dir, f".{job.html.name}.*.tmp"),
+                 (job.county_dir / CHART_DIR, f".{number}-*.tmp"),
+                 (job.state_file.parent, f".{job.state_file.name}.*.tmp")]
+    for directory, pattern in leftovers:
+        for path in directory.glob(pattern):
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 ENGINE_NAME = "kompetens"
@@ -291,6 +313,7 @@ def execute(job: Job) -> Result:
 
     started = time.perf_counter()
     job.county_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(job)
     fd, tmp = tempfile.mkstemp(dir=job.county_dir, prefix=f".{job.output.stem}.",
                                suffix=".ipynb")
     os.close(fd)
@@ -429,6 +452,21 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
 
             shutdown()
         return [results[i] for i in range(len(jobs))]
+
+    def collect(pool, futures: dict, extra: list) -> None:
+        for future in cf.as_completed(futures):
+            index = futures[future]
+            try:
+                result = future.result()
+            except BaseException as exc:  # noqa: BLE001 - a crashed worker process
+                result = Result(jobs[index], False, 0.0, error=_one_line_error(exc))
+            results[index] = result
+            if progress:
+                progress(result, len(results), len(jobs))
+            task = region_done(index)
+            if task:
+                extra.append(pool.submit(_after_region_safely, after_region, *task))
+
     context = multiprocessing.get_context("spawn")
     # Workers are replaced after TASKS_PER_WORKER notebooks each (a fresh pool per chunk),
     # which bounds what a long build can accumulate in one process. (ProcessPoolExecutor's
@@ -440,24 +478,28 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
                                     initializer=_init_worker) as pool:
             futures = {pool.submit(execute, jobs[i]): i for i in part}
             extra = []
-            for future in cf.as_completed(futures):
-                index = futures[future]
-                try:
-                    result = future.result()
-                except BaseException as exc:  # noqa: BLE001 - a crashed worker process
-                    result = Result(jobs[index], False, 0.0, error=_one_line_error(exc))
-                results[index] = result
-                if progress:
-                    progress(result, len(results), len(jobs))
-                task = region_done(index)
-                if task:
-                    extra.append(pool.submit(_after_region_safely, after_region, *task))
-            for future in extra:
-                try:
-                    future.result()
-                except BaseException as exc:  # noqa: BLE001 - a crashed worker process
-                    _warn(f"En länsrapport kunde inte byggas: {_one_line_error(exc)}")
+            try:
+                collect(pool, futures, extra)
+                for future in extra:
+                    try:
+                        future.result()
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker process
+                        _warn(f"En länsrapport kunde inte byggas: {_one_line_error(exc)}")
+            except KeyboardInterrupt:
+                _stop(pool)
+                raise
     return [results[i] for i in range(len(jobs))]
+
+
+def _stop(pool: cf.ProcessPoolExecutor) -> None:
+    """Ctrl-C: stop every worker now (their kernel templates and kernels follow them), and
+    drop the notebooks not yet started. Finished notebooks stay; a rerun resumes."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        try:
+            process.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _warn(message: str) -> None:

@@ -159,3 +159,49 @@ def test_long_runs_replace_their_workers_and_finish(tmp_path, monkeypatch, capsy
                      "--notebook-dir", str(notebooks), "--jobs", "2"]) == 0
     assert "6 lyckades, 0 misslyckades" in capsys.readouterr().out
     assert len(list(out.glob("*/0?_ok.html"))) == 6
+
+
+def test_ctrl_c_stops_the_run_at_once_and_leaves_no_kernel_behind(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    for n in (1, 2):
+        _tiny_notebook(notebooks / f"0{n}_lang.ipynb",
+                       f"import os, time\nopen(os.path.join({str(pids)!r}, str(os.getpid())), 'w')"
+                       ".close()\ntime.sleep(120)")
+    out = tmp_path / "build"
+    # A terminal's Ctrl-C goes to the whole process group; start one, with SIGINT handled.
+    launcher = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                "os.execv(sys.executable, [sys.executable, '-m', 'kompetens_lib.cli', *sys.argv[1:]])")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launcher, "run", "--region", "12", "--out", str(out),
+         "--notebook-dir", str(notebooks), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    kernels = [int(p.name) for p in pids.iterdir()]
+    assert len(kernels) == 2, "the notebooks never started"
+    os.killpg(proc.pid, signal.SIGINT)
+    output, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "Avbrutet" in output and "kör samma kommando igen" in output
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state not in ("Z", "X")
+
+    deadline = time.monotonic() + 15
+    while any(alive(p) for p in kernels) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [p for p in kernels if alive(p)], "kernels outlived the run"
