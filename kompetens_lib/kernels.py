@@ -400,39 +400,51 @@ def _forked(km) -> bool:
     return isinstance(getattr(km.provisioner, "process", None), _ForkedProcess)
 
 
-def _answers(km, kc, timeout: float) -> bool:
-    """Whether a kernel replies to a request within ``timeout`` seconds."""
+def _answers(kc, timeout: float) -> bool:
+    """Whether a kernel answers a ``kernel_info`` request on its shell channel within
+    ``timeout`` seconds (replies to earlier requests, such as WARM_UP's, are skipped)."""
+    import asyncio
+
     from jupyter_core.utils import run_sync
 
+    async def ask() -> bool:
+        msg_id = kc.kernel_info()
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                reply = await kc.shell_channel.get_msg(timeout=left)
+            except (asyncio.TimeoutError, TimeoutError, Exception):  # noqa: BLE001 - Empty
+                return False
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return True
+        return False
+
     try:
-        run_sync(kc.wait_for_ready)(timeout=timeout)
-        return True
+        return run_sync(ask)()
     except Exception:  # noqa: BLE001
         return False
 
 
 def take_kernel(cwd: str, data: str | None):
     """A started kernel manager for a notebook in ``cwd`` reading ``data``: the kernel
-    started while the previous notebook ran if there is one, and start the next."""
+    started while the previous notebook ran if there is one, and start the next.
+
+    A forked kernel must answer within READY_TIMEOUT seconds; if it does not, forking is
+    given up for ``(cwd, data)`` in this worker and kernels are started plainly."""
     from jupyter_core.utils import run_sync
 
     key = (cwd, data)
-    km = None
-    if key in _warm:
-        km, kc = _warm.pop(key)
-        if _forked(km) and not _answers(km, kc, READY_TIMEOUT):
-            _broken.add(key)  # a forked kernel that hangs: fall back for good
-            kc.stop_channels()
-            _discard(km)
-            km = None
-        else:
-            kc.stop_channels()
-            if not run_sync(km.is_alive)():
-                _discard(km)
-                km = None
-    if km is None:
-        km, kc = _start(key)
+    km, kc = _warm.pop(key) if key in _warm else _start(key)
+    if _forked(km) and not _answers(kc, READY_TIMEOUT):
+        _broken.add(key)
         kc.stop_channels()
+        _discard(km)
+        km, kc = _start(key, forked=False)
+    elif not run_sync(km.is_alive)():
+        kc.stop_channels()
+        _discard(km)
+        km, kc = _start(key)
+    kc.stop_channels()
     try:
         _warm[key] = _start(key)
     except Exception:  # noqa: BLE001 - warming is an optimisation only
@@ -460,3 +472,4 @@ def shutdown() -> None:
     while _templates:
         _, template = _templates.popitem()
         template.close()
+    _broken.clear()

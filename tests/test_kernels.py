@@ -126,3 +126,28 @@ def test_a_dying_kernel_keeps_the_cells_that_ran_in_the_saved_notebook(tmp_path,
     nb = nbformat.read(job.output, as_version=4)
     texts = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
     assert "hann hit\n" in texts
+
+
+def test_a_forked_kernel_that_never_answers_gives_way_to_a_plain_one(tmp_path, fresh_kernels,
+                                                                     monkeypatch):
+    import subprocess
+
+    monkeypatch.delenv(kernels.FORK_ENV, raising=False)
+    monkeypatch.setattr(kernels, "READY_TIMEOUT", 2)
+    duds = []
+
+    def fork_a_dud(self, argv, cwd, env):  # a "kernel" that never opens its sockets
+        duds.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]))
+        return duds[-1].pid
+
+    monkeypatch.setattr(kernels._Template, "fork", fork_a_dud)
+    notebook = _notebook(tmp_path / "01_rapport.ipynb", REPORT)
+    try:
+        printed = _printed(_run(tmp_path, notebook, "12"))
+    finally:
+        for dud in duds:
+            dud.kill()
+            dud.wait()
+    assert duds, "no kernel was forked"
+    assert printed["ppid"] == os.getpid()  # the notebook ran, on a kernel started plainly
+    assert (str(tmp_path), None) in kernels._broken  # and this worker stops forking
