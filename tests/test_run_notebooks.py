@@ -122,6 +122,12 @@ def test_each_county_gets_a_report_without_code(build):
     assert "import kompetens_lib" not in page  # no code cells
     assert "Det här lär du dig" not in page  # no lesson scaffolding
     assert page.count('class="kompetens-chart"') >= 5
+    # The mandate opens the report once, though every lesson notebook shows it at the top.
+    assert page.count("kompetens-uppdrag") == 1
+    for name in ("01_nulage", "02_nedbrytning", "03_tillgang", "04_efterfragan_balans",
+                 "05_rekrytering_dimensionering"):
+        assert "kompetens-uppdrag" in (build / "12-skane" / f"{name}.html").read_text(
+            encoding="utf-8"), name
 
 
 def test_charts_are_exported_as_png_and_svg_for_slides(build):
