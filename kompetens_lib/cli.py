@@ -169,16 +169,16 @@ class Progress:
 def _missing_reports(results, note: str) -> None:
     """Build the report of a county whose notebooks were all up to date but whose report
     is missing (the workers build the others as soon as a county is done)."""
-    from .report import REPORT_NAME, build_report
+    from .report import REPORT_NAME, county_report
 
     by_region: dict[str, list] = {}
     for result in results:
         by_region.setdefault(result.job.region, []).append(result)
     for code, items in by_region.items():
-        report = items[0].job.county_dir / REPORT_NAME
-        executed = [r.job.output for r in items if r.ok]
-        if all(r.skipped for r in items) and not report.exists() and executed:
-            build_report(code, executed, report, source_note=note)
+        folder = items[0].job.county_dir
+        if all(r.skipped for r in items) and not (folder / REPORT_NAME).exists():
+            county_report(code, folder, [r.job.output for r in items if r.ok],
+                          source_note=note)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -127,7 +127,28 @@ def build_report(region: str, executed: list[Path], out_path: Path, *, source_no
 
 
 
-def county_report(code: str, executed: list[Path], *, source_note: str) -> Path:
-    """Build ``rapport.html`` in the county's folder of the build (where its notebooks lie)."""
-    out = Path(executed[0]).parent / REPORT_NAME
-    return build_report(code, executed, out, source_note=source_note)
+def county_report(code: str, folder: Path, executed: list[Path], *,
+                  source_note: str) -> Path | None:
+    """Build ``rapport.html`` in the county's ``folder`` of the build.
+
+    The report covers every notebook of the county whose last run succeeded, not only those
+    in ``executed`` (the ones just run): rerunning one notebook must not drop the others,
+    and one that failed drops out until it runs again. None when nothing has succeeded.
+    """
+    from .runner import STATE_DIR
+
+    folder = Path(folder)
+    chosen = {Path(p).name: Path(p) for p in executed}
+    for path in folder.glob("[0-9][0-9]_*.ipynb"):
+        if path.name in chosen:
+            continue
+        try:
+            state = json.loads((folder / STATE_DIR / f"{path.stem}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if state.get("ok"):
+            chosen[path.name] = path
+    if not chosen:
+        return None
+    return build_report(code, sorted(chosen.values()), folder / REPORT_NAME,
+                        source_note=source_note)

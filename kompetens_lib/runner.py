@@ -406,10 +406,11 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
     """Execute jobs in ``workers`` processes (default: one per core); jobs that are up to
     date are skipped (and reported) unless ``force``.
 
-    ``after_region(code, executed)``, a picklable function, runs in a worker as soon as all
-    of a county's jobs are done and at least one of them ran, with the executed notebooks
-    that succeeded: the county's report is built while other counties still run. Its
-    failures are reported as warnings; they do not fail the run.
+    ``after_region(code, folder, executed)``, a picklable function, runs in a worker as soon
+    as all of a county's jobs are done and at least one of them ran, with the county's output
+    folder and the executed notebooks that succeeded: the county's report is built while
+    other counties still run. Its failures are reported as warnings; they do not fail the
+    run.
     """
     results: dict[int, Result] = {}
     pending: list[int] = []
@@ -428,14 +429,13 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
         return [results[i] for i in range(len(jobs))]
 
     def region_done(index: int) -> tuple | None:
-        """(code, executed) when ``index`` was the last job of its county to finish."""
+        """(code, folder, executed) when ``index`` was the last job of its county to finish."""
         code = jobs[index].region
         items = [results.get(i) for i in by_region[code]]
         if after_region is None or any(r is None for r in items) or all(r.skipped
                                                                         for r in items):
             return None
-        executed = [r.job.output for r in items if r.ok]
-        return (code, executed) if executed else None
+        return (code, jobs[index].county_dir, [r.job.output for r in items if r.ok])
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     if workers == 1:
@@ -508,9 +508,9 @@ def _warn(message: str) -> None:
     print(f"Varning: {message}", file=sys.stderr, flush=True)
 
 
-def _after_region_safely(function, code: str, executed: list[Path]) -> None:
+def _after_region_safely(function, code: str, folder: Path, executed: list[Path]) -> None:
     try:
-        function(code, executed)
+        function(code, folder, executed)
     except Exception as exc:  # noqa: BLE001 - a report must not fail the run
         _warn(f"rapporten för {region_name(code)} kunde inte byggas: {_one_line_error(exc)}")
 

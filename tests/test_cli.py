@@ -205,3 +205,23 @@ def test_ctrl_c_stops_the_run_at_once_and_leaves_no_kernel_behind(tmp_path):
     while any(alive(p) for p in kernels) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [p for p in kernels if alive(p)], "kernels outlived the run"
+
+
+def test_rerunning_one_notebook_keeps_the_others_in_the_county_report(tmp_path, capsys):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    _tiny_notebook(notebooks / "01_forsta.ipynb", "print('MARKERING-FORSTA')")
+    _tiny_notebook(notebooks / "02_andra.ipynb", "print('MARKERING-ANDRA')")
+    out = tmp_path / "build"
+    argv = ["run", "--region", "12", "--out", str(out), "--notebook-dir", str(notebooks)]
+    assert cli.main(argv) == 0
+    report = out / "12-skane" / "rapport.html"
+    assert "MARKERING-FORSTA" in report.read_text(encoding="utf-8")
+    assert cli.main(argv + ["--notebooks", "02", "--force"]) == 0
+    page = report.read_text(encoding="utf-8")
+    assert "MARKERING-FORSTA" in page and "MARKERING-ANDRA" in page
+    # A notebook whose last run failed is left out until it runs again.
+    _tiny_notebook(notebooks / "01_forsta.ipynb", "raise ValueError('trasig')")
+    assert cli.main(argv + ["--notebooks", "01"]) == 1
+    page = report.read_text(encoding="utf-8")
+    assert "MARKERING-FORSTA" not in page and "MARKERING-ANDRA" in page
