@@ -314,6 +314,7 @@ def _template_for(key: tuple) -> _Template | None:
     if key in _broken or not fork_supported():
         return None
     if key not in _templates:
+        _stop_at_exit()
         try:
             _templates[key] = _Template(*key)
         except OSError:
@@ -394,6 +395,18 @@ def _discard(km) -> None:
 
 
 _warm: dict[tuple, tuple] = {}
+_exit_hook = False
+
+
+def _stop_at_exit() -> None:
+    """Stop waiting kernels and templates when this process ends (multiprocessing's
+    workers skip atexit; the runner registers a finaliser for them as well)."""
+    global _exit_hook
+    if not _exit_hook:
+        import atexit
+
+        atexit.register(shutdown)
+        _exit_hook = True
 
 
 def _forked(km) -> bool:
@@ -434,6 +447,7 @@ def take_kernel(cwd: str, data: str | None):
     from jupyter_core.utils import run_sync
 
     key = (cwd, data)
+    _stop_at_exit()
     km, kc = _warm.pop(key) if key in _warm else _start(key)
     if _forked(km) and not _answers(kc, READY_TIMEOUT):
         _broken.add(key)

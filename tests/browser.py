@@ -78,7 +78,11 @@ def execute_notebook(nb: Any, cwd: Path, timeout: int = 120) -> None:
         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_root)]),
     )
     client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}})
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        if km.has_kernel:  # nbclient leaves a kernel it was handed running
+            km.shutdown_kernel(now=True)
 
 
 @dataclass
