@@ -30,7 +30,6 @@ __all__ = ["FORK_ENV", "fork_supported", "release", "serve", "shutdown", "take_k
            "template_peak_mb"]
 
 FORK_ENV = "KOMPETENS_FORK_KERNELS"
-DATA_ENV = "KOMPETENS_DATA"
 KERNEL_NAME = "python3"
 KERNEL_ARGS = ["--log-level=ERROR"]
 # What a template process imports before it forks kernels: everything the workbook's
@@ -146,13 +145,21 @@ def fork_supported() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
+def _environment(data: str | None) -> dict[str, str]:
+    """This process's environment, with the run's data source for the notebooks."""
+    from .data import SOURCE_ENV
+
+    env = dict(os.environ)
+    if data:
+        env[SOURCE_ENV] = data
+    return env
+
+
 class _Template:
     """A running template process for one (working directory, data source)."""
 
     def __init__(self, cwd: str, data: str | None):
-        env = dict(os.environ)
-        if data:
-            env[DATA_ENV] = data
+        env = _environment(data)
         # The template imports this package from wherever this process found it.
         package_root = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(
@@ -314,7 +321,6 @@ def _template_for(key: tuple) -> _Template | None:
     if key in _broken or not fork_supported():
         return None
     if key not in _templates:
-        _stop_at_exit()
         try:
             _templates[key] = _Template(*key)
         except OSError:
@@ -358,12 +364,9 @@ def _start(key: tuple, forked: bool = True):
     from jupyter_core.utils import run_sync
 
     cwd, data = key
-    env = dict(os.environ)
-    if data:
-        env[DATA_ENV] = data
     km = _new_manager(key, forked)
     try:
-        run_sync(km.start_kernel)(cwd=cwd, env=env, extra_arguments=KERNEL_ARGS)
+        run_sync(km.start_kernel)(cwd=cwd, env=_environment(data), extra_arguments=KERNEL_ARGS)
     except Exception:
         _discard(km)
         if not forked:
@@ -416,8 +419,6 @@ def _forked(km) -> bool:
 def _answers(kc, timeout: float) -> bool:
     """Whether a kernel answers a ``kernel_info`` request on its shell channel within
     ``timeout`` seconds (replies to earlier requests, such as WARM_UP's, are skipped)."""
-    import asyncio
-
     from jupyter_core.utils import run_sync
 
     async def ask() -> bool:
@@ -426,7 +427,7 @@ def _answers(kc, timeout: float) -> bool:
         while (left := deadline - time.monotonic()) > 0:
             try:
                 reply = await kc.shell_channel.get_msg(timeout=left)
-            except (asyncio.TimeoutError, TimeoutError, Exception):  # noqa: BLE001 - Empty
+            except Exception:  # noqa: BLE001 - queue.Empty after the time limit
                 return False
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 return True

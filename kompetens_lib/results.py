@@ -1391,6 +1391,17 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f} %"
 
 
+def _assumptions_table(caption: str, rows: list[tuple[str, str, str, str]]) -> str:
+    """An HTML table of assumptions: name, value in this run, default, reason."""
+    head = "".join(f"<th style='text-align:left'>{h}</th>"
+                   for h in ("Antagande", "Värde i den här körningen", "Förval", "Skäl"))
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row)
+        + "</tr>" for row in rows)
+    return (f"<table class='kompetens-antaganden'><caption>{caption}"
+            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
 def assumptions_html(a: Assumptions) -> str:
     """An HTML table of the assumptions with their values, defaults and reasons."""
 
@@ -1407,13 +1418,7 @@ def assumptions_html(a: Assumptions) -> str:
         ("Utträdesålder (pension)", f"{a.exit_age} år", f"{EXIT_AGE} år",
          _ASSUMPTION_REASONS["exit_age"]),
     ]
-    head = "".join(f"<th style='text-align:left'>{h}</th>"
-                   for h in ("Antagande", "Värde i den här körningen", "Förval", "Skäl"))
-    body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row)
-        + "</tr>" for row in rows)
-    return (f"<table class='kompetens-antaganden'><caption>Antaganden för dimensioneringen"
-            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return _assumptions_table("Antaganden för dimensioneringen", rows)
 
 
 def show_assumptions(a: Assumptions) -> None:
@@ -1472,13 +1477,7 @@ def supply_assumptions_html(a: SupplyAssumptions) -> str:
          ("Exempeldata saknar flyttflöden; SCB:s matchningsindikatorer har in- och "
           "utflyttade per utbildningsgrupp.")),
     ]
-    head = "".join(f"<th style='text-align:left'>{h}</th>"
-                   for h in ("Antagande", "Värde i den här körningen", "Förval", "Skäl"))
-    body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row)
-        + "</tr>" for row in rows)
-    return (f"<table class='kompetens-antaganden'><caption>Antaganden för tillgången"
-            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return _assumptions_table("Antaganden för tillgången", rows)
 
 
 def show_supply_assumptions(a: SupplyAssumptions) -> None:

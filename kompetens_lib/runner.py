@@ -31,7 +31,6 @@ __all__ = ["Job", "Result", "atomic_write_bytes", "atomic_write_text", "execute"
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
-DATA_ENV = "KOMPETENS_DATA"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 STATE_DIR = ".kompetens"
 TASKS_PER_WORKER = 120
@@ -484,7 +483,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
                     try:
                         future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker process
-                        _warn(f"En länsrapport kunde inte byggas: {_one_line_error(exc)}")
+                        _warn(f"en länsrapport kunde inte byggas: {_one_line_error(exc)}")
             except KeyboardInterrupt:
                 _stop(pool)
                 raise
