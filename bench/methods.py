@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable
 
 from kompetens_lib import load
-from kompetens_lib.backtest import backtest
-from kompetens_lib.balance import balance
-from kompetens_lib.breakdown import METHOD_LABELS, METHODS, breakdown, compare_methods
-from kompetens_lib.need import dimensioning, recruitment_need
-from kompetens_lib.regions import COUNTY_CODES
-from kompetens_lib.supply import retirements, supply_projection
+from kompetens_lib.methods.backtest import backtest
+from kompetens_lib.methods.balance import balance
+from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS, breakdown, compare_methods
+from kompetens_lib.methods.need import dimensioning, recruitment_need
+from kompetens_lib.reference.regions import COUNTY_CODES
+from kompetens_lib.methods.supply import retirements, supply_projection
 
 REPEAT = 7
 

@@ -3,7 +3,7 @@
 Regional breakdown of Statistics Sweden's national forecast (Trender och prognoser) of
 supply and demand by education group, for Sweden's 21 counties. The public API is the
 names in ``__all__``; they are imported lazily so that ``import kompetens_lib`` is cheap
-in a notebook kernel.
+in a notebook kernel. The layers are subpackages (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -11,57 +11,98 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import _speedups
+from kompetens_lib._internal import speedups
 
-_speedups.apply()
+speedups.apply()
 
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     # reference data
-    "regions": "regions",
-    "resolve_region": "regions",
-    "region_name": "regions",
-    "education_groups": "taxonomy",
-    "resolve_group": "taxonomy",
-    "age_bands": "taxonomy",
+    "regions": "reference.regions",
+    "resolve_region": "reference.regions",
+    "region_name": "reference.regions",
+    "education_groups": "reference.taxonomy",
+    "resolve_group": "reference.taxonomy",
+    "age_bands": "reference.taxonomy",
     # data layer
-    "load": "data",
-    "provenance": "data",
-    "source_note": "data",
+    "load": "data.tables",
+    "provenance": "data.tables",
+    "source_note": "data.tables",
     # analysis core
-    "breakdown": "breakdown",
-    "compare_methods": "breakdown",
-    "retirements": "supply",
-    "supply_projection": "supply",
-    "recruitment_need": "need",
-    "dimensioning": "need",
-    "balance": "balance",
-    "backtest": "backtest",
+    "breakdown": "methods.breakdown",
+    "compare_methods": "methods.breakdown",
+    "retirements": "methods.supply",
+    "supply_projection": "methods.supply",
+    "recruitment_need": "methods.need",
+    "dimensioning": "methods.need",
+    "balance": "methods.balance",
+    "backtest": "methods.backtest",
     # notebooks
-    "setup": "render",
-    "export_html": "html_export",
+    "setup": "present.render",
+    "export_html": "present.html_export",
     # errors
     "KompetensError": "errors",
     "DataValidationError": "errors",
 }
 
+#: Module names of the flat layout before the layers: notebooks and participant copies
+#: already handed out say ``from kompetens_lib import results`` or ``kl.charts``.
+LEGACY_MODULES: dict[str, str] = {
+    "adapt": "publish.adapt",
+    "brief": "present.brief",
+    "cache": "data.cache",
+    "charts": "present.charts",
+    "compare": "present.compare",
+    "example_data": "data.example_data",
+    "explore": "present.explore",
+    "files": "_internal.files",
+    "html_export": "present.html_export",
+    "kernels": "publish.kernels",
+    "keyfigures": "present.keyfigures",
+    "mandate": "workbook.mandate",
+    "maps": "present.maps",
+    "need": "methods.need",
+    "overview": "publish.overview",
+    "params": "workbook.params",
+    "profile": "workbook.profile",
+    "recipes": "data.recipes",
+    "render": "present.render",
+    "report": "publish.report",
+    "results": "workbook.results",
+    "runner": "publish.runner",
+    "scb_api": "data.scb_api",
+    "scb_import": "data.scb_import",
+    "supply": "methods.supply",
+    "taxonomy": "reference.taxonomy",
+    "tp_template": "data.tp_template",
+}
+
+#: The layers, importable as attributes too (``kl.methods``, ``kl.exercises``).
+SUBPACKAGES: tuple[str, ...] = (
+    "reference", "data", "methods", "workbook", "present", "exercises", "publish", "cohort",
+)
+
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 # Functions named like their module are bound eagerly: importing a submodule sets the
 # package attribute to the module, which would shadow the lazy lookup below.
-from .regions import regions  # noqa: E402
-from .breakdown import breakdown  # noqa: E402
-from .balance import balance  # noqa: E402
-from .backtest import backtest  # noqa: E402
+from kompetens_lib.reference.regions import regions  # noqa: E402
+from kompetens_lib.methods.breakdown import breakdown  # noqa: E402
+from kompetens_lib.methods.balance import balance  # noqa: E402
+from kompetens_lib.methods.backtest import backtest  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:
     module_name = _EXPORTS.get(name)
-    if module_name is None:
+    if module_name is not None:
+        value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
+    elif name in LEGACY_MODULES:
+        value = importlib.import_module(f"{__name__}.{LEGACY_MODULES[name]}")
+    elif name in SUBPACKAGES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
         raise AttributeError(f"module 'kompetens_lib' has no attribute {name!r}")
-    module = importlib.import_module(f".{module_name}", __name__)
-    value = getattr(module, name)
     globals()[name] = value
     return value
 
@@ -71,14 +112,14 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .backtest import backtest
-    from .balance import balance
-    from .breakdown import breakdown, compare_methods
-    from .data import load, provenance, source_note
-    from .errors import DataValidationError, KompetensError
-    from .need import dimensioning, recruitment_need
-    from .html_export import export_html
-    from .render import setup
-    from .regions import region_name, regions, resolve_region
-    from .supply import retirements, supply_projection
-    from .taxonomy import age_bands, education_groups, resolve_group
+    from kompetens_lib.errors import DataValidationError, KompetensError
+    from kompetens_lib.data.tables import load, provenance, source_note
+    from kompetens_lib.methods.backtest import backtest
+    from kompetens_lib.methods.balance import balance
+    from kompetens_lib.methods.breakdown import breakdown, compare_methods
+    from kompetens_lib.methods.need import dimensioning, recruitment_need
+    from kompetens_lib.methods.supply import retirements, supply_projection
+    from kompetens_lib.present.html_export import export_html
+    from kompetens_lib.present.render import setup
+    from kompetens_lib.reference.regions import region_name, regions, resolve_region
+    from kompetens_lib.reference.taxonomy import age_bands, education_groups, resolve_group

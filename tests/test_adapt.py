@@ -8,7 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kompetens_lib import adapt, cli, keyfigures, profile
+from kompetens_lib.publish import adapt
+from kompetens_lib import cli
+from kompetens_lib.present import keyfigures
+from kompetens_lib.workbook import profile
 from kompetens_lib.errors import KompetensError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests for kompetens_lib.backtest: errors of a method run from an earlier base year."""
+"""Tests for kompetens_lib.methods.backtest: errors of a method run from an earlier base year."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetens_lib.backtest import backtest
-from kompetens_lib.breakdown import METHODS
+from kompetens_lib.methods.backtest import backtest
+from kompetens_lib.methods.breakdown import METHODS
 from kompetens_lib.errors import KompetensError
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -182,7 +182,7 @@ def test_property_forecasts_add_up_to_the_outcome(counts, method):
 
 
 def test_bundled_data_backtest():
-    load = pytest.importorskip("kompetens_lib.data").load
+    load = pytest.importorskip("kompetens_lib.data.tables").load
     employed = load("employed")
     out = backtest(employed, "all", 2015, 2023)
     assert len(out) == 4 * 21

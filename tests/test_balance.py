@@ -1,4 +1,4 @@
-"""Tests for kompetens_lib.balance: S − D, 100·S/D and the judgement on SCB's scale."""
+"""Tests for kompetens_lib.methods.balance: S − D, 100·S/D and the judgement on SCB's scale."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetens_lib.balance import balance
+from kompetens_lib.methods.balance import balance
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.taxonomy import JUDGEMENTS, NOT_APPLICABLE
+from kompetens_lib.reference.taxonomy import JUDGEMENTS, NOT_APPLICABLE
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -185,8 +185,8 @@ def test_property_judgement_moves_with_relative_change(s0, d0, s_growth, d_growt
 
 
 def test_bundled_data_balance():
-    load = pytest.importorskip("kompetens_lib.data").load
-    from kompetens_lib.breakdown import breakdown
+    load = pytest.importorskip("kompetens_lib.data.tables").load
+    from kompetens_lib.methods.breakdown import breakdown
 
     forecast = load("national_forecast")
     supply = breakdown(forecast, load("labour_force"), column="supply")

@@ -1,4 +1,4 @@
-"""Tests for kompetens_lib.breakdown: hand-worked examples, properties and Swedish errors."""
+"""Tests for kompetens_lib.methods.breakdown: hand-worked examples, properties and Swedish errors."""
 
 from __future__ import annotations
 
@@ -10,14 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetens_lib.breakdown import (
-    METHODS,
-    ConvergenceWarning,
-    breakdown,
-    compare_methods,
-)
+from kompetens_lib.methods.breakdown import METHODS, ConvergenceWarning, breakdown, compare_methods
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.regions import COUNTY_CODES
+from kompetens_lib.reference.regions import COUNTY_CODES
 
 
 def hist_frame(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
@@ -699,7 +694,7 @@ def test_property_ras_meets_both_margins_or_says_so(case, data):
 
 
 def test_bundled_data_all_methods():
-    load = pytest.importorskip("kompetens_lib.data").load
+    load = pytest.importorskip("kompetens_lib.data.tables").load
     employed, forecast = load("employed"), load("national_forecast")
     band = compare_methods(forecast, employed, column="demand")
     n_groups = forecast["education_group"].nunique()

@@ -8,9 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from kompetens_lib import brief, mandate, results
+from kompetens_lib.present import brief
+from kompetens_lib.workbook import mandate, results
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.html_export import external_references
+from kompetens_lib.present.html_export import external_references
 
 NBSP = "\u00a0"
 

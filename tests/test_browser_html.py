@@ -1,6 +1,6 @@
 """Charts draw offline in a real browser: in exported HTML and in the notebook's own outputs.
 
-A notebook with setup() and three charts from kompetens_lib.charts is executed in a kernel of
+A notebook with setup() and three charts from kompetens_lib.present.charts is executed in a kernel of
 this interpreter, exported with export_html and opened from file:// in headless Chromium with
 every non-file request blocked.
 """
@@ -21,7 +21,7 @@ from browser import (
     wait_for_charts,
 )
 
-from kompetens_lib.html_export import export_html
+from kompetens_lib.present.html_export import export_html
 
 pytestmark = pytest.mark.browser
 

@@ -25,7 +25,7 @@ import nbformat
 import pytest
 from browser import ARTIFACTS, offline_browser, require_chromium
 
-from kompetens_lib import compare
+from kompetens_lib.present import compare
 
 pytestmark = pytest.mark.browser
 

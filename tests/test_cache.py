@@ -13,17 +13,10 @@ import pytest
 from pxweb_server import PxWebServer
 
 from kompetens_lib import cli, load, provenance, source_note
-from kompetens_lib.cache import (
-    MANIFEST,
-    build_cache,
-    read_manifest,
-    sha256_file,
-    verify_cache,
-    verify_table,
-)
-from kompetens_lib.data import TABLES
+from kompetens_lib.data.cache import MANIFEST, build_cache, read_manifest, sha256_file, verify_cache, verify_table
+from kompetens_lib.data.tables import TABLES
 from kompetens_lib.errors import DataValidationError, KompetensError
-from kompetens_lib.scb_api import ScbApiError
+from kompetens_lib.data.scb_api import ScbApiError
 
 TEMPLATE = Path(str(files("kompetens_lib") / "data" / "tp_template_example.csv"))
 

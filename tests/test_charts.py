@@ -8,9 +8,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from kompetens_lib import charts
+from kompetens_lib.present import charts
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.render import NATIONAL_GREY, PRIMARY
+from kompetens_lib.present.render import NATIONAL_GREY, PRIMARY
 
 SOURCE = (
     "Källa: Exempeldata – inte officiell statistik (syntetiska data kalibrerade mot SCB:s "
@@ -353,7 +353,7 @@ def test_all_builders_render_with_source_and_swedish_numbers(
 ) -> None:
     import vl_convert as vlc
 
-    from kompetens_lib import render
+    from kompetens_lib.present import render
 
     built = {
         "lq": charts.location_quotient_chart(lq_frame, source=SOURCE),

@@ -7,7 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kompetens_lib import cli, profile, runner
+from kompetens_lib import cli
+from kompetens_lib.workbook import profile
+from kompetens_lib.publish import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -179,7 +181,7 @@ def test_ctrl_c_stops_the_run_at_once_and_leaves_no_kernel_behind(tmp_path):
     out = tmp_path / "build"
     # A terminal's Ctrl-C goes to the whole process group; start one, with SIGINT handled.
     launcher = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                "os.execv(sys.executable, [sys.executable, '-m', 'kompetens_lib.cli', *sys.argv[1:]])")
+                "os.execv(sys.executable, [sys.executable, '-m', 'kompetens_lib.cli.main', *sys.argv[1:]])")
     proc = subprocess.Popen(
         [sys.executable, "-c", launcher, "run", "--region", "12", "--out", str(out),
          "--notebook-dir", str(notebooks), "--jobs", "2"],

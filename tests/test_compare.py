@@ -9,7 +9,9 @@ from dataclasses import FrozenInstanceError
 import numpy as np
 import pytest
 
-from kompetens_lib import brief, compare, load, results
+from kompetens_lib.present import brief, compare
+from kompetens_lib import load
+from kompetens_lib.workbook import results
 from kompetens_lib.errors import KompetensError
 
 

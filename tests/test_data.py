@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib.data import TABLES, _example_dir
+from kompetens_lib.data.tables import TABLES, _example_dir
 from kompetens_lib.errors import DataValidationError, KompetensError
 
 COLUMNS = {

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib import example_data
-from kompetens_lib.regions import COUNTY_CODES
-from kompetens_lib.taxonomy import AGE_BANDS
+from kompetens_lib.data import example_data
+from kompetens_lib.reference.regions import COUNTY_CODES
+from kompetens_lib.reference.taxonomy import AGE_BANDS
 
 
 @pytest.fixture(scope="module")

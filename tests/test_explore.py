@@ -9,7 +9,7 @@ import altair as alt
 import ipywidgets as widgets
 import pytest
 
-from kompetens_lib import explore, render
+from kompetens_lib.present import explore, render
 from kompetens_lib.errors import KompetensError
 
 

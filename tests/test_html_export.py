@@ -15,9 +15,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kompetens_lib import charts, render
+from kompetens_lib.present import charts, render
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.html_export import export_html, external_references
+from kompetens_lib.present.html_export import export_html, external_references
 
 SOURCE = "Källa: Exempeldata – inte officiell statistik."
 v4 = nbformat.v4

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kompetens_lib import kernels, runner
+from kompetens_lib.publish import kernels, runner
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="kernels are forked from a template on Linux only")
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 REPORT = """
 import json, os, sys
 import kompetens_lib
-from kompetens_lib import results
+from kompetens_lib.workbook import results
 print(json.dumps({
     "pid": os.getpid(),
     "ppid": os.getppid(),

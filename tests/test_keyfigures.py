@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from kompetens_lib import keyfigures
+from kompetens_lib.present import keyfigures
 
 
 @pytest.mark.parametrize("key, value, shown", [

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib import maps
+from kompetens_lib.present import maps
 from kompetens_lib.errors import KompetensError
 
 

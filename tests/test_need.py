@@ -1,4 +1,4 @@
-"""Tests for kompetens_lib.need: recruitment need and dimensioning of education places."""
+"""Tests for kompetens_lib.methods.need: recruitment need and dimensioning of education places."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.need import dimensioning, recruitment_need
+from kompetens_lib.methods.need import dimensioning, recruitment_need
 
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -84,7 +84,7 @@ def test_recruitment_need_errors():
 
 def test_recruitment_need_from_library_pipeline():
     """retirements → recruitment_need: the replacement column is the retirements."""
-    from kompetens_lib.supply import retirements
+    from kompetens_lib.methods.supply import retirements
 
     employed = pd.DataFrame(
         {
@@ -236,9 +236,9 @@ def test_property_dimensioning_is_linear_and_keeps_the_need(
 
 
 def test_bundled_data_need_and_dimensioning():
-    load = pytest.importorskip("kompetens_lib.data").load
-    from kompetens_lib.breakdown import breakdown
-    from kompetens_lib.supply import retirements
+    load = pytest.importorskip("kompetens_lib.data.tables").load
+    from kompetens_lib.methods.breakdown import breakdown
+    from kompetens_lib.methods.supply import retirements
 
     employed, forecast = load("employed"), load("national_forecast")
     demand = breakdown(forecast, employed, column="demand")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kompetens_lib import params
+from kompetens_lib.workbook import params
 from kompetens_lib.errors import KompetensError
 
 
@@ -58,7 +58,7 @@ def test_a_chosen_data_source_holds_for_later_loads(tmp_path, monkeypatch):
     import shutil
 
     import kompetens_lib as kl
-    from kompetens_lib.data import _example_dir
+    from kompetens_lib.data.tables import _example_dir
 
     monkeypatch.delenv("KOMPETENS_DATA", raising=False)
     folder = tmp_path / "kalla"

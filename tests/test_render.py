@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from kompetens_lib import render
+from kompetens_lib.present import render
 from kompetens_lib.errors import KompetensError
 
 

@@ -1,4 +1,4 @@
-"""Tables behind notebooks 02–05 (kompetens_lib.results), on the bundled example data."""
+"""Tables behind notebooks 02–05 (kompetens_lib.workbook.results), on the bundled example data."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib import results
-from kompetens_lib.breakdown import METHOD_LABELS, METHODS
+from kompetens_lib.workbook import results
+from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.taxonomy import FORMS, JUDGEMENTS, NOT_APPLICABLE
+from kompetens_lib.reference.taxonomy import FORMS, JUDGEMENTS, NOT_APPLICABLE
 
 REGION = "23"  # Jämtland: a small county, where small groups make the methods differ most
 
@@ -63,7 +63,7 @@ def sparse_source(tmp_path):
     """The example data with a forecast that, like T&P, has only some years."""
     import shutil
 
-    from kompetens_lib.data import _example_dir
+    from kompetens_lib.data.tables import _example_dir
 
     folder = tmp_path / "glest"
     shutil.copytree(_example_dir(), folder)
@@ -471,7 +471,7 @@ def test_a_short_history_and_foreign_groups_give_warnings_not_errors(tmp_path):
     """A real-data source may have two history years and T&P groups the county tables lack."""
     import shutil
 
-    from kompetens_lib.data import _example_dir
+    from kompetens_lib.data.tables import _example_dir
 
     folder = tmp_path / "kort"
     shutil.copytree(_example_dir(), folder)
@@ -516,7 +516,7 @@ def test_whole_country_breakdowns_are_memoised_and_every_caller_gets_its_own_cop
 def test_a_changed_data_file_is_recomputed_not_served_from_memory(tmp_path):
     import shutil
 
-    from kompetens_lib.data import _example_dir
+    from kompetens_lib.data.tables import _example_dir
 
     folder = tmp_path / "data"
     shutil.copytree(_example_dir(), folder)
@@ -536,7 +536,7 @@ def test_a_changed_data_file_is_recomputed_not_served_from_memory(tmp_path):
 def test_a_warning_from_a_memoised_computation_is_shown_once_in_a_fresh_process(tmp_path):
     import shutil
 
-    from kompetens_lib.data import _example_dir
+    from kompetens_lib.data.tables import _example_dir
 
     folder = tmp_path / "utan108"
     shutil.copytree(_example_dir(), folder)

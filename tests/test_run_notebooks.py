@@ -13,7 +13,8 @@ import nbformat
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib import cli, profile
+from kompetens_lib import cli
+from kompetens_lib.workbook import profile
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +65,8 @@ def test_executed_notebooks_show_the_library_key_figures(build):
 
 @pytest.mark.parametrize("code", ["01", "12", "23"])
 def test_forecast_notebooks_show_the_library_key_figures(build, code):
-    from kompetens_lib import keyfigures, results
+    from kompetens_lib.present import keyfigures
+    from kompetens_lib.workbook import results
 
     folder = _county_dirs(build)[code]
 

@@ -15,30 +15,11 @@ import pytest
 from pxweb_server import FIXTURES, PxWebServer
 
 from kompetens_lib import cli, load
-from kompetens_lib.data import TABLES, validate
+from kompetens_lib.data.tables import TABLES, validate
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.recipes import (
-    RECIPES,
-    SOURCES,
-    WORKBOOK_RECIPES,
-    RecipeError,
-    describe,
-    fetch_recipe,
-    get_recipe,
-    years_from_select,
-)
-from kompetens_lib.regions import COUNTY_CODES
-from kompetens_lib.scb_api import (
-    API_URL_ENV,
-    DEFAULT_API_URL,
-    ScbApiError,
-    ScbClient,
-    fetch_table,
-    parse_select,
-    provenance_path,
-    read_provenance,
-    resolve_api_url,
-)
+from kompetens_lib.data.recipes import RECIPES, SOURCES, WORKBOOK_RECIPES, RecipeError, describe, fetch_recipe, get_recipe, years_from_select
+from kompetens_lib.reference.regions import COUNTY_CODES
+from kompetens_lib.data.scb_api import API_URL_ENV, DEFAULT_API_URL, ScbApiError, ScbClient, fetch_table, parse_select, provenance_path, read_provenance, resolve_api_url
 
 
 @pytest.fixture

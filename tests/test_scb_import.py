@@ -13,14 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.scb_import import (
-    ScbImportError,
-    cli_import,
-    format_report,
-    import_scb_file,
-    snake_name,
-    write_tidy,
-)
+from kompetens_lib.data.scb_import import ScbImportError, cli_import, format_report, import_scb_file, snake_name, write_tidy
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "scb_export_samples"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared is not beside the repo")
@@ -265,7 +258,7 @@ def test_quarter_headings_keep_the_extra_text(tmp_path):
 
 
 def test_total_labels():
-    from kompetens_lib.scb_import import _is_total_label
+    from kompetens_lib.data.scb_import import _is_total_label
 
     for label in ["totalt", "Total", "samtliga utbildningsgrupper", "Riket", "Sweden", "alla län"]:
         assert _is_total_label(label), label

@@ -1,4 +1,4 @@
-"""Tests for kompetens_lib.supply: retirements and the cohort-flow supply projection."""
+"""Tests for kompetens_lib.methods.supply: retirements and the cohort-flow supply projection."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.supply import exit_probabilities, retirements, supply_projection
-from kompetens_lib.taxonomy import AGE_BANDS
+from kompetens_lib.methods.supply import exit_probabilities, retirements, supply_projection
+from kompetens_lib.reference.taxonomy import AGE_BANDS
 
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -322,7 +322,7 @@ def test_property_projection_without_inflows_never_grows(counts, horizon):
 
 
 def test_bundled_data_retirements_and_supply():
-    load = pytest.importorskip("kompetens_lib.data").load
+    load = pytest.importorskip("kompetens_lib.data.tables").load
     employed, labour_force = load("employed"), load("labour_force")
     out = retirements(employed, [5, 10])
     base = employed[(employed["year"] == 2023) & (employed["region"] != "00")]

@@ -1,0 +1,1 @@
+"""Shared toolkit with no domain words: atomic files, text, frame checks, import speed-ups."""

@@ -1,0 +1,315 @@
+"""The data layer: load a validated tidy table by name, with its provenance.
+
+``load("employed")`` returns the bundled example data unless another source is named.
+A source is a folder holding ``<table>.parquet`` or ``<table>.csv`` files (and optionally
+``provenance.json``); every table is validated on load, whatever its source, and a broken
+file gives a Swedish error that names the file, the rule broken and an example row.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from kompetens_lib.errors import DataValidationError, KompetensError
+from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
+from kompetens_lib.reference.taxonomy import AGE_BANDS, FORMS, JUDGEMENTS, OTHER_JUDGEMENTS, POPULATION_AGE_BANDS, education_groups
+
+EXAMPLE_SOURCE = "example"
+SOURCE_ENV = "KOMPETENS_DATA"
+SYNTHETIC_NOTE = "Exempeldata – inte officiell statistik"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table must look like: key columns (all string codes except ``year``) and
+    count columns (non-negative integers)."""
+
+    keys: tuple[str, ...]
+    counts: tuple[str, ...] = ("value",)
+    extra: tuple[str, ...] = ()
+    national_rows: bool = True
+
+
+TABLES: dict[str, TableSpec] = {
+    "employed": TableSpec(("region", "education_group", "age_band", "year")),
+    "labour_force": TableSpec(("region", "education_group", "age_band", "year")),
+    "population": TableSpec(("region", "age_band", "year"), extra=("projection",)),
+    "graduates": TableSpec(("region", "education_group", "form", "year")),
+    "commuting": TableSpec(("region", "year", "direction")),
+    "national_forecast": TableSpec(
+        ("education_group", "year"), counts=("supply", "demand"), extra=("judgement",),
+        national_rows=False,
+    ),
+}
+
+TABLE_LABELS: dict[str, str] = {
+    "employed": "förvärvsarbetande",
+    "labour_force": "arbetskraft",
+    "population": "befolkning",
+    "graduates": "examinerade",
+    "commuting": "pendling",
+    "national_forecast": "nationell prognos",
+}
+
+
+def _domains() -> dict[str, set[str]]:
+    return {
+        "region": {NATIONAL_CODE, *COUNTY_CODES},
+        "education_group": set(education_groups()["code"]),
+        "form": set(FORMS),
+        "direction": {"in", "ut"},
+        "judgement": {"", *JUDGEMENTS, *OTHER_JUDGEMENTS},
+    }
+
+
+def _example_dir() -> Path:
+    return Path(str(resources.files(__package__).joinpath("example")))
+
+
+def _source_dir(source: str | os.PathLike | None) -> Path:
+    if source is None:
+        source = os.environ.get(SOURCE_ENV) or EXAMPLE_SOURCE
+    if str(source) == EXAMPLE_SOURCE:
+        return _example_dir()
+    path = Path(source).expanduser()
+    if not path.is_dir():
+        raise KompetensError(
+            f"Datakällan {str(source)!r} finns inte eller är ingen mapp. Ange 'example' för "
+            "de inbyggda exempeldata eller en mapp med tabellfiler (t.ex. employed.parquet)."
+        )
+    return path
+
+
+def _table_file(directory: Path, name: str) -> Path:
+    for suffix in (".parquet", ".csv"):
+        candidate = directory / f"{name}{suffix}"
+        if candidate.exists():
+            return candidate
+    raise KompetensError(
+        f"Tabellen {name!r} ({TABLE_LABELS[name]}) saknas i datakällan {directory}: "
+        f"väntade filen {name}.parquet eller {name}.csv."
+    )
+
+
+def _check_name(name: str) -> None:
+    if name not in TABLES:
+        valid = ", ".join(f"'{n}' ({TABLE_LABELS[n]})" for n in TABLES)
+        raise KompetensError(f"Okänd tabell: {name!r}. Giltiga tabeller: {valid}.")
+
+
+def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Return the validated tidy table ``name`` from ``source``.
+
+    Parameters
+    ----------
+    name
+        One of ``"employed"``, ``"labour_force"``, ``"population"``, ``"graduates"``,
+        ``"commuting"``, ``"national_forecast"``.
+    source
+        ``"example"`` (the bundled synthetic data; the default), or a folder with
+        ``<name>.parquet``/``<name>.csv`` files. If not given, the environment variable
+        ``KOMPETENS_DATA`` is used when set.
+
+    Returns
+    -------
+    DataFrame
+        A fresh copy (callers may modify it). Columns: ``region`` (string code, "00" is
+        Riket), ``education_group``, ``age_band`` / ``form`` / ``direction`` where the
+        table has them, ``year`` (int64) and ``value`` (int64); the national forecast has
+        ``education_group``, ``year``, ``supply``, ``demand``, ``judgement``.
+        ``frame.attrs["provenance"]`` holds the table's provenance.
+
+    >>> load("employed").columns.tolist()
+    ['region', 'education_group', 'age_band', 'year', 'value']
+    """
+    _check_name(name)
+    directory = _source_dir(source)
+    path = _table_file(directory, name)
+    if (directory / MANIFEST).exists():
+        from kompetens_lib.data.cache import verify_table  # a prepared workshop cache: check its checksums
+
+        verify_table(directory, name, path)
+    stat = path.stat()
+    frame = _load_cached(name, str(path), stat.st_mtime_ns, stat.st_size)
+    result = frame.copy()
+    result.attrs["provenance"] = dict(frame.attrs["provenance"])
+    return result
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(name: str, path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    file = Path(path)
+    try:
+        if file.suffix == ".parquet":
+            raw = pd.read_parquet(file)
+        else:
+            raw = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a Swedish message
+        raise DataValidationError(
+            f"Datafilen {file} kunde inte läsas ({type(exc).__name__}: {exc}). Filen ska vara "
+            "parquet eller CSV i UTF-8 med kolumnnamn på första raden."
+        ) from exc
+    frame = validate(name, raw, file)
+    frame.attrs["provenance"] = _provenance_for(file.parent, name)
+    return frame
+
+
+def validate(name: str, frame: pd.DataFrame, file: Path | str = "<tabell>") -> pd.DataFrame:
+    """Check ``frame`` against the rules of table ``name`` and return it with fixed dtypes.
+
+    Rules: the expected columns exist; codes are in their domains; years are integers;
+    counts are non-negative integers with no missing values; keys are unique; county rows
+    add up to the Riket rows ("00") where the table has them. Raises
+    :class:`DataValidationError` naming the file, the rule and an example row.
+    """
+    spec = TABLES[name]
+    expected = [*spec.keys, *spec.counts, *spec.extra]
+    missing = [c for c in expected if c not in frame.columns]
+    if missing:
+        raise DataValidationError(
+            f"Datafilen {file} bryter mot regeln 'kolumner': kolumnerna {missing} saknas. "
+            f"Tabellen {name!r} ska ha kolumnerna {expected}; filen har {list(frame.columns)}."
+        )
+    frame = frame[expected].copy()
+
+    def fail(rule: str, detail: str, rows: pd.Series) -> None:
+        example = frame.loc[rows].head(1)
+        shown = example.to_dict("records")[0] if len(example) else {}
+        raise DataValidationError(
+            f"Datafilen {file} bryter mot regeln '{rule}': {detail} "
+            f"({int(rows.sum())} rader). Exempel på rad: {shown}"
+        )
+
+    domains = _domains()
+    domains["age_band"] = set(POPULATION_AGE_BANDS if name == "population" else AGE_BANDS)
+    for column in spec.keys + spec.extra:
+        if column == "year":
+            continue
+        if column == "projection":
+            values = frame[column].astype("string").str.lower()
+            bad = ~values.isin(["true", "false", "1", "0"])
+            if bad.any():
+                fail("värden", "kolumnen 'projection' ska vara sann/falsk (True/False)", bad)
+            frame[column] = values.isin(["true", "1"])
+            continue
+        values = frame[column].astype("string").fillna("")
+        if column == "region":
+            values = values.str.zfill(2)
+        frame[column] = values
+        allowed = domains.get(column)
+        if allowed is not None:
+            bad = ~values.isin(allowed)
+            if bad.any():
+                listing = ", ".join(sorted(allowed - {""}))
+                if len(listing) > 200:
+                    listing = listing[:200] + " …"
+                fail("koder", f"okända värden i kolumnen {column!r}; giltiga är {listing}", bad)
+
+    for column in ("year", *spec.counts):
+        numeric = pd.to_numeric(frame[column], errors="coerce")
+        bad = numeric.isna()
+        if bad.any():
+            fail("saknade värden", f"kolumnen {column!r} har tomma eller icke-numeriska värden",
+                 bad)
+        bad = numeric != numeric.round()
+        if bad.any():
+            fail("heltal", f"kolumnen {column!r} ska innehålla heltal", bad)
+        if column != "year":
+            bad = numeric < 0
+            if bad.any():
+                fail("icke-negativa antal", f"kolumnen {column!r} har negativa antal", bad)
+        frame[column] = numeric.astype("int64")
+
+    duplicated = frame.duplicated(list(spec.keys), keep=False)
+    if duplicated.any():
+        fail("unika nycklar", f"samma kombination av {list(spec.keys)} förekommer flera gånger",
+             duplicated)
+
+    if spec.national_rows:
+        _check_national_sums(frame, spec, fail)
+    if name == "national_forecast":
+        _check_judgement_years(frame, fail)
+
+    for column in spec.keys + spec.extra:
+        if column not in ("year", "projection"):
+            frame[column] = frame[column].astype("string")
+    return frame.reset_index(drop=True)
+
+
+def _check_national_sums(frame: pd.DataFrame, spec: TableSpec, fail) -> None:
+    others = [k for k in spec.keys if k != "region"]
+    is_national = frame["region"] == NATIONAL_CODE
+    if not is_national.any():
+        fail("riket", "raderna för riket (region '00') saknas", ~is_national)
+    county = frame.loc[~is_national].groupby(others)["value"].sum()
+    national = frame.loc[is_national].set_index(others)["value"]
+    county, national = county.align(national, fill_value=0)
+    off = county != national
+    if off.any():
+        key = off[off].index[0]
+        key = key if isinstance(key, tuple) else (key,)
+        mask = is_national.copy()
+        for column, value in zip(others, key):
+            mask &= frame[column] == value
+        fail(
+            "länen summerar till riket",
+            f"länens summa {int(county[off].iloc[0])} skiljer sig från rikets "
+            f"{int(national[off].iloc[0])} för {dict(zip(others, key))}",
+            mask,
+        )
+
+
+def _check_judgement_years(frame: pd.DataFrame, fail) -> None:
+    first, last = frame["year"].min(), frame["year"].max()
+    bad = (frame["judgement"] != "") & ~frame["year"].isin([first, last])
+    if bad.any():
+        fail("bedömning", f"bedömningar får bara finnas för basåret {first} och målåret {last}",
+             bad)
+
+
+def _provenance_for(directory: Path, name: str) -> dict:
+    file = directory / "provenance.json"
+    if file.exists():
+        records = json.loads(file.read_text(encoding="utf-8"))
+        if name in records:
+            return dict(records[name])
+    return {"table": name, "source": str(directory), "synthetic": False}
+
+
+def provenance(name: str, source: str | os.PathLike | None = None) -> dict:
+    """Provenance record of a table: source, method, date, licence, ``synthetic`` flag."""
+    _check_name(name)
+    directory = _source_dir(source)
+    return _provenance_for(directory, name)
+
+
+def source_note(name: str | None = None, source: str | os.PathLike | None = None) -> str:
+    """The source line for charts and reports made from a table.
+
+    Synthetic data always say "Exempeldata – inte officiell statistik".
+
+    >>> source_note("employed")
+    'Källa: Exempeldata – inte officiell statistik (syntetiska data kalibrerade mot SCB:s publicerade totaler).'
+    """
+    record = provenance(name or "employed", source)
+    if record.get("synthetic", False):
+        return (f"Källa: {SYNTHETIC_NOTE} (syntetiska data kalibrerade mot SCB:s "
+                "publicerade totaler).")
+    origin = record.get("source", "okänd källa")
+    table_id = record.get("table_id")
+    word = "tabeller" if table_id and "," in str(table_id) else "tabell"
+    suffix = f", {word} {table_id}" if table_id else ""
+    return f"Källa: {origin}{suffix}. Regional nedbrytning: egen beräkning, inte officiell statistik."
+
+
+def available_years(name: str, source: str | os.PathLike | None = None) -> list[int]:
+    """The years a table covers, sorted."""
+    return sorted(load(name, source)["year"].unique().tolist())

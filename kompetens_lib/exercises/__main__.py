@@ -1,0 +1,7 @@
+"""``python -m kompetens_lib.exercises``: regenerate the participant copies."""
+
+import sys
+
+from kompetens_lib.exercises.core import main
+
+sys.exit(main())

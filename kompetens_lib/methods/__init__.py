@@ -1,0 +1,1 @@
+"""The analysis core: breakdown, supply, need, balance and back-test (tidy frame → tidy frame)."""

@@ -1,0 +1,223 @@
+"""Back-test: run a breakdown method from an earlier base year, as if the national outcome
+had been the forecast, and measure the error against what the counties really got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from kompetens_lib.methods.breakdown import _OPTIONS, METHOD_LABELS, METHODS, _check_options, _cube, _encode, _fmt_list, _fmt_years, _Prepared, _require_frame, _resolve_choice, _run
+from kompetens_lib.errors import KompetensError
+from kompetens_lib.reference.regions import COUNTY_CODES
+
+__all__ = ["DEFAULT_BACKTEST_YEARS", "backtest"]
+
+#: Default distance from base year to target year: 8 years (2015 → 2023 on data to 2023),
+#: as long as the history allows while leaving five years for the trend window.
+DEFAULT_BACKTEST_YEARS = 8
+
+Level = Literal["cell", "region", "group", "total"]
+_LEVELS = {"cell": "län och grupp", "region": "län", "group": "grupp", "total": "totalt"}
+
+
+def backtest(
+    history: pd.DataFrame,
+    method: str | Sequence[str] = "fixed_share",
+    base_year: int | None = None,
+    target_year: int | None = None,
+    *,
+    level: Level = "region",
+    **options: Any,
+) -> pd.DataFrame:
+    """Back-test breakdown methods on the history.
+
+    The method sees only the history up to ``base_year``, and as "national forecast" the
+    true national total of each group in ``target_year`` (the sum over the counties). Its
+    county values ``F`` are compared with what the counties had, ``A``:
+
+    ``error = F − A``; ``ape = 100 · |F − A| / A`` (cells with ``A = 0`` have no ape);
+    ``mape`` = mean of ``ape`` over the cells; ``wape = 100 · Σ|F − A| / Σ A``, the
+    weighted error, in which large groups count more. MAPE is dominated by small cells;
+    WAPE says how many of the people were put in the wrong county.
+
+    Parameters
+    ----------
+    history
+        ``region``, ``education_group``, ``year``, ``value`` (e.g. ``load("employed")``;
+        Riket rows and extra columns such as ``age_band`` are handled as in
+        :func:`kompetens_lib.methods.breakdown`).
+    method
+        One method, a list, or ``"all"`` for all four.
+    base_year
+        Default ``target_year − 8``.
+    target_year
+        Default the last year of the history.
+    level
+        ``"cell"`` (county × group: ``forecast``, ``actual``, ``error``, ``ape``),
+        ``"region"`` (per county: ``mape``, ``wape``, ``n_groups``), ``"group"`` (per group
+        over counties: ``mape``, ``wape``, ``n_regions``) or ``"total"`` (one row per method).
+    **options
+        Method options as in :func:`kompetens_lib.methods.breakdown` (``window`` must end by the
+        base year); with several methods, each gets the options it knows.
+
+    Returns
+    -------
+    DataFrame
+        Key columns of the level, then ``method``, ``base_year``, ``target_year`` and the
+        measures above. Groups that had nobody at the base year cannot be broken down and
+        are listed in ``attrs["excluded_groups"]``.
+
+    >>> hist = pd.DataFrame({"region": ["01", "12"] * 2, "education_group": "108",
+    ...                      "year": [2015, 2015, 2023, 2023], "value": [100, 100, 150, 50]})
+    >>> result = backtest(hist, base_year=2015, target_year=2023)
+    >>> result[["region", "mape"]].round(1).values.tolist()  # forecast 100 each; actual 150, 50
+    [['01', 33.3], ['12', 100.0]]
+    """
+    if isinstance(method, str) and method.strip().casefold() in ("all", "alla"):
+        methods = list(METHODS)
+    elif isinstance(method, str):
+        methods = [_resolve_choice(method, "metod", METHOD_LABELS)]
+    else:
+        methods = [_resolve_choice(m, "metod", METHOD_LABELS) for m in method]
+        if not methods:
+            raise KompetensError(f"Ange minst en metod. Giltiga metoder: {', '.join(METHODS)}.")
+    if level not in _LEVELS:
+        listing = ", ".join(f"'{k}' ({v})" for k, v in _LEVELS.items())
+        raise KompetensError(f"Okänd nivå {level!r}. Giltiga nivåer: {listing}.")
+    if len(methods) == 1:
+        _check_options(methods[0], options)
+    else:
+        known = {k for m in methods for k in _method_options(m)}
+        unknown = [k for k in options if k not in known]
+        if unknown:
+            raise KompetensError(
+                f"Okänt val {_fmt_list(unknown)}. Giltiga val för metoderna: "
+                f"{', '.join(sorted(known)) or 'inga'}."
+            )
+
+    keys = ["region", "education_group", "year"]
+    frame = _require_frame(history, "history", [*keys, "value"])
+    coded = _encode(frame, "history", keys, drop_national=True)
+    extra = set(frame.columns) - {*keys, "value"}
+    years = sorted(coded.uniques["year"])
+    if target_year is None:
+        target_year = years[-1]
+    if target_year not in years:
+        raise KompetensError(
+            f"Målåret {target_year} finns inte i historiken. Giltiga målår: "
+            f"{_fmt_years(years[1:])}."
+        )
+    if base_year is None:
+        base_year = int(target_year) - DEFAULT_BACKTEST_YEARS
+    if base_year not in years or base_year >= target_year:
+        raise KompetensError(
+            f"Basåret {base_year} går inte att använda: det ska finnas i historiken och ligga "
+            f"före målåret {target_year}. Giltiga basår: "
+            f"{_fmt_years([y for y in years if y < target_year])}."
+        )
+    regions = tuple(c for c in COUNTY_CODES if c in set(coded.uniques["region"]))
+    groups_all = tuple(sorted(coded.uniques["education_group"]))
+    past = [y for y in years if y <= base_year]
+    cube = _cube(
+        coded,
+        {"year": [*past, target_year], "region": regions, "education_group": groups_all},
+        duplicates_in=None if extra else "history",
+    )
+    hist, actual = cube[:-1], cube[-1]  # (Y, R, G), (R, G)
+    usable = hist[-1].sum(axis=0) > 0
+    excluded = [g for g, ok in zip(groups_all, usable) if not ok]
+    groups = tuple(g for g, ok in zip(groups_all, usable) if ok)
+    if not groups:
+        raise KompetensError(
+            f"Ingen utbildningsgrupp har personer i länen basåret {base_year}; välj ett annat "
+            "basår."
+        )
+    hist, actual = hist[:, :, usable], actual[:, usable]
+    prepared = _Prepared(
+        regions=regions,
+        groups=groups,
+        hist_years=np.array(past, dtype=np.int64),
+        hist=hist,
+        years=np.array([target_year], dtype=np.int64),
+        national=actual.sum(axis=0)[None, :],
+        base_year=int(base_year),
+        column="value",
+    )
+    parts = []
+    for m in methods:
+        opts = {k: v for k, v in options.items() if k in _method_options(m)}
+        forecast = _run(prepared, m, opts)[0][0]  # (R, G)
+        parts.append(_measure(forecast, actual, regions, groups, m, level))
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(out.columns.get_loc("method") + 1, "base_year", int(base_year))
+    out.insert(out.columns.get_loc("base_year") + 1, "target_year", int(target_year))
+    out.attrs = {"excluded_groups": excluded, "level": level}
+    return out
+
+
+def _method_options(method: str) -> tuple[str, ...]:
+    return _OPTIONS[method]
+
+
+def _measure(
+    forecast: np.ndarray,
+    actual: np.ndarray,
+    regions: tuple[str, ...],
+    groups: tuple[str, ...],
+    method: str,
+    level: str,
+) -> pd.DataFrame:
+    error = forecast - actual
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ape = np.where(actual > 0, 100.0 * np.abs(error) / actual, np.nan)
+    if level == "cell":
+        n_r, n_g = forecast.shape
+        return pd.DataFrame(
+            {
+                "region": pd.array(np.repeat(np.array(regions, dtype=object), n_g), dtype="string"),
+                "education_group": pd.array(
+                    np.tile(np.array(groups, dtype=object), n_r), dtype="string"
+                ),
+                "method": pd.array([method] * (n_r * n_g), dtype="string"),
+                "forecast": forecast.reshape(-1),
+                "actual": actual.reshape(-1),
+                "error": error.reshape(-1),
+                "ape": ape.reshape(-1),
+            }
+        )
+    axis = {"region": 1, "group": 0, "total": None}[level]
+    valid = np.isfinite(ape)
+    n = valid.sum(axis=axis)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mape = np.where(n > 0, np.nansum(ape, axis=axis) / np.maximum(n, 1), np.nan)
+        total_actual = actual.sum(axis=axis)
+        wape = np.where(
+            total_actual > 0, 100.0 * np.abs(error).sum(axis=axis) / total_actual, np.nan
+        )
+    if level == "total":
+        return pd.DataFrame(
+            {
+                "method": pd.array([method], dtype="string"),
+                "mape": [float(mape)],
+                "wape": [float(wape)],
+                "n_cells": [int(n)],
+            }
+        )
+    key, labels, count = (
+        ("region", regions, "n_groups")
+        if level == "region"
+        else ("education_group", groups, "n_regions")
+    )
+    return pd.DataFrame(
+        {
+            key: pd.array(np.array(labels, dtype=object), dtype="string"),
+            "method": pd.array([method] * len(labels), dtype="string"),
+            "mape": mape,
+            "wape": wape,
+            count: n.astype(np.int64),
+        }
+    )

@@ -1,0 +1,1 @@
+"""Everything that displays: theme, charts, HTML tables, key figures, page export, widgets."""

@@ -1,0 +1,1 @@
+"""Building the workbook: the notebook executor, kernels, runner, reports and overview."""

@@ -1,0 +1,205 @@
+"""The cohort overview (``build/index.html``) and the per-county key-figure files.
+
+The overview shows all counties in one table with their key figures, a map of the counties
+for a chosen education group and measure, links to every county's report and notebooks,
+and the run's date, data source and parameters. It works from the file system with no
+internet: the chart library is inlined once.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from kompetens_lib.present import keyfigures, maps, render
+from kompetens_lib.present.charts import _title
+from kompetens_lib.reference.regions import region_name
+from kompetens_lib.publish.runner import Result, atomic_write_text
+
+MAP_GROUPS = 40  # the largest groups nationally; keeps the map's data small
+
+MEASURES = {
+    "lq": ("Lokaliseringskvot", ".2f"),
+    "share_55plus": ("Andel 55 år och äldre", ".1%"),
+    "employed": ("Förvärvsarbetande", ",.0f"),
+}
+
+
+def _fmt_int(x: int) -> str:
+    return f"{x:,}".replace(",", "\u00a0")
+
+
+def _fmt_pct(x: float) -> str:
+    return f"{x * 100:.1f} %".replace(".", ",")
+
+
+def _label(value: float, fmt: str) -> str:
+    if pd.isna(value):
+        return "–"
+    if fmt.endswith("%"):
+        return _fmt_pct(value)
+    if fmt.endswith(".0f"):
+        return _fmt_int(int(round(value)))
+    return f"{value:.2f}".replace(".", ",")
+
+
+def write_key_figure_files(county_dir: Path, sections: dict[str, dict]) -> list[Path]:
+    """``nyckeltal.json`` (by notebook section) and ``nyckeltal.csv`` (one row per figure)."""
+    json_path = county_dir / "nyckeltal.json"
+    atomic_write_text(json_path, json.dumps(sections, ensure_ascii=False, indent=2) + "\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["avsnitt", "nyckeltal", "värde"])
+    for section, figures in sections.items():
+        for key, value in figures.items():
+            if isinstance(value, (list, dict)):
+                value = json.dumps(value, ensure_ascii=False)
+            writer.writerow([section, key, value])
+    csv_path = county_dir / "nyckeltal.csv"
+    atomic_write_text(csv_path, buffer.getvalue())
+    return [json_path, csv_path]
+
+
+def map_data(year: int, source=None) -> pd.DataFrame:
+    """Long table for the overview map: region, group, measure, value, label."""
+    from kompetens_lib.workbook.profile import county_group_measures
+
+    table = county_group_measures(year, source)
+    largest = (table.groupby("short_name")["employed"].sum()
+               .sort_values(ascending=False).head(MAP_GROUPS).index)
+    table = table[table["short_name"].isin(largest)]
+    rows = []
+    for measure, (title, fmt) in MEASURES.items():
+        part = table[["region", "short_name", measure]].rename(
+            columns={"short_name": "group", measure: "value"})
+        part = part.assign(measure=title, label=[_label(v, fmt) for v in part["value"]])
+        rows.append(part)
+    return pd.concat(rows, ignore_index=True)
+
+
+def map_chart(data: pd.DataFrame, *, source: str) -> alt.LayerChart:
+    """Tile map with two drop-downs: education group and measure."""
+    groups = list(dict.fromkeys(data["group"]))
+    measures = list(dict.fromkeys(data["measure"]))
+    tiles = pd.DataFrame([(c, col, row) for c, (col, row) in maps.TILES.items()],
+                         columns=["region", "col", "row"])
+    frame = data.merge(tiles, on="region")
+    frame["name"] = frame["region"].map(region_name)
+    frame["abbrev"] = frame["region"].map(
+        lambda c: maps._abbrev(region_name(c).removesuffix(" län").removesuffix("s")))
+    group = alt.param(name="grupp", value=groups[0],
+                      bind=alt.binding_select(options=groups, name="Utbildningsgrupp: "))
+    measure = alt.param(name="matt", value=measures[0],
+                        bind=alt.binding_select(options=measures, name="Mått: "))
+    base = alt.Chart(frame).transform_filter(
+        "datum.group == grupp && datum.measure == matt"
+    ).transform_joinaggregate(
+        lo="min(value)", hi="max(value)"
+    ).transform_calculate(
+        rel="(datum.value - datum.lo) / max(datum.hi - datum.lo, 1e-9)"
+    ).encode(
+        x=alt.X("col:O", axis=None),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[alt.Tooltip("name:N", title="Län"), alt.Tooltip("group:N", title="Grupp"),
+                 alt.Tooltip("measure:N", title="Mått"), alt.Tooltip("label:N", title="Värde")],
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=3).encode(
+        color=alt.Color("rel:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=None),
+    )
+    text_color = alt.condition("datum.rel > 0.6", alt.value("white"), alt.value("#1b1b1b"))
+    names = base.mark_text(baseline="bottom", dy=-2, fontSize=10).encode(
+        text="abbrev:N", color=text_color)
+    values = base.mark_text(baseline="top", dy=2, fontSize=11, fontWeight="bold").encode(
+        text="label:N", color=text_color)
+    cols = max(c for c, _ in maps.TILES.values()) + 1
+    rows = max(r for _, r in maps.TILES.values()) + 1
+    return alt.layer(rect, names, values).add_params(group, measure).properties(
+        title=_title("Länen jämförda för en utbildningsgrupp", source,
+                     [maps.SCHEMATIC_NOTE,
+                      "Välj grupp och mått under kartan. Mörkare ruta = högre värde."]),
+        width=cols * maps.TILE_SIZE, height=rows * maps.TILE_SIZE,
+    )
+
+
+def _links(county_dir: Path, out_dir: Path, items: list[Result]) -> str:
+    parts = []
+    report = county_dir / "rapport.html"
+    if report.exists():
+        parts.append(f"<a href='{html.escape(report.relative_to(out_dir).as_posix())}'>"
+                     "<strong>rapport</strong></a>")
+    for r in items:
+        if r.ok:
+            parts.append(f"<a href='{html.escape(r.job.html.relative_to(out_dir).as_posix())}'>"
+                         f"{html.escape(r.job.notebook.stem)}</a>")
+        else:
+            parts.append(f"<span class='fel' title='{html.escape(r.error)}'>"
+                         f"{html.escape(r.job.notebook.stem)}: misslyckades</span>")
+    return " · ".join(parts)
+
+
+def write_index(out_dir: Path, results: list[Result], *, source_note: str,
+                parameters: dict | None = None, year: int | None = None,
+                source=None) -> Path:
+    """Write ``index.html`` and each county's ``nyckeltal.json``/``.csv``."""
+    out_dir = Path(out_dir)
+    by_region: dict[str, list[Result]] = {}
+    for result in results:
+        by_region.setdefault(result.job.region, []).append(result)
+    rows = []
+    for code, items in sorted(by_region.items()):
+        sections = keyfigures.by_section([f for r in items for f in r.key_figures])
+        if sections:
+            write_key_figure_files(items[0].job.county_dir, sections)
+        nulage = sections.get("nulage", {})
+        cells = ["–", "–", "–"]
+        if "employed" in nulage:
+            cells = [_fmt_int(nulage["employed"]), _fmt_pct(nulage["share_55plus"]),
+                     _fmt_pct(nulage["share_long_post_secondary"])]
+        rows.append(f"<tr><td>{code}</td><td>{html.escape(region_name(code))}</td>"
+                    + "".join(f"<td class='tal'>{c}</td>" for c in cells)
+                    + f"<td>{_links(items[0].job.county_dir, out_dir, items)}</td></tr>")
+    if year is None:
+        from kompetens_lib.data.tables import available_years
+
+        year = available_years("employed", source)[-1]
+    render.register()
+    with alt.theme.enable(render.THEME_NAME):
+        chart = map_chart(map_data(year, source), source=source_note).configure_view(stroke=None)
+        spec = chart.to_dict()
+    chart_block = render.bundle_script_tag() + render.chart_html(spec, actions=False)
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    params = ", ".join(f"{k} = {v}" for k, v in (parameters or {}).items()) or "standardvärden"
+    failed = sum(not r.ok for r in results)
+    status = (f"<p class='fel'>{failed} körningar misslyckades – se run.json.</p>"
+              if failed else "")
+    page = f"""<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Kompetens – alla län</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:75rem;color:#1b1b1b}}
+table{{border-collapse:collapse;margin-top:1rem}}td,th{{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}}
+.tal{{text-align:right}}.fel{{color:#a00}}.not{{color:#555;font-size:.9rem}}
+.varning{{background:#fff4e5;border-left:4px solid #d9822b;padding:.5rem 1rem}}</style></head>
+<body><h1>Regional nedbrytning – alla län</h1>
+<p class="varning">Den regionala nedbrytningen är en egen beräkning och <strong>inte officiell
+statistik</strong>. {html.escape(source_note)}</p>
+<p class="not">Körd {stamp}. Basår för nuläget: {year}. Parametrar: {html.escape(params)}.</p>
+{status}
+<h2>Karta</h2>
+{chart_block}
+<h2>Län</h2>
+<table><thead><tr><th>Kod</th><th>Län</th><th class='tal'>Förvärvsarbetande</th>
+<th class='tal'>Andel 55+</th><th class='tal'>Andel eftergymn. ≥ 3 år</th><th>Sidor</th></tr></thead>
+<tbody>
+{''.join(rows)}
+</tbody></table></body></html>
+"""
+    path = out_dir / "index.html"
+    atomic_write_text(path, page)
+    return path

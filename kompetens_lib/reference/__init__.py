@@ -1,0 +1,1 @@
+"""Reference code lists: counties, education groups, age bands."""

@@ -1,0 +1,1 @@
+"""What each notebook shows, as tables: parameters, assumptions and one module per step."""
