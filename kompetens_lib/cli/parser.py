@@ -62,7 +62,7 @@ class SwedishArgumentParser(argparse.ArgumentParser):
         self._positionals.title = "argument"
         self._optionals.title = "flaggor"
         if add_help:
-            self.add_argument("-h", "--help", "--hjalp", action="help",
+            self.add_argument("-h", "--help", action="help",
                               default=argparse.SUPPRESS, help="visa den här hjälpen och avsluta")
 
     def add_subparsers(self, **kwargs):  # type: ignore[override]
