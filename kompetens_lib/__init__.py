@@ -9,11 +9,14 @@ in a notebook kernel. The layers are subpackages (see docs/architecture.md).
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from kompetens_lib._internal import speedups
 
 speedups.apply()
+# Diagnostics go through logging; the library never configures output (the CLI does).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __version__ = "0.1.0"
 

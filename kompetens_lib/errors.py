@@ -1,6 +1,24 @@
-"""Errors raised to participants: every message is Swedish and says what is valid."""
+"""Every exception and warning the library raises: one root class, Swedish messages.
+
+A message says what was wrong and what is valid. Callers branch on the class (and on
+attributes such as ``ScbApiError.kind``), never on the text of a message.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "ConvergenceWarning",
+    "DataValidationError",
+    "InconsistentPopulationError",
+    "KompetensError",
+    "KompetensWarning",
+    "RecipeError",
+    "ScbApiError",
+    "ScbImportError",
+    "TemplateError",
+]
 
 
 class KompetensError(ValueError):
@@ -12,3 +30,49 @@ class KompetensError(ValueError):
 
 class DataValidationError(KompetensError):
     """A data table broke a validation rule (the message names file, rule and a row)."""
+
+
+class InconsistentPopulationError(KompetensError):
+    """Population and labour force do not fit together (more in the labour force than live)."""
+
+
+class ScbApiError(KompetensError):
+    """Something went wrong talking to the API; the Swedish message says what and what to do.
+
+    ``kind`` is ``"network"`` (the API could not be reached: nothing else will work either),
+    ``"table"`` (no such table), ``"query"`` (the API refused the selection), ``"limit"``
+    (too many calls even after waiting), ``"server"`` (the API failed) or ``"response"``
+    (an answer that is not PxWeb v2 json-stat2).
+    """
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class RecipeError(KompetensError):
+    """SCB's table does not look as a recipe assumes, or a recipe cannot be made."""
+
+
+class ScbImportError(DataValidationError):
+    """A downloaded SCB file could not be read; the Swedish message names file and line."""
+
+
+class TemplateError(DataValidationError):
+    """A T&P template broke one or more rules; ``problems`` lists them all."""
+
+    def __init__(self, name: str, problems: Sequence[object]) -> None:
+        self.problems = list(problems)
+        count = "ett problem" if len(self.problems) == 1 else f"{len(self.problems)} problem"
+        lines = "\n".join(f"- {p}" for p in self.problems)
+        super().__init__(
+            f"T&P-mallen {name} har {count}:\n{lines}\nSe docs/tp-mall.md för hur mallen fylls i."
+        )
+
+
+class KompetensWarning(UserWarning):
+    """A warning to the participant (Swedish): the one channel for "look at this" notes."""
+
+
+class ConvergenceWarning(KompetensWarning):
+    """RAS did not meet the county totals within the tolerance (message in Swedish)."""

@@ -68,7 +68,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import KompetensError, RecipeError
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.data.scb_import import snake_name
 from kompetens_lib.reference.taxonomy import AGE_BANDS, LEVELS, POPULATION_AGE_BANDS, education_groups
@@ -87,10 +87,6 @@ __all__ = [
     "get_recipe",
     "years_from_select",
 ]
-
-
-class RecipeError(KompetensError):
-    """SCB's table does not look as a recipe assumes, or a recipe cannot be made."""
 
 
 # --------------------------------------------------------------------------- assumptions

@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import KompetensError, ScbApiError
 from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.data.scb_import import _SwedishHelpFormatter, _SwedishParser, snake_name, write_tidy
 
@@ -66,20 +66,6 @@ DEFAULT_TIMEOUT = 60.0
 LANGUAGE = "sv"
 SOURCE = "SCB, Statistikdatabasen"
 _PROG = "kompetens data fetch"
-
-
-class ScbApiError(KompetensError):
-    """Something went wrong talking to the API; the Swedish message says what and what to do.
-
-    ``kind`` is ``"network"`` (the API could not be reached: nothing else will work either),
-    ``"table"`` (no such table), ``"query"`` (the API refused the selection), ``"limit"``
-    (too many calls even after waiting), ``"server"`` (the API failed) or ``"response"``
-    (an answer that is not PxWeb v2 json-stat2).
-    """
-
-    def __init__(self, message: str, kind: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 def resolve_api_url(url: str | None = None) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.errors import DataValidationError, KompetensError
+from kompetens_lib.errors import DataValidationError, KompetensError, ScbImportError
 from kompetens_lib._internal.files import atomic_write
 from kompetens_lib.reference.regions import NATIONAL_CODE, resolve_region
 
@@ -37,10 +37,6 @@ __all__ = [
     "snake_name",
     "write_tidy",
 ]
-
-
-class ScbImportError(DataValidationError):
-    """A downloaded SCB file could not be read; the Swedish message names file and line."""
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from kompetens_lib.data.tables import validate
-from kompetens_lib.errors import DataValidationError, KompetensError
+from kompetens_lib.errors import DataValidationError, KompetensError, TemplateError
 from kompetens_lib.data.scb_import import ScbImportError, _decode, _parse_number, snake_name
 from kompetens_lib.reference.taxonomy import JUDGEMENTS, OTHER_JUDGEMENTS, resolve_group
 
@@ -68,18 +68,6 @@ class TemplateProblem:
         where = f"rad {self.line}" + (f", kolumn '{self.column}'" if self.column else "")
         value = f", värde {self.value!r}" if self.value != "" else ""
         return f"{where}{value}: {self.message}"
-
-
-class TemplateError(DataValidationError):
-    """A T&P template broke one or more rules; ``problems`` lists them all."""
-
-    def __init__(self, name: str, problems: list[TemplateProblem]) -> None:
-        self.problems = problems
-        count = "ett problem" if len(problems) == 1 else f"{len(problems)} problem"
-        lines = "\n".join(f"- {p}" for p in problems)
-        super().__init__(
-            f"T&P-mallen {name} har {count}:\n{lines}\nSe docs/tp-mall.md för hur mallen fylls i."
-        )
 
 
 def _judgement(text: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import ConvergenceWarning, KompetensError
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE, resolve_region
 
 __all__ = [
@@ -73,10 +73,6 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "shift_share": ("window", "damping"),
     "constrained": ("region_totals", "rescale_totals", "tol", "max_iter"),
 }
-
-
-class ConvergenceWarning(UserWarning):
-    """RAS did not meet the county totals within the tolerance (message in Swedish)."""
 
 
 # --------------------------------------------------------------------------------------

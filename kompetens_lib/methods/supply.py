@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kompetens_lib.methods.breakdown import _Coded, _cube, _encode, _fmt_list, _fmt_num, _fmt_years, _require_frame, _years_list
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import InconsistentPopulationError, KompetensError
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import AGE_BANDS
 
@@ -306,7 +306,7 @@ def _participation(
         bad = (labour > 0) & (pop < labour)
         if bad.any():
             r, a = np.argwhere(bad)[0]
-            raise KompetensError(
+            raise InconsistentPopulationError(
                 f"Befolkningen i län {regions[r]}, åldersgrupp {AGE_BANDS[a]} år {base} "
                 f"({_fmt_num(pop[r, a])}) är mindre än arbetskraften ({_fmt_num(labour[r, a])}), "
                 "men deltagandet kan inte vara över 1. Kontrollera att 'population' och "

@@ -26,7 +26,7 @@ from kompetens_lib.methods.backtest import backtest
 from kompetens_lib.methods.balance import DEFAULT_THRESHOLDS, balance
 from kompetens_lib.methods.breakdown import DEFAULT_DAMPING, METHOD_LABELS, METHODS, breakdown, compare_methods, resolve_method
 from kompetens_lib.data.tables import load
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import InconsistentPopulationError, KompetensError
 from kompetens_lib.methods.need import COMPLETION_RATES, GRADUATE_SHARE, STAY_SHARES, dimensioning, recruitment_need
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE, region_name, resolve_region
 from kompetens_lib.methods.supply import EXIT_AGE, retirements, supply_projection
@@ -901,9 +901,7 @@ def projected_supply(
     try:
         out = supply_projection(lf, target - base, population=pop[pop["region"] == code],
                                 **options)
-    except KompetensError as exc:
-        if "Befolkningen" not in str(exc):
-            raise
+    except InconsistentPopulationError as exc:
         # Population and labour force that do not fit together should not stop the lesson:
         # say so, and use rounded national participation rates instead.
         _warn_once(f"{exc} Kohortmodellen använder i stället avrundade riksnivåer för "
