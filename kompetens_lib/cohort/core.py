@@ -32,7 +32,8 @@ from pathlib import Path
 
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises.core import ALL_PASSED, EXERCISES, FAILED, MISSING, PASSED, RELEASE_MANIFEST, REPORT_MIME, checks, exercise, group_name, master_paths, parse_groups, participant_copy
-from kompetens_lib.reference.regions import _fold, _suggest, region_name, regions, resolve_region, slugify
+from kompetens_lib._internal.text import fold
+from kompetens_lib.reference.regions import region_name, regions, resolve_region, slugify, suggest_region
 from kompetens_lib.publish.runner import atomic_write_bytes, atomic_write_text
 
 MANIFEST = RELEASE_MANIFEST
@@ -123,7 +124,7 @@ def read_roster(path: str | os.PathLike) -> list[Participant]:
                              "kolumnnamnen: deltagare, region, prioriterade_grupper.")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
     rows = list(reader)
-    header = [_fold(h).replace(" ", "_") for h in rows[0]]
+    header = [fold(h).replace(" ", "_") for h in rows[0]]
     found = ", ".join(h.strip() for h in rows[0] if h.strip()) or "(inga)"
     lacking = [c for c in ROSTER_COLUMNS[:2] if c not in header]
     if lacking:
@@ -170,7 +171,7 @@ def read_roster(path: str | os.PathLike) -> list[Participant]:
                 code = resolve_region(county_text)
             except KompetensError:
                 bad_county = True
-                guess = _suggest(_fold(county_text))
+                guess = suggest_region(county_text)
                 hint = f" – menade du {region_name(guess)} ({guess})?" if guess else ""
                 row_problems.append(f"okänt län {county_text!r}{hint}")
         groups: list[str] = []
@@ -180,7 +181,7 @@ def read_roster(path: str | os.PathLike) -> list[Participant]:
         except KompetensError as exc:
             row_problems.append(str(exc))
         if name:
-            key = _fold(name)
+            key = fold(name)
             slug = slugify(name) or "deltagare"
             if key in seen_names:
                 row_problems.append(f"{name} finns redan på rad {seen_names[key]}")
@@ -526,7 +527,7 @@ def collect(source: str | os.PathLike = DEFAULT_RELEASE_DIR, out: str | os.PathL
         if folder is not None:
             manifest = manifests[folder]
             name = manifest.get("deltagare") or folder.name
-            entry = person_for(_fold(name), name, manifest.get("region"),
+            entry = person_for(fold(name), name, manifest.get("region"),
                                manifest.get("prioriterade_grupper"))
             relative = path.relative_to(folder)
             record = manifest.get("files", {}).get(str(relative.as_posix()))
@@ -537,7 +538,7 @@ def collect(source: str | os.PathLike = DEFAULT_RELEASE_DIR, out: str | os.PathL
             if not name:
                 unattributed.append(str(path.relative_to(source)))
                 continue
-            entry = person_for(_fold(name), name, meta.get("region"))
+            entry = person_for(fold(name), name, meta.get("region"))
             relative = Path(path.name) if meta.get("deltagare") else path.relative_to(
                 path.parent)
             pristine = None
@@ -546,7 +547,7 @@ def collect(source: str | os.PathLike = DEFAULT_RELEASE_DIR, out: str | os.PathL
     slugs: set[str] = set()
     records = []
     snapshot.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(people.values(), key=lambda e: _fold(e["deltagare"])):
+    for entry in sorted(people.values(), key=lambda e: fold(e["deltagare"])):
         slug = slugify(entry["deltagare"]) or "deltagare"
         base, n = slug, 2
         while slug in slugs:

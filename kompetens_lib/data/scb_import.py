@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kompetens_lib._internal.text import strip_accents
 from kompetens_lib.errors import DataValidationError, KompetensError, ScbImportError
 from kompetens_lib._internal.files import atomic_write
 from kompetens_lib.reference.regions import NATIONAL_CODE, resolve_region
@@ -110,18 +111,13 @@ _MOJIBAKE_TAILS = {chr(b) for b in range(0x80, 0xC0)} | {
 _MOJIBAKE_RE = re.compile("Ã[" + re.escape("".join(sorted(_MOJIBAKE_TAILS - {""}))) + "]")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
 def snake_name(text: str) -> str:
     """Variable name as snake_case ASCII: 'utbildningsnivå' → 'utbildningsniva'.
 
     >>> snake_name("kön"), snake_name("occupation (SSYK 2012)"), snake_name("Sex")
     ('kon', 'occupation_ssyk_2012', 'kon')
     """
-    name = re.sub(r"[^a-z0-9]+", "_", _fold(text)).strip("_")
+    name = re.sub(r"[^a-z0-9]+", "_", strip_accents(text)).strip("_")
     name = _ENGLISH_NAMES.get(name, name)
     if name and name[0].isdigit():
         name = "v_" + name
@@ -133,7 +129,7 @@ def _is_region_name(name: str) -> bool:
 
 
 def _is_total_label(text: str) -> bool:
-    return bool(_TOTAL_RE.match(_fold(text).strip()))
+    return bool(_TOTAL_RE.match(strip_accents(text).strip()))
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.reference.regions import NATIONAL_CODE, _fold, region_name, regions, resolve_region
+from kompetens_lib._internal.text import fold
+from kompetens_lib.reference.regions import NATIONAL_CODE, region_name, regions, resolve_region
 from kompetens_lib.reference.taxonomy import education_groups, resolve_group
 
 __all__ = [
@@ -528,9 +529,9 @@ def _has_number(text: str) -> bool:
 def _mentions(text: str, needles: Iterable[str], *, word_start: bool = False) -> bool:
     """Whether ``text`` contains one of ``needles``, ignoring case, accents and separators;
     with ``word_start`` a needle must begin a word ('ras' matches 'RAS', not 'prioriteras')."""
-    folded = _fold(text)
+    folded = fold(text)
     for needle in needles:
-        wanted = _fold(needle)
+        wanted = fold(needle)
         if not wanted:
             continue
         if word_start and wanted[0].isalnum():
@@ -728,11 +729,11 @@ _STOPWORDS = {"som", "ska", "till", "för", "med", "inom", "eller", "och", "att"
 
 def _mandate_fields(value: object) -> dict[str, object]:
     if isinstance(value, Mapping):
-        folded = {_fold(str(k)).replace(" ", "_"): v for k, v in value.items()}
+        folded = {fold(str(k)).replace(" ", "_"): v for k, v in value.items()}
         out = {}
         for key, english, _ in MANDATE_FIELDS:
             for candidate in (key, *english):
-                hit = folded.get(_fold(candidate).replace(" ", "_"))
+                hit = folded.get(fold(candidate).replace(" ", "_"))
                 if hit is not None:
                     out[key] = hit
                     break
@@ -795,7 +796,7 @@ def check_mandate_complete(ctx: Context, uppdrag: object) -> list[str]:
                         f"\"2027-03-15\", inte {deadline!r}.")
     for key, who in (("mottagare", "Mottagaren"), ("uppdragsgivare", "Uppdragsgivaren")):
         text = _field_text(fields, key)
-        if text and _fold(text) in _SELF:
+        if text and fold(text) in _SELF:
             problems.append(f"{who} ska vara en namngiven person eller roll, inte {text!r}.")
     return problems
 
@@ -816,9 +817,9 @@ def check_mandate_question(ctx: Context, uppdrag: object) -> list[str]:
     elif not _mentions(decision, _DECISION_STEMS):
         problems.append("'beslut' beskriver inget beslut. Skriv vem som beslutar vad, t.ex. "
                         "'Regionstyrelsen beslutar om …' eller 'Kommunerna väljer …'.")
-    decision_words = {w for w in map(_fold, _words(decision))
-                      if len(w) >= 5 and w not in {_fold(s) for s in _STOPWORDS}}
-    question_words = set(map(_fold, _words(question)))
+    decision_words = {w for w in map(fold, _words(decision))
+                      if len(w) >= 5 and w not in {fold(s) for s in _STOPWORDS}}
+    question_words = set(map(fold, _words(question)))
     if decision and not (_mentions(question, _DECISION_STEMS) or decision_words & question_words):
         problems.append("Frågan nämner inte beslutet. Skriv frågan så att den pekar på det som "
                         "ska beslutas, t.ex. 'Hur många platser … behöver regionen föreslå …?'.")
@@ -1257,7 +1258,7 @@ ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
 
 
 def _folded_keys(value: Mapping) -> dict[str, object]:
-    return {_fold(str(k)).replace(" ", "_"): v for k, v in value.items()}
+    return {fold(str(k)).replace(" ", "_"): v for k, v in value.items()}
 
 
 def _assumptions(antaganden: object) -> tuple[dict[str, Any], list[str]]:
@@ -1272,7 +1273,7 @@ def _assumptions(antaganden: object) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, argument, description in ASSUMPTIONS:
-        value = given.get(_fold(key).replace(" ", "_"), given.get(argument))
+        value = given.get(fold(key).replace(" ", "_"), given.get(argument))
         if value is None or value is ...:
             problems.append(f"'{key}' saknas: {description}.")
             continue
@@ -1289,8 +1290,8 @@ def _assumptions(antaganden: object) -> tuple[dict[str, Any], list[str]]:
         ok = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                  and 0 < float(v) <= 1 for v in numbers)
         if items is not None:
-            folded_forms = {_fold(k): k for k in FORMS}
-            renamed = {folded_forms.get(_fold(str(k)), str(k)): v for k, v in items.items()}
+            folded_forms = {fold(k): k for k in FORMS}
+            renamed = {folded_forms.get(fold(str(k)), str(k)): v for k, v in items.items()}
             lacking = [f for f in FORMS if f not in renamed]
             if lacking:
                 problems.append(f"'{key}' saknar värden för {', '.join(lacking)}. Ange ett tal "
@@ -1325,7 +1326,7 @@ def check_assumptions(ctx: Context, antaganden: object, motivering: object = ...
     reasons = _folded_keys(motivering)
     thin = []
     for key, argument, _ in ASSUMPTIONS:
-        text = reasons.get(_fold(key).replace(" ", "_"), reasons.get(argument))
+        text = reasons.get(fold(key).replace(" ", "_"), reasons.get(argument))
         if not isinstance(text, str) or len(_words(text)) < 6:
             thin.append(key)
     if thin:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import numbers
 import re
-import unicodedata
 
 import pandas as pd
 
+from kompetens_lib._internal.text import closest, fold, slugify
 from kompetens_lib.errors import KompetensError
 
 NATIONAL_CODE = "00"
@@ -67,24 +66,6 @@ def regions(include_national: bool = False) -> pd.DataFrame:
     return frame.astype("string")
 
 
-def _fold(text: str) -> str:
-    """Lower-case, strip accents (å→a, ä→a, ö→o, é→e) and collapse separators."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[\s\-_.,]+", " ", text).strip()
-    return text
-
-
-def slugify(text: str) -> str:
-    """ASCII slug for file and folder names: 'Västra Götaland' → 'vastra-gotaland'.
-
-    Anything but letters a–z and digits becomes one hyphen, so a chart title such as
-    'Efterfrågan 2035: spannet 2015–2023' gives a name every system accepts.
-
-    >>> slugify("Efterfrågan 2035: spannet 2015–2023")
-    'efterfragan-2035-spannet-2015-2023'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")
 
 
 def _strip_county_words(folded: str) -> str:
@@ -98,8 +79,8 @@ def _aliases() -> dict[str, str]:
     for code, name, short in _COUNTIES:
         stem = name.removesuffix(" län")
         for alias in (code, str(int(code)), name, short, stem, f"region {short}"):
-            table[_fold(alias)] = code
-            table[_strip_county_words(_fold(alias))] = code
+            table[fold(alias)] = code
+            table[_strip_county_words(fold(alias))] = code
     return table
 
 
@@ -148,7 +129,7 @@ def resolve_region(value: object, *, allow_national: bool = False) -> str:
             f"Län måste anges som kod eller namn, inte som {type(value).__name__} "
             f"({value!r}). {_valid_choices()}"
         )
-    folded = _fold(text)
+    folded = fold(text)
     if folded.isdigit():
         folded = folded.zfill(2)
     if allow_national and folded in _NATIONAL_ALIASES:
@@ -156,15 +137,15 @@ def resolve_region(value: object, *, allow_national: bool = False) -> str:
     for candidate in (folded, _strip_county_words(folded)):
         if candidate in _ALIASES:
             return _ALIASES[candidate]
-    suggestion = _suggest(folded)
+    suggestion = suggest_region(folded)
     hint = f" Menade du '{region_name(suggestion)}' ({suggestion})?" if suggestion else ""
     raise KompetensError(f"Okänt län: {value!r}.{hint} {_valid_choices()}")
 
 
-def _suggest(folded: str) -> str | None:
+def suggest_region(text: str) -> str | None:
+    """The county code a misspelt name most likely means ("Skaane" → "12"), or None."""
+    folded = fold(text)
     if not folded or folded.isdigit():
         return None
-    key = _strip_county_words(folded)
-    names = [k for k in _ALIASES if not k.isdigit()]
-    match = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    return _ALIASES[match[0]] if match else None
+    match = closest(_strip_county_words(folded), [k for k in _ALIASES if not k.isdigit()])
+    return _ALIASES[match] if match else None
