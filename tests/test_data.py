@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib.data.tables import TABLES, _example_dir
+from kompetens_lib.data.tables import TABLES, example_dir
 from kompetens_lib.errors import DataValidationError, KompetensError
 
 COLUMNS = {
@@ -75,7 +75,7 @@ def test_source_note_says_example_data_for_synthetic_tables():
 def _copy_source(tmp_path: Path, name: str, frame: pd.DataFrame, fmt: str = "csv") -> Path:
     folder = tmp_path / "källa"
     folder.mkdir(exist_ok=True)
-    shutil.copy(_example_dir() / "provenance.json", folder / "provenance.json")
+    shutil.copy(example_dir() / "provenance.json", folder / "provenance.json")
     if fmt == "csv":
         frame.to_csv(folder / f"{name}.csv", index=False)
     else:
@@ -161,4 +161,4 @@ def test_edited_file_is_reloaded_not_served_from_cache(tmp_path):
 
 def test_every_table_spec_is_bundled():
     for name in TABLES:
-        assert (_example_dir() / f"{name}.parquet").exists()
+        assert (example_dir() / f"{name}.parquet").exists()

@@ -58,11 +58,11 @@ def test_a_chosen_data_source_holds_for_later_loads(tmp_path, monkeypatch):
     import shutil
 
     import kompetens_lib as kl
-    from kompetens_lib.data.tables import _example_dir
+    from kompetens_lib.data.tables import example_dir
 
     monkeypatch.delenv("KOMPETENS_DATA", raising=False)
     folder = tmp_path / "kalla"
-    shutil.copytree(_example_dir(), folder)
+    shutil.copytree(example_dir(), folder)
     p = params.validate("12", source=str(folder))
     assert p.source == str(folder)
     assert kl.load("commuting").attrs["provenance"]["table"] == "commuting"

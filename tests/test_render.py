@@ -84,7 +84,7 @@ def test_setup_in_kernel_displays_bundle_once_and_charts_then_omit_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shown: list[dict] = []
-    monkeypatch.setattr(render, "_in_kernel", lambda: True)
+    monkeypatch.setattr(render, "in_kernel", lambda: True)
     monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
     render.setup()
     assert len(shown) == 1

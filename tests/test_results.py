@@ -63,10 +63,10 @@ def sparse_source(tmp_path):
     """The example data with a forecast that, like T&P, has only some years."""
     import shutil
 
-    from kompetens_lib.data.tables import _example_dir
+    from kompetens_lib.data.tables import example_dir
 
     folder = tmp_path / "glest"
-    shutil.copytree(_example_dir(), folder)
+    shutil.copytree(example_dir(), folder)
     forecast = kl.load("national_forecast")
     forecast = forecast[forecast["year"].isin([2023, 2029, 2035])]
     (folder / "national_forecast.parquet").unlink()
@@ -471,10 +471,10 @@ def test_a_short_history_and_foreign_groups_give_warnings_not_errors(tmp_path):
     """A real-data source may have two history years and T&P groups the county tables lack."""
     import shutil
 
-    from kompetens_lib.data.tables import _example_dir
+    from kompetens_lib.data.tables import example_dir
 
     folder = tmp_path / "kort"
-    shutil.copytree(_example_dir(), folder)
+    shutil.copytree(example_dir(), folder)
     for name in ("employed", "labour_force", "graduates"):
         frame = kl.load(name)
         frame = frame[frame["year"] >= 2022]
@@ -516,10 +516,10 @@ def test_whole_country_breakdowns_are_memoised_and_every_caller_gets_its_own_cop
 def test_a_changed_data_file_is_recomputed_not_served_from_memory(tmp_path):
     import shutil
 
-    from kompetens_lib.data.tables import _example_dir
+    from kompetens_lib.data.tables import example_dir
 
     folder = tmp_path / "data"
-    shutil.copytree(_example_dir(), folder)
+    shutil.copytree(example_dir(), folder)
     source = str(folder)
     before = results.balance_table(REGION, source=source)
     employed = kl.load("employed", source)
@@ -536,10 +536,10 @@ def test_a_changed_data_file_is_recomputed_not_served_from_memory(tmp_path):
 def test_a_warning_from_a_memoised_computation_is_shown_once_in_a_fresh_process(tmp_path):
     import shutil
 
-    from kompetens_lib.data.tables import _example_dir
+    from kompetens_lib.data.tables import example_dir
 
     folder = tmp_path / "utan108"
-    shutil.copytree(_example_dir(), folder)
+    shutil.copytree(example_dir(), folder)
     for name in ("employed", "labour_force"):
         frame = kl.load(name)
         (folder / f"{name}.parquet").unlink()

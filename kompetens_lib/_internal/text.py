@@ -7,7 +7,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["closest", "fold", "slugify", "strip_accents"]
+__all__ = [
+    "closest", "fold", "format_count", "format_list", "format_years", "slugify", "strip_accents",
+]
 
 
 def strip_accents(text: str) -> str:
@@ -49,3 +51,45 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     """
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
     return match[0] if match else None
+
+
+def format_count(x: float) -> str:
+    """4912345.2 → '4 912 345' (Swedish thousands separator, no decimals).
+
+    >>> format_count(4912345.2)
+    '4 912 345'
+    """
+    return f"{x:,.0f}".replace(",", " ")
+
+
+def format_list(items: Iterable[object], limit: int = 8) -> str:
+    """Items joined by commas, the rest counted: 'a, b, … (12 st)'.
+
+    >>> format_list(range(10), limit=3)
+    '0, 1, 2, … (10 st)'
+    """
+    texts = [str(i) for i in items]
+    if len(texts) <= limit:
+        return ", ".join(texts)
+    return ", ".join(texts[:limit]) + f", … ({len(texts)} st)"
+
+
+def format_years(years: Iterable[int]) -> str:
+    """Years as runs: [2010, 2011, 2012, 2015] → '2010–2012, 2015'.
+
+    >>> format_years([2015, 2010, 2011, 2012])
+    '2010–2012, 2015'
+    """
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return "(inga år)"
+    parts: list[str] = []
+    start = prev = ys[0]
+    for y in ys[1:] + [None]:  # type: ignore[list-item]
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(parts)

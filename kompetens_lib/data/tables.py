@@ -70,15 +70,15 @@ def _domains() -> dict[str, set[str]]:
     }
 
 
-def _example_dir() -> Path:
+def example_dir() -> Path:
     return Path(str(resources.files(__package__).joinpath("example")))
 
 
-def _source_dir(source: str | os.PathLike | None) -> Path:
+def source_dir(source: str | os.PathLike | None) -> Path:
     if source is None:
         source = os.environ.get(SOURCE_ENV) or EXAMPLE_SOURCE
     if str(source) == EXAMPLE_SOURCE:
-        return _example_dir()
+        return example_dir()
     path = Path(source).expanduser()
     if not path.is_dir():
         raise KompetensError(
@@ -131,7 +131,7 @@ def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
     ['region', 'education_group', 'age_band', 'year', 'value']
     """
     _check_name(name)
-    directory = _source_dir(source)
+    directory = source_dir(source)
     path = _table_file(directory, name)
     if (directory / MANIFEST).exists():
         from kompetens_lib.data.cache import verify_table  # a prepared workshop cache: check its checksums
@@ -287,7 +287,7 @@ def _provenance_for(directory: Path, name: str) -> dict:
 def provenance(name: str, source: str | os.PathLike | None = None) -> dict:
     """Provenance record of a table: source, method, date, licence, ``synthetic`` flag."""
     _check_name(name)
-    directory = _source_dir(source)
+    directory = source_dir(source)
     return _provenance_for(directory, name)
 
 

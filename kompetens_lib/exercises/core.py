@@ -298,9 +298,9 @@ def start(exercise_id: str, region: object, prioriterade_grupper: object = None,
 
 
 def _display(bundle: dict) -> None:
-    from kompetens_lib.present.render import _in_kernel
+    from kompetens_lib.present.render import in_kernel
 
-    if not _in_kernel():
+    if not in_kernel():
         print(bundle["text/plain"])
         return
     from IPython.display import display

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kompetens_lib.workbook import mandate as mandate_mod
 from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS, resolve_method
-from kompetens_lib.present.charts import COUNT_FORMAT, _title
+from kompetens_lib.present.charts import COUNT_FORMAT, chart_title
 from kompetens_lib.data.tables import TABLE_LABELS, TABLES, load, provenance, source_note
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.reference.regions import region_name, resolve_region
@@ -126,11 +126,11 @@ def data_key_figures(region: object, base_year: int | None = None,
     >>> f["history_years"], f["forecast_years"]
     ('2010–2023', '2023–2035')
     """
-    from kompetens_lib.workbook.results import _target_year, forecast_base_year, method_totals, method_values, round_persons
+    from kompetens_lib.workbook.results import resolve_target_year, forecast_base_year, method_totals, method_values, round_persons
 
     code = resolve_region(region)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     history = sorted(load("employed", source)["year"].unique().tolist())
     forecast = sorted(load("national_forecast", source)["year"].unique().tolist())
     totals = method_totals(method_values(code, "demand", base_year=base, source=source))
@@ -413,7 +413,7 @@ def need_chart(need: pd.DataFrame, *, source: str, n: int = 10, period: str = ""
                 alt.Tooltip("need:Q", title="Rekryteringsbehov totalt", format=COUNT_FORMAT),
             ],
         )
-        .properties(title=_title("Rekryteringsbehov per utbildningsgrupp", source, subtitle),
+        .properties(title=chart_title("Rekryteringsbehov per utbildningsgrupp", source, subtitle),
                     width=520)
     )
 
@@ -472,7 +472,7 @@ def shortage_chart(table: pd.DataFrame, *, source: str, n: int = 10,
     subtitle = [f"De {len(order)} utbildningsgrupper där tillgången räcker sämst{when}.",
                 "10 betyder att det finns 90 tillgängliga per 100 efterfrågade."]
     return bars.properties(
-        title=_title("Där det blir svårast att rekrytera", source, subtitle), width=520)
+        title=chart_title("Där det blir svårast att rekrytera", source, subtitle), width=520)
 
 
 # ----------------------------------------------------------------------------------------
@@ -512,12 +512,12 @@ def build_brief(region: object, base_year: int | None = None, target_year: int |
     >>> len(b.messages), len(b.charts), b.mandate.example
     (3, 2, True)
     """
-    from kompetens_lib.workbook.results import _target_year, balance_table, forecast_base_year, retirement_summary, round_persons
+    from kompetens_lib.workbook.results import resolve_target_year, balance_table, forecast_base_year, retirement_summary, round_persons
 
     code = resolve_region(region)
     chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     note = source_note("employed", source)
     groups = relevant_groups()
     name = region_name(code)

@@ -166,7 +166,7 @@ def _source(source: object) -> str:
     return source.strip()
 
 
-def _title(title: str, source: str, subtitle: str | Sequence[str] | None = None) -> alt.TitleParams:
+def chart_title(title: str, source: str, subtitle: str | Sequence[str] | None = None) -> alt.TitleParams:
     lines: list[str] = []
     if isinstance(subtitle, str):
         lines.append(subtitle)
@@ -258,7 +258,7 @@ def location_quotient_chart(
         .mark_rule(strokeDash=[4, 3], color=TEXT_COLOR)
         .encode(x="lq:Q")
     )
-    return alt.layer(bars, rule).properties(title=_title(title, source, subtitle))
+    return alt.layer(bars, rule).properties(title=chart_title(title, source, subtitle))
 
 
 def level_mix_chart(
@@ -300,7 +300,7 @@ def level_mix_chart(
                 alt.Tooltip("share:Q", title="Andel", format=PERCENT_TOOLTIP_FORMAT),
             ],
         )
-        .properties(title=_title(title, source, subtitle))
+        .properties(title=chart_title(title, source, subtitle))
     )
 
 
@@ -352,7 +352,7 @@ def age_structure_chart(
             ],
         )
         # Wide enough that "16–24 år" labels stay horizontal with two bars per band.
-        .properties(title=_title(title, source, subtitle), width=max(520, 90 * len(order)))
+        .properties(title=chart_title(title, source, subtitle), width=max(520, 90 * len(order)))
     )
 
 
@@ -410,7 +410,7 @@ def older_share_chart(
             ],
         )
     )
-    titled = _title(title, source, subtitle)
+    titled = chart_title(title, source, subtitle)
     if average is None:
         return bars.properties(title=titled)
     mean = pd.DataFrame({"average": [average], "label": [average_label]})
@@ -485,7 +485,7 @@ def commuting_chart(
                 alt.Tooltip("value:Q", title=value_title, format=COUNT_FORMAT),
             ],
         )
-        .properties(title=_title(title, source, subtitle))
+        .properties(title=chart_title(title, source, subtitle))
     )
 
 
@@ -583,7 +583,7 @@ def bar_chart(
         alt.Chart(frame)
         .mark_bar()
         .encode(**encoding)
-        .properties(title=_title(title, source, subtitle))
+        .properties(title=chart_title(title, source, subtitle))
     )
 
 
@@ -644,7 +644,7 @@ def line_chart(
         alt.Chart(frame)
         .mark_line(point=points)
         .encode(**encoding)
-        .properties(title=_title(title, source, subtitle))
+        .properties(title=chart_title(title, source, subtitle))
     )
 
 
@@ -745,7 +745,7 @@ def method_comparison_chart(
             ],
         )
     )
-    return alt.layer(area, lines).properties(title=_title(title, source, subtitle), width=560)
+    return alt.layer(area, lines).properties(title=chart_title(title, source, subtitle), width=560)
 
 
 def method_range_chart(
@@ -814,7 +814,7 @@ def method_range_chart(
     if subtitle is None:
         subtitle = "0 % är metodernas median; den grå linjen går från lägsta till högsta metod."
     return alt.layer(rule, points, zero).properties(
-        title=_title(title, source, subtitle), width=480)
+        title=chart_title(title, source, subtitle), width=480)
 
 
 def backtest_chart(
@@ -861,7 +861,7 @@ def backtest_chart(
         layers.append(
             alt.Chart(frame).mark_tick(color=TEXT_COLOR, thickness=3, size=22).encode(
                 x="wape_all:Q", y=y, tooltip=tooltip))
-    return alt.layer(*layers).properties(title=_title(title, source, subtitle), width=420)
+    return alt.layer(*layers).properties(title=chart_title(title, source, subtitle), width=420)
 
 
 def retirements_chart(
@@ -907,7 +907,7 @@ def retirements_chart(
                 alt.Tooltip("value:Q", title=value_title, format=COUNT_FORMAT),
             ],
         )
-        .properties(title=_title(title, source, subtitle), width=460,
+        .properties(title=chart_title(title, source, subtitle), width=460,
                     height=alt.Step(10))
     )
 
@@ -970,7 +970,7 @@ def flows_chart(
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(**encoding)
-        .properties(title=_title(title, source, subtitle), width=560)
+        .properties(title=chart_title(title, source, subtitle), width=560)
     )
 
 
@@ -1051,7 +1051,7 @@ def supply_projection_chart(
     if subtitle is None:
         subtitle = f"Skuggat fält – {band_label}."
     return alt.layer(area, base_rule, line).properties(
-        title=_title(title, source, subtitle), width=560)
+        title=chart_title(title, source, subtitle), width=560)
 
 
 def change_chart(
@@ -1099,7 +1099,7 @@ def change_chart(
             subtitle = "Det svarta strecket visar spannet mellan de fyra metoderna."
         layers.append(alt.Chart(frame).mark_rule(color=TEXT_COLOR, strokeWidth=2).encode(
             x="change_min:Q", x2="change_max:Q", y=y, tooltip=tooltip))
-    return alt.layer(*layers).properties(title=_title(title, source, subtitle), width=460)
+    return alt.layer(*layers).properties(title=chart_title(title, source, subtitle), width=460)
 
 
 def balance_ratio_chart(
@@ -1155,7 +1155,7 @@ def balance_ratio_chart(
     if subtitle is None:
         subtitle = "Under 100: färre i arbetskraften än som efterfrågas. Ordet är bedömningen."
     return alt.layer(bars, labels, rule).properties(
-        title=_title(title, source, subtitle), width=420)
+        title=chart_title(title, source, subtitle), width=420)
 
 
 def need_chart(
@@ -1210,7 +1210,7 @@ def need_chart(
                 alt.Tooltip("total:Q", title="Rekryteringsbehov", format=COUNT_FORMAT),
             ],
         )
-        .properties(title=_title(title, source, subtitle), width=460)
+        .properties(title=chart_title(title, source, subtitle), width=460)
     )
 
 
@@ -1258,7 +1258,7 @@ def need_output_chart(
                 alt.Tooltip("value:Q", title=value_title, format=COUNT_FORMAT),
             ],
         )
-        .properties(title=_title(title, source, subtitle), width=460, height=alt.Step(12))
+        .properties(title=chart_title(title, source, subtitle), width=460, height=alt.Step(12))
     )
 
 
@@ -1305,5 +1305,5 @@ def places_chart(
                 alt.Tooltip("places:Q", title=value_title, format=COUNT_FORMAT),
             ],
         )
-        .properties(title=_title(title, source, subtitle), width=460)
+        .properties(title=chart_title(title, source, subtitle), width=460)
     )

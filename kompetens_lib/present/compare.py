@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kompetens_lib.methods.breakdown import METHOD_LABELS, breakdown
-from kompetens_lib.present.charts import COUNT_FORMAT, PERCENT_TOOLTIP_FORMAT, _title
+from kompetens_lib.present.charts import COUNT_FORMAT, PERCENT_TOOLTIP_FORMAT, chart_title
 from kompetens_lib.data.tables import load, source_note
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.methods.need import recruitment_need
@@ -190,7 +190,7 @@ def distance_chart(table: pd.DataFrame, *, source: str) -> alt.Chart:
                 alt.Tooltip("distance:Q", title="Avstånd", format=".1f"),
             ],
         )
-        .properties(title=_title(f"Vilka län liknar {own} mest", source, subtitle), width=480)
+        .properties(title=chart_title(f"Vilka län liknar {own} mest", source, subtitle), width=480)
     )
 
 
@@ -246,10 +246,10 @@ def _group_label(code: str) -> str:
 
 
 def _years(base_year: int | None, target_year: int | None, source: Any) -> tuple[int, int]:
-    from kompetens_lib.workbook.results import _target_year, forecast_base_year
+    from kompetens_lib.workbook.results import resolve_target_year, forecast_base_year
 
     base = forecast_base_year(base_year, source)
-    return base, _target_year(base, target_year, source)
+    return base, resolve_target_year(base, target_year, source)
 
 
 def group_comparison(region: object, group: object = ALL_GROUPS, *,
@@ -370,7 +370,7 @@ def comparison_chart(frame: pd.DataFrame, *, source: str) -> alt.LayerChart:
     title = ("Rekryteringsbehovet jämfört med liknande län" if attrs.get("group") == ALL_GROUPS
              or not group else f"Rekryteringsbehovet för {group} jämfört med liknande län")
     return alt.layer(*layers).properties(
-        title=_title(title, source, subtitle),
+        title=chart_title(title, source, subtitle),
         width=480)
 
 

@@ -321,7 +321,7 @@ def on_map_method(state: BalanceMapState, value: object) -> tuple[BalanceMapStat
 def on_map_target_year(state: BalanceMapState, value: object) -> tuple[BalanceMapState, Any]:
     """Callback: another target year."""
     base = results.forecast_base_year(state.base_year, state.source)
-    new = replace(state, target_year=results._target_year(base, int(value), state.source))
+    new = replace(state, target_year=results.resolve_target_year(base, int(value), state.source))
     return new, balance_map_view(new)
 
 
@@ -341,7 +341,7 @@ def balance_map_explorer(
     Returns an :class:`Explorer` when ``interactive``, else the map of the initial state.
     """
     base = results.forecast_base_year(base_year, source)
-    target = results._target_year(base, target_year, source)
+    target = results.resolve_target_year(base, target_year, source)
     state = BalanceMapState(resolve_group(group), _method(method), target, base, source,
                             damping)
     if not interactive:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kompetens_lib.present.charts import _title
+from kompetens_lib.present.charts import chart_title
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.reference.regions import COUNTY_CODES, regions
 
@@ -116,5 +116,5 @@ def county_map_chart(df: pd.DataFrame, *, value: str, title: str, value_title: s
     cols = max(c for c, _ in TILES.values()) + 1
     rows = max(r for _, r in TILES.values()) + 1
     return alt.layer(tiles, names, values).properties(
-        title=_title(title, source, lines), width=cols * TILE_SIZE, height=rows * TILE_SIZE,
+        title=chart_title(title, source, lines), width=cols * TILE_SIZE, height=rows * TILE_SIZE,
     )

@@ -447,7 +447,7 @@ def _resolve_mode(static: bool | str | None) -> Mode:
     )
 
 
-def _in_kernel() -> bool:
+def in_kernel() -> bool:
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
@@ -479,7 +479,7 @@ def setup(*, static: bool | Literal["interactive", "png", "svg"] | None = None) 
         alt.renderers.enable(STATIC_RENDERERS[mode])
         return
     alt.renderers.enable(RENDERER_NAME)
-    if _in_kernel():
+    if in_kernel():
         from IPython.display import display
 
         # Every run of the setup cell replaces its own output, so a notebook holds the bundle

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from kompetens_lib.present import keyfigures, maps, render
-from kompetens_lib.present.charts import _title
+from kompetens_lib.present.charts import chart_title
 from kompetens_lib.reference.regions import region_name
 from kompetens_lib.publish.runner import Result, atomic_write_text
 
@@ -121,7 +121,7 @@ def map_chart(data: pd.DataFrame, *, source: str) -> alt.LayerChart:
     cols = max(c for c, _ in maps.TILES.values()) + 1
     rows = max(r for _, r in maps.TILES.values()) + 1
     return alt.layer(rect, names, values).add_params(group, measure).properties(
-        title=_title("Länen jämförda för en utbildningsgrupp", source,
+        title=chart_title("Länen jämförda för en utbildningsgrupp", source,
                      [maps.SCHEMATIC_NOTE,
                       "Välj grupp och mått under kartan. Mörkare ruta = högre värde."]),
         width=cols * maps.TILE_SIZE, height=rows * maps.TILE_SIZE,

@@ -184,9 +184,9 @@ def library_fingerprint(package: Path | None = None) -> str:
 
 def data_fingerprint(source: str | None) -> str:
     """Content hash of the data source's table files (the bundled example data by default)."""
-    from kompetens_lib.data.tables import _source_dir
+    from kompetens_lib.data.tables import source_dir
 
-    directory = _source_dir(source)
+    directory = source_dir(source)
     files = [p for p in directory.iterdir()
              if p.is_file() and p.suffix in (".parquet", ".csv", ".json")]
     return str(directory) + ":" + _hash_files(files)
@@ -390,9 +390,9 @@ def plan(region_values: list[str] | None, all_regions: bool, notebooks: list[str
     for nb in chosen:
         check_parameters_cell(nb)
     if data:
-        from kompetens_lib.data.tables import _source_dir
+        from kompetens_lib.data.tables import source_dir
 
-        _source_dir(data)  # an unknown source stops here, with the data layer's message
+        source_dir(data)  # an unknown source stops here, with the data layer's message
     library = library_fingerprint()
     data_print = data_fingerprint(data)
     items = tuple(sorted((parameters or {}).items()))

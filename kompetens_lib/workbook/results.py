@@ -214,7 +214,7 @@ def forecast_base_year(base_year: int | None = None, source: Any = None) -> int:
     return int(base_year)
 
 
-def _target_year(base: int, target_year: int | None, source: Any) -> int:
+def resolve_target_year(base: int, target_year: int | None, source: Any) -> int:
     last = int(load("national_forecast", source)["year"].max())
     if target_year is None:
         return last
@@ -306,9 +306,9 @@ _MEMO_SIZE = 48
 
 
 def _data_signature(source: Any) -> tuple:
-    from kompetens_lib.data.tables import _source_dir
+    from kompetens_lib.data.tables import source_dir
 
-    directory = _source_dir(source)
+    directory = source_dir(source)
     files = []
     for path in sorted(directory.iterdir()):
         if path.is_file():
@@ -587,7 +587,7 @@ def key_figures_breakdown(
     code = resolve_region(region)
     chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     figures: dict[str, Any] = {
         "region": code,
         "region_name": region_name(code),
@@ -865,7 +865,7 @@ def projected_supply(
     """
     code = resolve_region(region)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     stay = _share(graduate_stay_share, "graduate_stay_share")
     rate = _number(net_migration, "net_migration")
     if not -0.05 <= rate <= 0.05:
@@ -941,7 +941,7 @@ def supply_comparison(
     """
     code = resolve_region(region)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     totals = method_totals(method_values(code, "supply", base_year=base, source=source,
                                          damping=damping))
     persons = totals.groupby("year")["value"].agg(["min", "median", "max"])
@@ -980,7 +980,7 @@ def key_figures_supply(
     """
     code = resolve_region(region)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     summary = retirement_summary(code, base_year=base, exit_age=exit_age, source=source)
     lf = load("labour_force", source)
     lf_total = float(lf[(lf["region"] == code) & (lf["year"] == base)]["value"].sum())
@@ -1064,7 +1064,7 @@ def demand_change(
     code = resolve_region(region)
     chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     values = method_values(code, "demand", base_year=base, source=source, damping=damping)
     wide = values[values["year"].isin([base, target])].pivot_table(
         index=["education_group", "short_name"], columns=["method", "year"], values="value",
@@ -1118,7 +1118,7 @@ def balance_table(
     code = resolve_region(region)
     chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     full = _balance_all(base, chosen, source, damping, thresholds)
     county = full[full["region"] == code]
     start = county[county["year"] == base].set_index("education_group")["judgement"]
@@ -1209,7 +1209,7 @@ def county_balance(
     code = resolve_group(group)
     chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     full = _balance_all(base, chosen, source, damping, thresholds)
     out = full[(full["education_group"] == code) & (full["year"] == target)
                & full["region"].isin(COUNTY_CODES)].copy()
@@ -1499,7 +1499,7 @@ def need_table(
     code = resolve_region(region)
     chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
-    target = _target_year(base, target_year, source)
+    target = resolve_target_year(base, target_year, source)
     demand = _breakdown("demand", chosen, base, source, damping)
     demand = demand[demand["region"] == code]
     employed = load("employed", source)
