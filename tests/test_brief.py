@@ -8,10 +8,11 @@ import json
 import pandas as pd
 import pytest
 
-from kompetens_lib.present import brief
-from kompetens_lib.workbook import mandate, results
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import brief
 from kompetens_lib.present.html_export import external_references
+from kompetens_lib.workbook import brief as brief_tables
+from kompetens_lib.workbook import mandate, results
 
 NBSP = "\u00a0"
 
@@ -46,7 +47,7 @@ def test_every_message_cites_its_number(jamtland):
 
 def test_largest_need_is_the_need_table_of_notebook_05(jamtland):
     need = results.need_table("23", base_year=2023, target_year=2035, method="fixed_share")
-    need = need[need["education_group"].isin(brief.relevant_groups())]
+    need = need[need["education_group"].isin(brief_tables.relevant_groups())]
     top = need.iloc[0]
     assert jamtland.figures["largest_need_group"] == top["short_name"]
     assert jamtland.figures["largest_need"] == results.round_persons(top["need"])
@@ -61,7 +62,7 @@ def test_retirements_and_shortages_match_the_core(jamtland):
     assert jamtland.figures["retirements"] == results.round_persons(
         summary["retirements"].iloc[-1])
     table = results.balance_table("23", base_year=2023, target_year=2035)
-    table = table[table["education_group"].isin(brief.relevant_groups())]
+    table = table[table["education_group"].isin(brief_tables.relevant_groups())]
     assert jamtland.figures["shortage_groups"] == int(
         table["judgement"].isin(["stor brist", "brist"]).sum())
     assert f"Brist i {jamtland.figures['shortage_groups']} utbildningsgrupper" in \
@@ -70,12 +71,12 @@ def test_retirements_and_shortages_match_the_core(jamtland):
 
 def test_figures_are_plain_json(jamtland):
     assert json.loads(json.dumps(jamtland.figures)) == jamtland.figures
-    labels = brief.key_figure_labels(jamtland.figures)
+    labels = brief_tables.key_figure_labels(jamtland.figures)
     assert set(labels) <= set(jamtland.figures)
 
 
 def test_groups_without_an_education_are_left_out():
-    groups = set(brief.relevant_groups())
+    groups = set(brief_tables.relevant_groups())
     assert "702" in groups and "103" in groups
     assert not groups & {"001", "002", "901", "902", "903"}
 
@@ -90,8 +91,8 @@ def test_caveats_say_what_the_numbers_are(jamtland):
 
 
 def test_real_data_are_called_an_own_breakdown(monkeypatch):
-    monkeypatch.setattr(brief, "_synthetic", lambda source: False)
-    text = " ".join(brief.caveats())
+    monkeypatch.setattr(brief_tables, "synthetic_data", lambda source=None: False)
+    text = " ".join(brief_tables.caveats())
     assert "egen regional nedbrytning" in text and "inte officiell statistik" in text
     assert "exempeldata" not in text
 
@@ -157,10 +158,10 @@ def test_unknown_method_is_refused_in_swedish():
 
 
 def test_data_overview_and_series_breaks_are_swedish_tables():
-    overview = brief.data_overview()
+    overview = brief_tables.data_overview()
     assert overview.index.name == "Tabell" and len(overview) == 6
     assert set(overview["Syntetisk"]) == {"ja"}
-    breaks = brief.series_breaks()
+    breaks = brief_tables.series_breaks()
     assert "Sysselsättningen 2019/2020" in breaks.index
     page = brief.table_html(overview, caption="Tabeller")
     assert "<caption>Tabeller</caption>" in page and "national_forecast" in page
@@ -168,7 +169,7 @@ def test_data_overview_and_series_breaks_are_swedish_tables():
 
 
 def test_data_key_figures_state_the_spread_between_methods():
-    figures = brief.data_key_figures("12")
+    figures = brief_tables.data_key_figures("12")
     low, high = figures["demand_target_range"]
     assert low < high and 0 < figures["share_method_spread"] < 1
     assert figures["synthetic"] is True
