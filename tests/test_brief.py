@@ -183,3 +183,37 @@ def test_show_displays_brief_charts_and_caveats(jamtland, monkeypatch):
     assert len(shown) == 4
     assert "Tre budskap" in shown[0]["text/html"] and "Att tänka på" in shown[3]["text/html"]
     assert shown[1] is jamtland.charts[0]
+
+
+def test_the_brief_shows_exactly_the_numbers_and_text_of_the_workbook(jamtland):
+    content = brief_tables.brief_content("23", 2023, 2035, "fixed_share")
+    assert content.figures == jamtland.figures
+    assert content.messages == jamtland.messages
+    assert content.caveats == jamtland.caveats
+    assert content.source_note == jamtland.source_note
+    drawn = jamtland.charts[0].to_dict()
+    rows = drawn["datasets"][drawn["data"]["name"]]
+    top = content.need.nlargest(10, "need")["short_name"].astype(str).tolist()
+    assert list(dict.fromkeys(r["short_name"] for r in rows)) == top
+
+
+def test_each_message_is_a_list_item_with_its_key(jamtland):
+    item = brief.message_html(jamtland.messages[0])
+    assert item.startswith("<li data-budskap='largest_need'><strong>Störst rekryteringsbehov")
+    assert jamtland.messages_html().count("<li data-budskap=") == 3
+
+
+def test_forecast_years_are_the_years_of_the_national_forecast():
+    years = brief_tables.forecast_years()
+    assert years == sorted(set(years)) and (years[0], years[-1]) == (2023, 2035)
+    assert brief_tables.data_key_figures("12")["forecast_years"] == f"{years[0]}–{years[-1]}"
+
+
+def test_old_brief_name_joins_the_workbook_tables_and_the_present_brief():
+    import kompetens_lib as kl
+    from kompetens_lib.compat import brief as facade
+
+    assert kl.brief is facade
+    assert kl.brief.build_brief is brief.build_brief and kl.brief.show is brief.show
+    assert kl.brief.data_key_figures is brief_tables.data_key_figures
+    assert kl.brief.relevant_groups is brief_tables.relevant_groups

@@ -196,3 +196,24 @@ def test_widget_redraws_when_a_menu_changes():
     county.value = "23"
     assert box.state.region == "23" and "Jämtlands län" in box.children[1].value
     assert "Jämtlands län" in _svg(box)
+
+
+def test_old_compare_name_shares_one_memo_with_the_workbook():
+    import kompetens_lib as kl
+    from kompetens_lib.compat import compare as facade
+
+    assert kl.compare is facade
+    assert kl.compare.comparable_regions is compare_tables.comparable_regions
+    assert kl.compare.group_comparison is compare_tables.group_comparison
+    assert kl.compare.start is compare.start and kl.compare.explorer is compare.explorer
+    compare_tables.group_comparison("12", "103", peer_regions=["01"])
+    hits = compare_tables._need_all.cache_info().hits
+    kl.compare.group_comparison("12", "103", peer_regions=["01"])
+    assert compare_tables._need_all.cache_info().hits == hits + 1
+
+
+def test_explorer_chart_is_the_comparison_chart_of_the_workbook_table():
+    state = compare.start("12", "103")
+    table = compare_tables.group_comparison("12", "103", peer_regions=state.peers)
+    expected = compare.comparison_chart(table, source=compare_tables.comparison_source())
+    assert compare.explorer_chart(state).to_dict() == expected.to_dict()
