@@ -53,10 +53,10 @@ _EXPORTS: dict[str, str] = {
 #: already handed out say ``from kompetens_lib import results`` or ``kl.charts``.
 LEGACY_MODULES: dict[str, str] = {
     "adapt": "publish.adapt",
-    "brief": "present.brief",
+    "brief": "compat.brief",
     "cache": "data.cache",
     "charts": "present.charts",
-    "compare": "present.compare",
+    "compare": "compat.compare",
     "example_data": "data.example_data",
     "explore": "present.explore",
     "files": "_internal.files",
@@ -64,7 +64,7 @@ LEGACY_MODULES: dict[str, str] = {
     "kernels": "publish.kernels",
     "keyfigures": "present.keyfigures",
     "mandate": "workbook.mandate",
-    "maps": "present.maps",
+    "maps": "present.charts.maps",
     "need": "methods.need",
     "overview": "publish.overview",
     "params": "workbook.params",

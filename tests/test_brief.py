@@ -8,10 +8,11 @@ import json
 import pandas as pd
 import pytest
 
-from kompetens_lib.present import brief
-from kompetens_lib.workbook import mandate, results
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import brief
 from kompetens_lib.present.html_export import external_references
+from kompetens_lib.workbook import brief as brief_tables
+from kompetens_lib.workbook import mandate, results
 
 NBSP = "\u00a0"
 
@@ -46,7 +47,7 @@ def test_every_message_cites_its_number(jamtland):
 
 def test_largest_need_is_the_need_table_of_notebook_05(jamtland):
     need = results.need_table("23", base_year=2023, target_year=2035, method="fixed_share")
-    need = need[need["education_group"].isin(brief.relevant_groups())]
+    need = need[need["education_group"].isin(brief_tables.relevant_groups())]
     top = need.iloc[0]
     assert jamtland.figures["largest_need_group"] == top["short_name"]
     assert jamtland.figures["largest_need"] == results.round_persons(top["need"])
@@ -61,7 +62,7 @@ def test_retirements_and_shortages_match_the_core(jamtland):
     assert jamtland.figures["retirements"] == results.round_persons(
         summary["retirements"].iloc[-1])
     table = results.balance_table("23", base_year=2023, target_year=2035)
-    table = table[table["education_group"].isin(brief.relevant_groups())]
+    table = table[table["education_group"].isin(brief_tables.relevant_groups())]
     assert jamtland.figures["shortage_groups"] == int(
         table["judgement"].isin(["stor brist", "brist"]).sum())
     assert f"Brist i {jamtland.figures['shortage_groups']} utbildningsgrupper" in \
@@ -70,12 +71,12 @@ def test_retirements_and_shortages_match_the_core(jamtland):
 
 def test_figures_are_plain_json(jamtland):
     assert json.loads(json.dumps(jamtland.figures)) == jamtland.figures
-    labels = brief.key_figure_labels(jamtland.figures)
+    labels = brief_tables.key_figure_labels(jamtland.figures)
     assert set(labels) <= set(jamtland.figures)
 
 
 def test_groups_without_an_education_are_left_out():
-    groups = set(brief.relevant_groups())
+    groups = set(brief_tables.relevant_groups())
     assert "702" in groups and "103" in groups
     assert not groups & {"001", "002", "901", "902", "903"}
 
@@ -90,8 +91,8 @@ def test_caveats_say_what_the_numbers_are(jamtland):
 
 
 def test_real_data_are_called_an_own_breakdown(monkeypatch):
-    monkeypatch.setattr(brief, "_synthetic", lambda source: False)
-    text = " ".join(brief.caveats())
+    monkeypatch.setattr(brief_tables, "synthetic_data", lambda source=None: False)
+    text = " ".join(brief_tables.caveats())
     assert "egen regional nedbrytning" in text and "inte officiell statistik" in text
     assert "exempeldata" not in text
 
@@ -157,10 +158,10 @@ def test_unknown_method_is_refused_in_swedish():
 
 
 def test_data_overview_and_series_breaks_are_swedish_tables():
-    overview = brief.data_overview()
+    overview = brief_tables.data_overview()
     assert overview.index.name == "Tabell" and len(overview) == 6
     assert set(overview["Syntetisk"]) == {"ja"}
-    breaks = brief.series_breaks()
+    breaks = brief_tables.series_breaks()
     assert "Sysselsättningen 2019/2020" in breaks.index
     page = brief.table_html(overview, caption="Tabeller")
     assert "<caption>Tabeller</caption>" in page and "national_forecast" in page
@@ -168,7 +169,7 @@ def test_data_overview_and_series_breaks_are_swedish_tables():
 
 
 def test_data_key_figures_state_the_spread_between_methods():
-    figures = brief.data_key_figures("12")
+    figures = brief_tables.data_key_figures("12")
     low, high = figures["demand_target_range"]
     assert low < high and 0 < figures["share_method_spread"] < 1
     assert figures["synthetic"] is True
@@ -182,3 +183,37 @@ def test_show_displays_brief_charts_and_caveats(jamtland, monkeypatch):
     assert len(shown) == 4
     assert "Tre budskap" in shown[0]["text/html"] and "Att tänka på" in shown[3]["text/html"]
     assert shown[1] is jamtland.charts[0]
+
+
+def test_the_brief_shows_exactly_the_numbers_and_text_of_the_workbook(jamtland):
+    content = brief_tables.brief_content("23", 2023, 2035, "fixed_share")
+    assert content.figures == jamtland.figures
+    assert content.messages == jamtland.messages
+    assert content.caveats == jamtland.caveats
+    assert content.source_note == jamtland.source_note
+    drawn = jamtland.charts[0].to_dict()
+    rows = drawn["datasets"][drawn["data"]["name"]]
+    top = content.need.nlargest(10, "need")["short_name"].astype(str).tolist()
+    assert list(dict.fromkeys(r["short_name"] for r in rows)) == top
+
+
+def test_each_message_is_a_list_item_with_its_key(jamtland):
+    item = brief.message_html(jamtland.messages[0])
+    assert item.startswith("<li data-budskap='largest_need'><strong>Störst rekryteringsbehov")
+    assert jamtland.messages_html().count("<li data-budskap=") == 3
+
+
+def test_forecast_years_are_the_years_of_the_national_forecast():
+    years = brief_tables.forecast_years()
+    assert years == sorted(set(years)) and (years[0], years[-1]) == (2023, 2035)
+    assert brief_tables.data_key_figures("12")["forecast_years"] == f"{years[0]}–{years[-1]}"
+
+
+def test_old_brief_name_joins_the_workbook_tables_and_the_present_brief():
+    import kompetens_lib as kl
+    from kompetens_lib.compat import brief as facade
+
+    assert kl.brief is facade
+    assert kl.brief.build_brief is brief.build_brief and kl.brief.show is brief.show
+    assert kl.brief.data_key_figures is brief_tables.data_key_figures
+    assert kl.brief.relevant_groups is brief_tables.relevant_groups

@@ -1,8 +1,8 @@
 """Charts draw offline in a real browser: in exported HTML and in the notebook's own outputs.
 
-A notebook with setup() and three charts from kompetens_lib.present.charts is executed in a kernel of
-this interpreter, exported with export_html and opened from file:// in headless Chromium with
-every non-file request blocked.
+A notebook with setup() and three charts from kompetens_lib.present.charts is executed in a
+kernel of this interpreter, exported with export_html and opened from file:// in headless
+Chromium with every non-file request blocked.
 """
 
 from __future__ import annotations

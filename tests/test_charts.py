@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from kompetens_lib.present import charts
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import charts
 from kompetens_lib.present.render import NATIONAL_GREY, PRIMARY
 
 SOURCE = (

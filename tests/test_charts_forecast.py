@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kompetens_lib.present import charts
-from kompetens_lib.workbook import results
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import charts
 from kompetens_lib.present.render import ACCENT, PRIMARY
+from kompetens_lib.workbook import results
 
 SOURCE = "Källa: Exempeldata – inte officiell statistik (syntetiska data)."
 METHODS = list(charts.METHOD_ORDER)

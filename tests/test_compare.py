@@ -9,18 +9,20 @@ from dataclasses import FrozenInstanceError
 import numpy as np
 import pytest
 
-from kompetens_lib.present import brief, compare
 from kompetens_lib import load
-from kompetens_lib.workbook import results
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import compare
+from kompetens_lib.workbook import brief as brief_tables
+from kompetens_lib.workbook import compare as compare_tables
+from kompetens_lib.workbook import results
 
 
 def test_every_other_county_is_ranked_and_the_nearest_are_chosen():
-    table = compare.comparable_regions("12", n=3)
+    table = compare_tables.comparable_regions("12", n=3)
     assert len(table) == 20 and "12" not in set(table["region"])
     assert table["distance"].is_monotonic_increasing
     assert table["chosen"].tolist() == [True] * 3 + [False] * 17
-    assert compare.peers("12") == table["region"].head(3).tolist()
+    assert compare_tables.peers("12") == table["region"].head(3).tolist()
 
 
 def test_distance_is_mix_dissimilarity_plus_weighted_log_size():
@@ -31,13 +33,13 @@ def test_distance_is_mix_dissimilarity_plus_weighted_log_size():
     shares = wide.div(wide.sum(axis=1), axis=0)
     mix = 50 * (shares.loc["12"] - shares.loc["23"]).abs().sum()
     size = abs(np.log(wide.loc["23"].sum() / wide.loc["12"].sum()))
-    row = compare.comparable_regions("12").set_index("region").loc["23"]
+    row = compare_tables.comparable_regions("12").set_index("region").loc["23"]
     assert row["mix_distance"] == pytest.approx(mix)
-    assert row["distance"] == pytest.approx(mix + compare.SIZE_WEIGHT * size)
+    assert row["distance"] == pytest.approx(mix + compare_tables.SIZE_WEIGHT * size)
     # The mix measure is symmetric; with no size weight only the mix counts.
-    back = compare.comparable_regions("23").set_index("region").loc["12", "mix_distance"]
+    back = compare_tables.comparable_regions("23").set_index("region").loc["12", "mix_distance"]
     assert back == pytest.approx(mix)
-    only_mix = compare.comparable_regions("12", size_weight=0)
+    only_mix = compare_tables.comparable_regions("12", size_weight=0)
     assert only_mix["distance"].tolist() == pytest.approx(only_mix["mix_distance"].tolist())
 
 
@@ -49,14 +51,14 @@ def test_distance_is_mix_dissimilarity_plus_weighted_log_size():
 ])
 def test_bad_choices_are_refused_in_swedish(kwargs, message):
     with pytest.raises(KompetensError, match=message):
-        compare.comparable_regions("12", **kwargs)
+        compare_tables.comparable_regions("12", **kwargs)
 
 
 def test_group_comparison_rows_and_rates():
-    frame = compare.group_comparison("23", "Gymn. vård och omsorg")
+    frame = compare_tables.group_comparison("23", "Gymn. vård och omsorg")
     assert frame["role"].tolist() == ["Ditt län"] + ["Jämförbart län"] * 3 + ["Riket"]
     assert frame["region"].iloc[0] == "23" and frame["region"].iloc[-1] == "00"
-    assert frame["region"].iloc[1:4].tolist() == compare.peers("23")
+    assert frame["region"].iloc[1:4].tolist() == compare_tables.peers("23")
     expected = (frame["need"] / frame["employed"]).tolist()
     assert frame["need_rate"].tolist() == pytest.approx(expected)
     assert frame.attrs["group_label"] == "Gymn. vård och omsorg"
@@ -64,18 +66,18 @@ def test_group_comparison_rows_and_rates():
 
 def test_own_county_agrees_with_the_need_table_of_notebook_05():
     need = results.need_table("23", base_year=2023, target_year=2035, method="trend_share")
-    frame = compare.group_comparison("23", "702", method="trend_share")
+    frame = compare_tables.group_comparison("23", "702", method="trend_share")
     row = need.set_index("education_group").loc["702"]
     assert frame["need"].iloc[0] == pytest.approx(row["need"])
     assert frame["replacement"].iloc[0] == pytest.approx(row["replacement"])
-    everything = compare.group_comparison("23", "alla", method="trend_share")
-    relevant = need[need["education_group"].isin(brief.relevant_groups())]
+    everything = compare_tables.group_comparison("23", "alla", method="trend_share")
+    relevant = need[need["education_group"].isin(brief_tables.relevant_groups())]
     assert everything["need"].iloc[0] == pytest.approx(relevant["need"].sum())
 
 
 def test_riket_need_is_computed_on_national_totals():
-    frame = compare.group_comparison("12", "103", peer_regions=["01"])
-    county = compare._need_all(2023, 2035, "fixed_share", None)
+    frame = compare_tables.group_comparison("12", "103", peer_regions=["01"])
+    county = compare_tables._need_all(2023, 2035, "fixed_share", None)
     group = county[county["education_group"] == "103"]
     expected = group["replacement"].sum() + max(group["expansion"].sum(), 0.0)
     assert frame.set_index("region").loc["00", "need"] == pytest.approx(expected)
@@ -83,12 +85,12 @@ def test_riket_need_is_computed_on_national_totals():
 
 
 def test_peer_list_drops_the_county_itself_and_duplicates():
-    frame = compare.group_comparison("12", peer_regions=["Skåne", "01", 1])
+    frame = compare_tables.group_comparison("12", peer_regions=["Skåne", "01", 1])
     assert frame["region"].tolist() == ["12", "01", "00"]
 
 
 def test_comparison_chart_marks_own_county_peers_and_riket():
-    frame = compare.group_comparison("12", "103")
+    frame = compare_tables.group_comparison("12", "103")
     spec = compare.comparison_chart(frame, source="Källa: exempel.").to_dict()
     bars = spec["layer"][0]
     assert bars["mark"]["type"] == "bar"
@@ -102,7 +104,7 @@ def test_comparison_chart_marks_own_county_peers_and_riket():
 
 
 def test_distance_chart_highlights_the_chosen():
-    table = compare.comparable_regions("23")
+    table = compare_tables.comparable_regions("23")
     spec = compare.distance_chart(table, source="Källa: exempel.").to_dict()
     assert spec["title"]["text"] == "Vilka län liknar Jämtlands län mest"
     rows = spec["datasets"][spec["data"]["name"]]
@@ -110,10 +112,10 @@ def test_distance_chart_highlights_the_chosen():
 
 
 def test_key_figures_are_plain_json():
-    figures = compare.key_figures("12", "702")
+    figures = compare_tables.key_figures("12", "702")
     assert json.loads(json.dumps(figures)) == figures
     assert len(figures["peers"]) == 3 and figures["group"] == "Gymn. vård och omsorg"
-    assert set(compare.KEY_FIGURE_LABELS) <= set(figures)
+    assert set(compare_tables.KEY_FIGURE_LABELS) <= set(figures)
 
 
 def test_adapt_commands_keep_the_leading_zero():
@@ -141,12 +143,12 @@ def test_adapt_commands_are_shown_as_a_swedish_table(monkeypatch):
 
 def test_callbacks_return_new_states():
     state = compare.start("12", "702")
-    assert state.peers == tuple(compare.peers("12"))
+    assert state.peers == tuple(compare_tables.peers("12"))
     other = compare.choose_group(state, "Förskollärare")
     assert other.group == "103" and state.group == "702"
-    assert compare.choose_group(state, "alla").group == compare.ALL_GROUPS
+    assert compare.choose_group(state, "alla").group == compare_tables.ALL_GROUPS
     moved = compare.choose_region(state, "Jämtland")
-    assert moved.region == "23" and moved.peers == tuple(compare.peers("23"))
+    assert moved.region == "23" and moved.peers == tuple(compare_tables.peers("23"))
     assert compare.choose_region(state, "12") is state
     with pytest.raises(FrozenInstanceError):
         state.group = "103"  # type: ignore[misc]
@@ -170,9 +172,9 @@ def test_explorer_chart_follows_the_state():
 
 def test_group_options_start_with_all_groups():
     options = compare.group_options()
-    assert options[0] == (compare.ALL_GROUPS_LABEL, compare.ALL_GROUPS)
+    assert options[0] == (compare_tables.ALL_GROUPS_LABEL, compare_tables.ALL_GROUPS)
     assert ("Förskollärare", "103") in options
-    assert all(code in brief.relevant_groups() for _, code in options[1:])
+    assert all(code in brief_tables.relevant_groups() for _, code in options[1:])
 
 
 def _svg(box) -> str:
@@ -194,3 +196,24 @@ def test_widget_redraws_when_a_menu_changes():
     county.value = "23"
     assert box.state.region == "23" and "Jämtlands län" in box.children[1].value
     assert "Jämtlands län" in _svg(box)
+
+
+def test_old_compare_name_shares_one_memo_with_the_workbook():
+    import kompetens_lib as kl
+    from kompetens_lib.compat import compare as facade
+
+    assert kl.compare is facade
+    assert kl.compare.comparable_regions is compare_tables.comparable_regions
+    assert kl.compare.group_comparison is compare_tables.group_comparison
+    assert kl.compare.start is compare.start and kl.compare.explorer is compare.explorer
+    compare_tables.group_comparison("12", "103", peer_regions=["01"])
+    hits = compare_tables._need_all.cache_info().hits
+    kl.compare.group_comparison("12", "103", peer_regions=["01"])
+    assert compare_tables._need_all.cache_info().hits == hits + 1
+
+
+def test_explorer_chart_is_the_comparison_chart_of_the_workbook_table():
+    state = compare.start("12", "103")
+    table = compare_tables.group_comparison("12", "103", peer_regions=state.peers)
+    expected = compare.comparison_chart(table, source=compare_tables.comparison_source())
+    assert compare.explorer_chart(state).to_dict() == expected.to_dict()

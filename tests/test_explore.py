@@ -9,8 +9,8 @@ import altair as alt
 import ipywidgets as widgets
 import pytest
 
-from kompetens_lib.present import explore, render
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import explore, render
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +89,8 @@ def test_breakdown_explorer_in_batch_mode_is_the_static_chart():
 def test_breakdown_explorer_widgets_redraw_the_chart():
     explorer = explore.breakdown_explorer("12", "103", interactive=True)
     assert isinstance(explorer.box, widgets.VBox)
-    assert {"kompetens-explorer", "kompetens-explorer-nedbrytning"} <= set(explorer.box._dom_classes)
+    classes = set(explorer.box._dom_classes)
+    assert {"kompetens-explorer", "kompetens-explorer-nedbrytning"} <= classes
     assert explore.OUTPUT_CLASS in explorer.output._dom_classes
     assert _shown_title(explorer) == "Efterfrågan: Förskollärare i Skåne län"
     _control(explorer, "Län", "lan").value = "01"

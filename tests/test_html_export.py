@@ -15,8 +15,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kompetens_lib.present import charts, render
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import charts, render
 from kompetens_lib.present.html_export import export_html, external_references
 
 SOURCE = "Källa: Exempeldata – inte officiell statistik."

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib.present import maps
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present.charts import maps
 
 
 def _values():

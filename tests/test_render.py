@@ -10,8 +10,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from kompetens_lib.present import render
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import render
 
 
 @pytest.fixture(autouse=True)

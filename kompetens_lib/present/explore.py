@@ -25,14 +25,19 @@ from typing import Any
 
 import altair as alt
 
-from kompetens_lib.present import charts
-from kompetens_lib.workbook import results
-from kompetens_lib.methods.breakdown import DEFAULT_DAMPING, METHOD_LABELS, METHODS, resolve_method
-from kompetens_lib.data.tables import load, source_note
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.methods.need import GRADUATE_SHARE
+from kompetens_lib.present import charts
 from kompetens_lib.reference.regions import region_name, regions, resolve_region
 from kompetens_lib.reference.taxonomy import education_groups, resolve_group
+from kompetens_lib.workbook import results
+from kompetens_lib.workbook.brief import forecast_years, source_note
+from kompetens_lib.workbook.results import (
+    DEFAULT_DAMPING,
+    GRADUATE_SHARE,
+    METHOD_LABELS,
+    METHODS,
+    resolve_method,
+)
 
 __all__ = [
     "ALL_GROUPS",
@@ -290,13 +295,11 @@ class BalanceMapState:
 
 def balance_map_view(state: BalanceMapState) -> alt.TopLevelMixin:
     """Tile map of supply per 100 demanded for the state's group in all 21 counties."""
-    from kompetens_lib.present.maps import county_map_chart
-
     table = results.county_balance(state.group, base_year=state.base_year,
                                    target_year=state.target_year, method=state.method,
                                    source=state.source, damping=state.damping)
     year = table.attrs["target_year"]
-    return county_map_chart(
+    return charts.county_map_chart(
         table, value="ratio",
         title=f"{table.attrs['short_name']}: tillgång per 100 efterfrågade {year}",
         value_title="Tillgång per 100 efterfrågade", source=_note(state.source), fmt=".0f",
@@ -348,7 +351,7 @@ def balance_map_explorer(
         return balance_map_view(state)
     import ipywidgets as widgets
 
-    years = sorted(load("national_forecast", source)["year"].unique().tolist())
+    years = forecast_years(source)
     groups = widgets.Dropdown(options=_group_options(False), value=state.group,
                               description="Utbildningsgrupp", style=_STYLE,
                               layout=widgets.Layout(width="26rem"))
@@ -426,7 +429,7 @@ def on_places_region(state: PlacesState, value: object) -> tuple[PlacesState, An
 
 def on_graduate_share(state: PlacesState, value: object) -> tuple[PlacesState, Any]:
     """Callback: another share of the need that new graduates meet (0–1)."""
-    new = replace(state, graduate_share=results._share(value, "graduate_share"))
+    new = replace(state, graduate_share=results.check_share(value, "graduate_share"))
     return new, places_view(new)
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import nbformat
 
-from kompetens_lib.present import render
-from kompetens_lib.errors import KompetensError
 from kompetens_lib._internal.files import atomic_write_text
+from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import render
 
 __all__ = ["export_html", "external_references"]
 

@@ -10,9 +10,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kompetens_lib.present.charts import chart_title
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present.charts.common import chart_title
 from kompetens_lib.reference.regions import COUNTY_CODES, regions
+
+__all__ = [
+    "SCHEMATIC_NOTE",
+    "TILES",
+    "TILE_SIZE",
+    "abbreviate",
+    "county_map_chart",
+    "tile_frame",
+]
 
 # (column, row) of each county's tile; row 0 is the north.
 TILES: dict[str, tuple[int, int]] = {
@@ -49,7 +58,7 @@ def tile_frame(df: pd.DataFrame, value: str) -> pd.DataFrame:
                          columns=["region", "col", "row"])
     tiles["name"] = tiles["region"].map(names["name"]).astype(str)
     tiles["short_name"] = tiles["region"].map(names["short_name"]).astype(str)
-    tiles["abbrev"] = tiles["short_name"].map(_abbrev)
+    tiles["abbrev"] = tiles["short_name"].map(abbreviate)
     return tiles.merge(frame, on="region", how="left")
 
 
@@ -65,13 +74,15 @@ def _dark_tiles(values: pd.Series, mid: float | None) -> pd.Series:
     return (((values - lo) / ((hi - lo) or 1.0)) > 0.6).fillna(False)
 
 
-def _abbrev(name: str) -> str:
+def abbreviate(name: str) -> str:
+    """A county's short name cut to fit a tile: at most nine characters."""
     return name if len(name) <= 9 else name[:8] + "."
 
 
 def county_map_chart(df: pd.DataFrame, *, value: str, title: str, value_title: str,
                      source: str, fmt: str | None = None, scheme: str = "blues",
-                     subtitle: str | None = None, domain_mid: float | None = None) -> alt.LayerChart:
+                     subtitle: str | None = None,
+                     domain_mid: float | None = None) -> alt.LayerChart:
     """Tile map coloured by ``value`` (columns ``region`` and ``value``; Riket rows ignored).
 
     ``fmt`` is a d3 format for the label and tooltip (",.0f", ".1%", ".2f"); with
