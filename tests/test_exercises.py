@@ -19,11 +19,12 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
+from kompetens_lib import exercises as ex
+from kompetens_lib.cli.exercises import main as exercises_main
+from kompetens_lib.errors import KompetensError
+from kompetens_lib.exercises import answers, ovning2_nulaget
 from kompetens_lib.present import charts
 from kompetens_lib.workbook import profile
-from kompetens_lib import exercises as ex
-from kompetens_lib.exercises import core as ex_core
-from kompetens_lib.errors import KompetensError
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTERS = ROOT / "exercises" / "masters"
@@ -95,7 +96,20 @@ def group_sums(employed, region, year=BASE):
 def test_participant_copies_are_up_to_date_with_the_masters():
     stale = ex.build_participant_copies(check=True)
     assert stale == [], ("Kör python -m kompetens_lib.exercises", stale)
-    assert ex.main(["--check"]) == 0
+    assert exercises_main(["--check"]) == 0
+
+
+def test_command_line_writes_stale_copies_and_checks_them(tmp_path, capsys):
+    out = tmp_path / "ovningar"
+    out.mkdir()
+    assert exercises_main(["--check", "--out", str(out)]) == 1
+    assert "Inaktuella deltagarexemplar" in capsys.readouterr().out
+    assert list(out.iterdir()) == []
+    assert exercises_main(["--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [e.filename for e in ex.EXERCISES.values()]
+    assert exercises_main(["--check", "--out", str(out)]) == 0
+    assert exercises_main(["--masters", str(tmp_path / "saknas")]) == 2
+    assert "fel: Hittade inga övningar" in capsys.readouterr().out
 
 
 def _literals(source: str) -> set[str]:
@@ -268,7 +282,8 @@ def test_a_strange_answer_never_raises():
 # --- exercise 1 --------------------------------------------------------------------------------
 
 GOOD_MANDATE = {
-    "fråga": "Hur många platser i yrkesvux för undersköterskor behöver länet planera för till 2030?",
+    "fråga": ("Hur många platser i yrkesvux för undersköterskor behöver länet planera för "
+              "till 2030?"),
     "beslut": "Regionstyrelsen beslutar om förslaget till dimensionering i juni.",
     "uppdragsgivare": "Enhetschefen för analys",
     "mottagare": "Strategen för kompetensförsörjning",
@@ -327,9 +342,9 @@ def test_mandate_from_the_mandate_module_and_saved_as_the_countys_mandate(tmp_pa
     loaded = mandate.load("12")
     assert loaded.question == GOOD_MANDATE["fråga"] and not loaded.example
     assert loaded.requested_by == GOOD_MANDATE["uppdragsgivare"]
-    bundle = ex._context_bundle(ctx_for("ovning2"), ex._saved_mandate("12"))
+    bundle = ex.context_bundle(ctx_for("ovning2"), ex.saved_mandate("12"))
     assert "Ditt uppdrag" in bundle["text/plain"] and GOOD_MANDATE["fråga"] in bundle["text/plain"]
-    assert ex._saved_mandate("05") is None  # the example mandate is not shown as yours
+    assert ex.saved_mandate("05") is None  # the example mandate is not shown as yours
 
 
 def test_a_released_folder_keeps_its_own_mandate(tmp_path, monkeypatch):
@@ -344,7 +359,7 @@ def test_a_released_folder_keeps_its_own_mandate(tmp_path, monkeypatch):
     monkeypatch.chdir(folder)
     assert ex.save_mandate(ctx_for("ovning1"), GOOD_MANDATE) == Path("uppdrag") / "12.json"
     assert (folder / "uppdrag" / "12.json").exists() and not (book / "uppdrag").exists()
-    assert ex._saved_mandate("12")["fråga"] == GOOD_MANDATE["fråga"]
+    assert ex.saved_mandate("12")["fråga"] == GOOD_MANDATE["fråga"]
 
 
 # --- exercise 2 --------------------------------------------------------------------------------
@@ -379,8 +394,9 @@ def test_largest_groups_of_another_year(employed, monkeypatch):
     then = list(group_sums(employed, "01", 2010).index[:3])
     assert set(then) != set(group_sums(employed, "01").index[:3])  # true in the example data
     # Stockholm 2010 happens to equal Riket 2023; hide Riket to reach the year hint.
-    real = ex._top3
-    monkeypatch.setattr(ex_core, "_top3", lambda r, y, s: {"x"} if r == "00" else real(r, y, s))
+    real = ovning2_nulaget._top3
+    monkeypatch.setattr(ovning2_nulaget, "_top3",
+                        lambda r, y, s: {"x"} if r == "00" else real(r, y, s))
     fails_with(ex.check_largest_groups(ctx, then), "annat år", "basåret 2023")
 
 
@@ -510,8 +526,8 @@ def test_method_explanation():
                "minst två av metoderna")
     fails_with(ex.check_method_explanation(ctx, good.replace("Skåne", "Gotland")
                                             .replace("länets", "dess")), "Skriv om ditt län")
-    assert ex._mentions("RAS ger", ["ras"], word_start=True)
-    assert not ex._mentions("det prioriteras", ["ras"], word_start=True)
+    assert answers.mentions("RAS ger", ["ras"], word_start=True)
+    assert not answers.mentions("det prioriteras", ["ras"], word_start=True)
 
 
 # --- exercise 4 --------------------------------------------------------------------------------
@@ -845,8 +861,8 @@ def test_comparison(tmp_path, monkeypatch):
 
 def test_every_registered_check_is_unit_tested():
     tested = Path(__file__).read_text(encoding="utf-8")
-    for specs in ex._REGISTRY.values():
-        for spec in specs:
-            assert f"ex.{spec.function.__name__}(" in tested, spec.function.__name__
-    assert sum(len(v) for v in ex._REGISTRY.values()) == 22
+    registered = [spec for e in ex.EXERCISES for spec in ex.checks(e)]
+    for spec in registered:
+        assert f"ex.{spec.function.__name__}(" in tested, spec.function.__name__
+    assert len(registered) == 22
     assert math.isclose(ex.LQ_THRESHOLD, 1.2)

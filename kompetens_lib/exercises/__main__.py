@@ -2,6 +2,6 @@
 
 import sys
 
-from kompetens_lib.exercises.core import main
+from kompetens_lib.cli.exercises import main
 
 sys.exit(main())
