@@ -11,6 +11,7 @@ of tables; the read side, which checks each file first, is
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ __all__ = [
 ]
 
 DEFAULT_DIR = "kompetens-data"
+
+logger = logging.getLogger(__name__)
 
 
 def _now() -> str:
@@ -227,15 +230,18 @@ def build_cache(
             if recipe.output in tables:
                 raise KompetensError(f"Tabellen {recipe.output!r} ges både som fil och som "
                                      f"recept ({name}); välj en av dem.")
+            logger.info("Hämtar receptet %s från %s …", name, getattr(client, "url", "SCB:s API"))
             try:
                 frame = fetch_recipe(name, client=client, years=years)
             except ScbApiError as exc:
                 if exc.kind in ("network", "limit"):
                     raise  # nothing else will work either; nothing has been written
                 report.failed[name] = str(exc)
+                logger.debug("Receptet %s misslyckades (%s).", name, exc.kind)
                 continue
             except RecipeError as exc:
                 report.failed[name] = str(exc)
+                logger.debug("Receptet %s misslyckades: tabellen har ändrats.", name)
                 continue
             tables[recipe.output] = (frame, frame.attrs["provenance"], "api")
 
