@@ -13,10 +13,17 @@ import pytest
 from pxweb_server import PxWebServer
 
 from kompetens_lib import cli, load, provenance, source_note
-from kompetens_lib.data.cache import MANIFEST, build_cache, read_manifest, sha256_file, verify_cache, verify_table
+from kompetens_lib.data.cache import (
+    MANIFEST,
+    build_cache,
+    read_manifest,
+    sha256_file,
+    verify_cache,
+    verify_table,
+)
+from kompetens_lib.data.scb_api import ScbApiError
 from kompetens_lib.data.tables import TABLES
 from kompetens_lib.errors import DataValidationError, KompetensError
-from kompetens_lib.data.scb_api import ScbApiError
 
 TEMPLATE = Path(str(files("kompetens_lib") / "data" / "tp_template_example.csv"))
 
@@ -207,3 +214,25 @@ def test_cache_help_is_swedish(capsys):
     assert cli.main(["data", "cache", "--help"]) == 0
     text = capsys.readouterr().out
     assert "Användning:" in text and "--tp-mall" in text and "utan nätverk" in text
+
+
+def test_loading_a_table_uses_the_read_side_of_the_cache_only():
+    import subprocess
+    import sys
+
+    code = ("import sys, kompetens_lib.data.tables as t; t.load('employed'); "
+            "print(sorted(m for m in sys.modules if m.startswith('kompetens_lib.data.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    loaded = done.stdout
+    assert "kompetens_lib.data.cache_manifest" in loaded
+    for build_side in ("kompetens_lib.data.cache'", "recipes", "scb_api", "tp_template"):
+        assert build_side not in loaded, loaded
+
+
+def test_the_build_side_reexports_the_read_side():
+    from kompetens_lib.data import cache, cache_manifest
+
+    for name in ("MANIFEST", "PROVENANCE", "read_manifest", "sha256_file", "verify_cache",
+                 "verify_table"):
+        assert getattr(cache, name) is getattr(cache_manifest, name)

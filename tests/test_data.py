@@ -162,3 +162,17 @@ def test_edited_file_is_reloaded_not_served_from_cache(tmp_path):
 def test_every_table_spec_is_bundled():
     for name in TABLES:
         assert (example_dir() / f"{name}.parquet").exists()
+
+
+def test_the_data_package_exports_the_public_names_of_tables_explicitly():
+    import kompetens_lib.data as data
+    from kompetens_lib.data import tables
+
+    assert set(data.__all__) == set(tables.__all__)
+    assert {"load", "validate", "TABLES", "TABLE_LABELS", "SOURCE_ENV", "available_years",
+            "provenance", "source_note", "source_dir", "example_dir"} <= set(data.__all__)
+    for name in data.__all__:
+        assert getattr(data, name) is getattr(tables, name), name
+    assert set(data.__all__) <= set(dir(data))
+    with pytest.raises(AttributeError, match="has no attribute '_load_cached'"):
+        data._load_cached  # noqa: B018 - private names of tables are not exported

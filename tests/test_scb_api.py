@@ -15,11 +15,30 @@ import pytest
 from pxweb_server import FIXTURES, PxWebServer
 
 from kompetens_lib import cli, load
+from kompetens_lib.data.recipes import (
+    RECIPES,
+    SOURCES,
+    WORKBOOK_RECIPES,
+    RecipeError,
+    describe,
+    fetch_recipe,
+    get_recipe,
+    years_from_select,
+)
+from kompetens_lib.data.scb_api import (
+    API_URL_ENV,
+    DEFAULT_API_URL,
+    ScbApiError,
+    ScbClient,
+    fetch_table,
+    parse_select,
+    provenance_path,
+    read_provenance,
+    resolve_api_url,
+)
 from kompetens_lib.data.tables import TABLES, validate
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.data.recipes import RECIPES, SOURCES, WORKBOOK_RECIPES, RecipeError, describe, fetch_recipe, get_recipe, years_from_select
 from kompetens_lib.reference.regions import COUNTY_CODES
-from kompetens_lib.data.scb_api import API_URL_ENV, DEFAULT_API_URL, ScbApiError, ScbClient, fetch_table, parse_select, provenance_path, read_provenance, resolve_api_url
 
 
 @pytest.fixture
@@ -407,3 +426,53 @@ def test_the_data_guide_names_every_recipe_and_flag():
                  "--recipes", "--from-files", "--tp-mall", "--kontrollera", API_URL_ENV,
                  "manifest.json", "provenance.json", "SOURCES"):
         assert flag in text, flag
+
+
+def test_the_status_of_a_failure_comes_from_the_answer_not_the_message_text():
+    """pxwebpy's HTTPError carries only text; the status is that of the last answer the
+    client's adapter saw ("Reached max amount of retries." names none)."""
+    import requests
+
+    from kompetens_lib.data.scb_api import _LastAnswer, _translated
+
+    answer = requests.Response()
+    answer.status_code = 429
+    answer._content = b'{"detail": "Too many requests"}'
+    last = _LastAnswer()
+    with pytest.raises(ScbApiError, match="429, för många anrop") as err:
+        with _translated("http://x/api/v2", "data hämtades", "TAB638", last):
+            last.response = answer
+            raise requests.exceptions.HTTPError("Reached max amount of retries.")
+    assert err.value.kind == "limit"
+    answer.status_code = 400
+    with pytest.raises(ScbApiError, match="SCB:s förklaring: Too many requests") as err:
+        with _translated("http://x/api/v2", "data hämtades", "TAB638", last):
+            last.response = answer
+            raise requests.exceptions.HTTPError("Error 404: text that says something else")
+    assert err.value.kind == "query"
+
+
+def test_an_answer_from_an_earlier_call_does_not_decide_a_later_failure():
+    import requests
+
+    from kompetens_lib.data.scb_api import _LastAnswer, _translated
+
+    earlier = requests.Response()
+    earlier.status_code = 429
+    last = _LastAnswer()
+    last.response = earlier
+    with pytest.raises(ScbApiError) as err:
+        with _translated("http://x/api/v2", "data hämtades", "TAB638", last):
+            raise requests.exceptions.HTTPError("Error 404: Not Found")  # before any answer
+    assert err.value.kind == "table"
+
+
+def test_recipes_and_the_api_client_do_not_import_each_other():
+    import ast
+
+    source = Path(__file__).resolve().parents[1] / "kompetens_lib" / "data" / "scb_api.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {f"{n.module}.{a.name}" for n in ast.walk(tree)
+                 if isinstance(n, ast.ImportFrom) and n.module for a in n.names}
+    assert not [m for m in imported if m and "recipes" in m]

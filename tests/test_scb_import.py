@@ -12,8 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kompetens_lib import cli
+from kompetens_lib.data.scb_import import (
+    ScbImportError,
+    format_report,
+    import_scb_file,
+    snake_name,
+    write_tidy,
+)
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.data.scb_import import ScbImportError, cli_import, format_report, import_scb_file, snake_name, write_tidy
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "scb_export_samples"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared is not beside the repo")
@@ -258,12 +265,12 @@ def test_quarter_headings_keep_the_extra_text(tmp_path):
 
 
 def test_total_labels():
-    from kompetens_lib.data.scb_import import _is_total_label
+    from kompetens_lib.data.scb_cells import is_total_label
 
     for label in ["totalt", "Total", "samtliga utbildningsgrupper", "Riket", "Sweden", "alla län"]:
-        assert _is_total_label(label), label
+        assert is_total_label(label), label
     for label in ["allmän utbildning", "totalförsvarets skolor", "Sverigefinnar", "män"]:
-        assert not _is_total_label(label), label
+        assert not is_total_label(label), label
 
 
 def test_variable_names():
@@ -565,7 +572,7 @@ def test_cli_import_writes_and_summarises(tmp_path, capsys):
     source = write(tmp_path, scb_text(SV_HEADER, SV_ROWS, ";"), "latin-1")
     out = tmp_path / "ut" / "tabell.parquet"
     out.parent.mkdir()
-    assert cli_import([str(source), "--out", str(out)]) == 0
+    assert cli.main(["data", "import", str(source), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Rader: 12 (från 6 datarader i filen)" in printed
     assert "teckenkodning latin-1, avgränsare semikolon" in printed
@@ -574,20 +581,20 @@ def test_cli_import_writes_and_summarises(tmp_path, capsys):
     assert f"Skrev {out}" in printed
     assert len(pd.read_parquet(out)) == 12
     # Without --out it writes beside the input, once, and never over an existing file.
-    assert cli_import([str(source)]) == 0
+    assert cli.main(["data", "import", str(source)]) == 0
     assert (tmp_path / "uttag.parquet").exists()
-    assert cli_import([str(source)]) == 1
+    assert cli.main(["data", "import", str(source)]) == 1
     assert "finns redan" in capsys.readouterr().err
 
 
 def test_cli_import_reports_errors_in_swedish(tmp_path, capsys):
     broken = write(tmp_path, '"region","kön"\n"01","män"\n')
-    assert cli_import([str(broken)]) == 1
+    assert cli.main(["data", "import", str(broken)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("kompetens data import: fel: uttag.csv, rad 1: hittade inga årskolumner")
-    assert cli_import([]) == 2
+    assert cli.main(["data", "import"]) == 2
     assert "följande argument krävs: FIL" in capsys.readouterr().err
-    assert cli_import(["--help"]) == 0
+    assert cli.main(["data", "import", "--help"]) == 0
     helptext = capsys.readouterr().out
     assert helptext.startswith("Användning: kompetens data import")
     assert "--out FIL" in helptext and "flaggor" in helptext
@@ -687,3 +694,17 @@ def test_excel_with_years_in_rows_and_unnamed_label_columns(tmp_path):
     # A column of county labels is recognised by its values; others get a stand-in name.
     assert df.columns.tolist() == ["region", "region_label", "variabel_2", "year", "value"]
     assert "Kolumn 2 saknar rubrik och kallas 'variabel_2'." in report(df)["warnings"]
+
+
+def test_the_import_keeps_its_public_names_after_the_split():
+    import kompetens_lib as kl
+    from kompetens_lib.data import scb_cells, scb_csv, scb_tidy, writing
+
+    assert kl.scb_import.import_scb_file is import_scb_file
+    assert kl.scb_import.write_tidy is writing.write_tidy is kl.scb_api.write_tidy
+    assert kl.scb_import.snake_name is scb_cells.snake_name
+    assert kl.scb_import.ImportReport is scb_tidy.ImportReport
+    assert kl.scb_import.ScbImportError is ScbImportError
+    text, used = scb_csv.decode("år;2023\n".encode("latin-1"), "x.csv", None)
+    assert (text, used) == ("år;2023\n", "latin-1")
+    assert scb_cells.parse_number("1 234,5") == (1234.5, "float:,:1")

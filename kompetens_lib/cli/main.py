@@ -1,59 +1,54 @@
-"""The ``kompetens`` command: build the workbook for counties (``run``), list counties.
+"""The ``kompetens`` command: every subcommand's parser and the dispatch to it.
 
-All help and error text is Swedish; argparse's own English phrases are translated here.
+``run`` builds the workbook for counties, ``regions`` lists them, ``adapt`` reruns another
+region's notebook, ``data fetch|import|cache`` is :mod:`kompetens_lib.cli.data`, and
+``cohort`` and ``exercises`` hand their arguments to :mod:`kompetens_lib.cli.cohort` and
+:mod:`kompetens_lib.cli.exercises`. Help and errors are Swedish
+(:class:`~kompetens_lib.cli.parser.SwedishArgumentParser`); the library's log records go to
+stderr, in Swedish, while a command runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import importlib
+import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+from kompetens_lib.cli.data import add_data_parser
+from kompetens_lib.cli.parser import SwedishArgumentParser
 from kompetens_lib.errors import KompetensError
 
-_SV = {
-    "usage: ": "Användning: ",
-    "positional arguments": "argument",
-    "options": "flaggor",
-    "optional arguments": "flaggor",
-    "show this help message and exit": "visa den här hjälpen och avsluta",
-    "the following arguments are required: %s": "följande argument krävs: %s",
-    "unrecognized arguments: %s": "okända argument: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "ogiltigt val: %(value)r (välj bland %(choices)s)",
-    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
-    "invalid %(type)s value: %(value)r": "ogiltigt värde (%(type)s): %(value)r",
-    "expected one argument": "väntade ett värde",
-    "expected at least one argument": "väntade minst ett värde",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
-    "ambiguous option: %(option)s could match %(matches)s":
-        "tvetydig flagga: %(option)s kan betyda %(matches)s",
+__all__ = ["DELEGATED", "Progress", "build_parser", "main"]
+
+#: Commands whose arguments are parsed by their own module: ``kompetens cohort ARGS`` is
+#: ``kompetens_lib.cli.cohort.main(ARGS)``.
+DELEGATED: dict[str, str] = {
+    "cohort": "kompetens_lib.cli.cohort",
+    "exercises": "kompetens_lib.cli.exercises",
+    "ovningar": "kompetens_lib.cli.exercises",
 }
 
-
-def _translate(text: str) -> str:
-    return _SV.get(text, text)
-
-
-def _ntranslate(singular: str, plural: str, n: int) -> str:
-    return _translate(singular if n == 1 else plural)
-
-
-argparse._ = _translate  # type: ignore[attr-defined]
-argparse.ngettext = _ntranslate  # type: ignore[attr-defined]
+DESCRIPTION = (
+    "Arbetsboken för regional nedbrytning av SCB:s prognoser om kompetensbehov. Bygger "
+    "länens anteckningsböcker och sidor.\n"
+    "Kommandon och flaggor heter på engelska (t.ex. 'kompetens run --all'); svenska namn "
+    "som funnits tidigare fungerar som alias och visas inom parentes eller efter komma, "
+    "t.ex. 'regioner' för 'regions' och '--lista' för '--list'. Hjälp och meddelanden är "
+    "på svenska. 'kompetens KOMMANDO --help' visar hjälpen för ett kommando."
+)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kompetens",
-        description="Arbetsboken för regional nedbrytning av SCB:s prognoser om "
-                    "kompetensbehov. Bygger länens anteckningsböcker och sidor.",
-    )
-    commands = parser.add_subparsers(dest="command", title="kommandon", metavar="KOMMANDO")
-
+def build_parser() -> SwedishArgumentParser:
+    """The ``kompetens`` parser with every command (Swedish help, English names)."""
+    parser = SwedishArgumentParser(prog="kompetens", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command")
     run = commands.add_parser(
         "run", help="kör anteckningsböckerna för ett eller flera län",
         description="Kör arbetsbokens anteckningsböcker med papermill för valda län och "
@@ -78,19 +73,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="kör om även anteckningsböcker vars indata inte ändrats")
     run.add_argument("--timeout", type=int, default=600, metavar="SEKUNDER",
                      help="längsta tid för en cell innan körningen avbryts (standard: 600)")
+    run.set_defaults(handler=_run)
 
-    data = commands.add_parser(
-        "data", help="hantera data: hämta från SCB:s API, läs in nedladdade filer, bygg en cache",
-        description="Datakommandon. 'kompetens data import FIL' läser en CSV- eller "
-                    "Excelfil som laddats ned från SCB:s statistikdatabas till långt format; "
-                    "'kompetens data fetch' hämtar en tabell eller ett recept via SCB:s API; "
-                    "'kompetens data cache' förbereder en mapp för att köra utan nätverk.",
-        add_help=True)
-    data.add_argument("action", choices=["import", "fetch", "cache"], metavar="ÅTGÄRD",
-                      help="import: läs in en nedladdad SCB-fil; fetch: hämta via SCB:s API; "
-                           "cache: förbered en datamapp för arbete utan nätverk")
-    data.add_argument("rest", nargs=argparse.REMAINDER, metavar="…",
-                      help="argument till åtgärden (se 'kompetens data ÅTGÄRD --help')")
+    add_data_parser(commands)
 
     adapt = commands.add_parser(
         "adapt", help="kör en annan regions anteckningsbok för ditt län",
@@ -106,18 +91,26 @@ def _parser() -> argparse.ArgumentParser:
                        help="ändra fler parametrar, t.ex. base_year=2022")
     adapt.add_argument("--timeout", type=int, default=600, metavar="SEKUNDER",
                        help="längsta tid för en cell (standard: 600)")
+    adapt.set_defaults(handler=_adapt)
 
     cohort = commands.add_parser(
-        "cohort", help="handledarens kohortflöde: dela ut, samla in, ge återkoppling",
+        "cohort", add_help=False,
+        help="handledarens kohortflöde: dela ut, samla in, ge återkoppling "
+             "(se 'kompetens cohort --help')",
         description="Kohortkommandon för handledare: 'release' delar ut personliga "
                     "övningsmappar, 'collect' samlar in dem, 'feedback' ger återkoppling.")
-    cohort.add_argument("action", choices=["release", "collect", "feedback"], metavar="ÅTGÄRD",
-                        help="release, collect eller feedback")
-    cohort.add_argument("rest", nargs=argparse.REMAINDER, metavar="…",
-                        help="argument till åtgärden (se 'kompetens cohort ÅTGÄRD --help')")
+    cohort.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
+    exercises = commands.add_parser(
+        "exercises", aliases=["ovningar"], add_help=False,
+        help="övningarnas verktyg: deltagarkopior av lösningarna "
+             "(se 'kompetens exercises --help')",
+        description="Övningskommandon: tar fram deltagarkopior av övningarnas lösningar.")
+    exercises.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
 
-    commands.add_parser("regioner", help="lista länskoder och namn",
-                        description="Listar de 21 länen med kod och namn.")
+    regions = commands.add_parser("regions", aliases=["regioner"],
+                                  help="lista länskoder och namn",
+                                  description="Listar de 21 länen med kod och namn.")
+    regions.set_defaults(handler=_list_regions)
     return parser
 
 
@@ -126,7 +119,8 @@ def _parse_params(items: list[str]) -> dict:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise KompetensError(f"Parametern {item!r} ska skrivas NAMN=VÄRDE, t.ex. base_year=2022.")
+            raise KompetensError(f"Parametern {item!r} ska skrivas NAMN=VÄRDE, t.ex. "
+                                 "base_year=2022.")
         value = value.strip()
         params[name.strip()] = int(value) if value.lstrip("-").isdigit() else value
     return params
@@ -182,8 +176,8 @@ def _missing_reports(results, note: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kompetens_lib.publish import runner
     from kompetens_lib.data.tables import source_note
+    from kompetens_lib.publish import runner
     from kompetens_lib.publish.report import county_report
 
     notebooks = args.notebooks.split(",") if args.notebooks else None
@@ -213,7 +207,8 @@ def _run(args: argparse.Namespace) -> int:
     _missing_reports(results, note)
     index = Path(args.out) / "index.html"
     if any(not r.skipped for r in results) or not index.exists():
-        from kompetens_lib.publish import overview  # imports the chart library: only when the page is rebuilt
+        # The overview imports the chart library: only when the page is rebuilt.
+        from kompetens_lib.publish import overview
 
         index = overview.write_index(
             Path(args.out), results, source_note=note, source=args.data,
@@ -235,7 +230,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list_regions() -> int:
+def _list_regions(args: argparse.Namespace) -> int:
     from kompetens_lib.reference.regions import regions
 
     for row in regions().itertuples():
@@ -243,43 +238,91 @@ def _list_regions() -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+def _adapt(args: argparse.Namespace) -> int:
+    from kompetens_lib.publish.adapt import adapt
+
+    params = _parse_params(args.param)
+    params.pop("region", None)
+    adapt(Path(args.notebook), args.region, out_dir=Path(args.out), overrides=params,
+          timeout=args.timeout)
+    return 0
+
+
+#: Swedish names of the logging levels, for the lines the CLI prints.
+LEVELS = {"DEBUG": "felsökning", "INFO": "info", "WARNING": "varning", "ERROR": "fel",
+          "CRITICAL": "allvarligt fel"}
+
+
+class _SwedishLogFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        level = LEVELS.get(record.levelname, record.levelname.lower())
+        return f"kompetens: {level}: {record.getMessage()}"
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to the ``sys.stderr`` of the moment (which tests and notebooks replace)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
+
+
+@contextlib.contextmanager
+def logging_to_stderr(level: int = logging.WARNING) -> Iterator[None]:
+    """While a command runs, the library's log records at ``level`` and above go to stderr
+    as "kompetens: varning: …"; the library itself only has a NullHandler."""
+    logger = logging.getLogger("kompetens_lib")
+    handler = _StderrHandler(level)
+    handler.setFormatter(_SwedishLogFormatter())
+    old_level = logger.level
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > level:
+        logger.setLevel(level)
     try:
-        if args.command == "run":
-            return _run(args)
-        if args.command == "data":
-            if args.action == "fetch":
-                from kompetens_lib.data.scb_api import cli_fetch
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
 
-                return cli_fetch(args.rest)
-            if args.action == "cache":
-                from kompetens_lib.data.cache import cli_cache
 
-                return cli_cache(args.rest)
-            from kompetens_lib.data.scb_import import cli_import
+def _exit_code(exc: SystemExit) -> int:
+    code = exc.code
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
 
-            return cli_import(args.rest)
-        if args.command == "adapt":
-            from kompetens_lib.publish.adapt import adapt
 
-            params = _parse_params(args.param)
-            params.pop("region", None)
-            adapt(Path(args.notebook), args.region, out_dir=Path(args.out), overrides=params,
-                  timeout=args.timeout)
-            return 0
-        if args.command == "cohort":
-            from kompetens_lib.cohort.core import cli_cohort
+def _delegate(command: str, argv: list[str]) -> int:
+    """``kompetens cohort ARGS`` → ``kompetens_lib.cli.cohort.main(ARGS)`` (same for exercises)."""
+    module = importlib.import_module(DELEGATED[command])  # only the command that runs
+    try:
+        return int(module.main(argv))
+    except SystemExit as exc:  # their parser's --help and errors
+        return _exit_code(exc)
 
-            return cli_cohort([args.action, *args.rest])
-        if args.command == "regioner":
-            return _list_regions()
-        parser.print_help()
-        return 2
-    except KompetensError as exc:
-        print(f"kompetens: fel: {exc}", file=sys.stderr)
-        return 2
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``kompetens ARGS`` and return the exit code (0 ok, 1 failed, 2 wrong arguments)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with logging_to_stderr():
+        if argv and argv[0] in DELEGATED:
+            return _delegate(argv[0], argv[1:])
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, or wrong arguments (already explained)
+            return _exit_code(exc)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 2
+        try:
+            return handler(args)
+        except KompetensError as exc:
+            print(f"kompetens: fel: {exc}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

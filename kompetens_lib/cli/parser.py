@@ -42,10 +42,15 @@ def translate(message: str) -> str:
 
 
 class SwedishHelpFormatter(argparse.HelpFormatter):
-    """Help with a Swedish "Användning:" line."""
+    """Help with a Swedish "Användning:" line; descriptions and epilogs wrap, but each line
+    written on its own (one example command per line) stays a line."""
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
         super().add_usage(usage, actions, groups, "Användning: " if prefix is None else prefix)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(super(SwedishHelpFormatter, self)._fill_text(line, width, indent)
+                         for line in text.splitlines())
 
 
 class SwedishArgumentParser(argparse.ArgumentParser):

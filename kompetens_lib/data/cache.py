@@ -1,20 +1,18 @@
-"""A workshop's offline data folder: fetch real data once, then run with no network.
+"""A workshop's offline data folder, build side: fetch real data once, then run with no network.
 
 A cache folder holds the workbook's tables as ``<name>.parquet``, ``provenance.json`` (one
 record per table, the shape of the bundled example's, with ``synthetic: false``,
 ``source`` and ``table_id``) and ``manifest.json`` (the tables, when they were written and
 their sha256 checksums). ``kompetens_lib.load(name, source=DIR)`` reads it like any folder
-of tables; because the folder has a manifest, :func:`verify_table` checks each file first.
+of tables; the read side, which checks each file first, is
+:mod:`kompetens_lib.data.cache_manifest` (its names are re-exported here).
 """
 
 from __future__ import annotations
 
-import argparse
-import functools
-import hashlib
 import json
+import logging
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,135 +20,43 @@ from pathlib import Path
 
 import pandas as pd
 
-from kompetens_lib.errors import DataValidationError, KompetensError
 from kompetens_lib._internal.files import atomic_write_text
+from kompetens_lib.data.cache_manifest import (
+    FORMAT,
+    MANIFEST,
+    PROVENANCE,
+    read_manifest,
+    sha256_file,
+    verify_cache,
+    verify_table,
+)
+from kompetens_lib.data.recipes import WORKBOOK_RECIPES, fetch_recipe, get_recipe
+from kompetens_lib.data.scb_api import ScbClient, read_provenance
+from kompetens_lib.data.tables import TABLE_LABELS, TABLES, validate
+from kompetens_lib.data.tp_template import validate_tp_template
+from kompetens_lib.data.writing import readable, write_tidy
+from kompetens_lib.errors import DataValidationError, KompetensError, RecipeError, ScbApiError
 
 __all__ = [
+    "DEFAULT_DIR",
     "MANIFEST",
     "PROVENANCE",
     "CacheReport",
     "build_cache",
-    "cli_cache",
     "read_manifest",
     "sha256_file",
+    "summary",
     "verify_cache",
     "verify_table",
 ]
 
-MANIFEST = "manifest.json"
-PROVENANCE = "provenance.json"
-FORMAT = 1
 DEFAULT_DIR = "kompetens-data"
-_PROG = "kompetens data cache"
-_REBUILD = "Bygg om cachen med 'kompetens data cache --out {dir}' eller kopiera den igen."
+
+logger = logging.getLogger(__name__)
 
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-@functools.lru_cache(maxsize=64)
-def _sha256_of(path: str, size: int, mtime_ns: int, ctime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """The file's sha256 as hex (remembered while size, mtime and ctime stay the same)."""
-    stat = os.stat(path)
-    return _sha256_of(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns,
-                      stat.st_ctime_ns)
-
-
-def read_manifest(directory: str | os.PathLike[str]) -> dict:
-    """The folder's ``manifest.json`` (Swedish :class:`DataValidationError` if unreadable)."""
-    file = Path(directory) / MANIFEST
-    try:
-        manifest = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataValidationError(
-            f"Mappen {directory} har ingen {MANIFEST}; den är ingen förberedd cache. "
-            + _REBUILD.format(dir=directory)
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataValidationError(
-            f"Cachens {file} går inte att läsa ({exc}); filen ska vara JSON som "
-            f"'kompetens data cache' skrev. " + _REBUILD.format(dir=directory)
-        ) from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
-        raise DataValidationError(
-            f"Cachens {file} saknar listan 'tables'. " + _REBUILD.format(dir=directory)
-        )
-    return manifest
-
-
-def verify_table(directory: str | os.PathLike[str], name: str,
-                 path: str | os.PathLike[str]) -> None:
-    """Check a cache's table file against its manifest; raise a Swedish error if it differs.
-
-    Raises :class:`~kompetens_lib.errors.DataValidationError` when the manifest cannot be
-    read, does not list the table, names another file, or holds another sha256 checksum
-    (the file was changed or damaged after the cache was built). Called by
-    :func:`kompetens_lib.data.tables.load` for every folder that has a ``manifest.json``.
-    """
-    from kompetens_lib.data.tables import TABLE_LABELS
-
-    directory = Path(directory)
-    path = Path(path)
-    manifest = read_manifest(directory)
-    entry = manifest["tables"].get(name)
-    label = f" ({TABLE_LABELS[name]})" if name in TABLE_LABELS else ""
-    if not isinstance(entry, dict):
-        listed = ", ".join(sorted(manifest["tables"])) or "inga"
-        raise DataValidationError(
-            f"Tabellen {name!r}{label} finns i cachen {directory} ({path.name}) men inte i dess "
-            f"{MANIFEST} (som listar: {listed}), så filen kan inte kontrolleras. "
-            + _REBUILD.format(dir=directory)
-        )
-    if entry.get("file") != path.name:
-        raise DataValidationError(
-            f"Cachens {MANIFEST} anger filen {entry.get('file')!r} för tabellen {name!r}{label}, "
-            f"men i mappen {directory} finns {path.name}. " + _REBUILD.format(dir=directory)
-        )
-    actual = sha256_file(path)
-    expected = str(entry.get("sha256", ""))
-    if actual != expected:
-        raise DataValidationError(
-            f"Filen {path} stämmer inte med cachens {MANIFEST}: kontrollsumman (sha256) är "
-            f"{actual[:12]}… men manifestet väntar {expected[:12] or '(ingen)'}…. Filen har "
-            f"ändrats eller skadats efter att cachen byggdes ({entry.get('written', '?')}). "
-            + _REBUILD.format(dir=directory)
-        )
-
-
-def verify_cache(directory: str | os.PathLike[str]) -> list[str]:
-    """Check every table and ``provenance.json`` of a cache; return the tables' names."""
-    directory = Path(directory)
-    manifest = read_manifest(directory)
-    for name, entry in manifest["tables"].items():
-        path = directory / str(entry.get("file", f"{name}.parquet"))
-        if not path.exists():
-            raise DataValidationError(
-                f"Cachens {MANIFEST} listar {path.name}, men filen finns inte i {directory}. "
-                + _REBUILD.format(dir=directory)
-            )
-        verify_table(directory, name, path)
-    prov = manifest.get("provenance")
-    prov_file = directory / PROVENANCE
-    if (isinstance(prov, dict) and prov_file.exists()
-            and sha256_file(prov_file) != prov.get("sha256")):
-        raise DataValidationError(
-            f"Cachens {PROVENANCE} stämmer inte med {MANIFEST} (kontrollsumman skiljer "
-            f"sig): källuppgifterna har ändrats efter att cachen byggdes. "
-            + _REBUILD.format(dir=directory)
-        )
-    return list(manifest["tables"])
-
-
-# --------------------------------------------------------------------------- building
 
 
 @dataclass
@@ -185,9 +91,6 @@ def _slim(record: dict) -> dict:
 
 
 def _from_file(name: str, file: Path) -> tuple[pd.DataFrame, dict]:
-    from kompetens_lib.data.tables import TABLE_LABELS, TABLES, validate
-    from kompetens_lib.data.scb_api import read_provenance
-
     if name not in TABLES:
         valid = ", ".join(TABLES)
         raise KompetensError(
@@ -229,8 +132,6 @@ def _from_file(name: str, file: Path) -> tuple[pd.DataFrame, dict]:
 
 
 def _from_template(path: Path) -> tuple[pd.DataFrame, dict]:
-    from kompetens_lib.data.tp_template import validate_tp_template
-
     frame = validate_tp_template(path)
     record = {
         "table": "national_forecast",
@@ -302,10 +203,6 @@ def build_cache(
     >>> report = build_cache("workshop-data", years=[2022, 2023])  # doctest: +SKIP
     """
     from kompetens_lib import __version__
-    from kompetens_lib.data.recipes import WORKBOOK_RECIPES, RecipeError, fetch_recipe, get_recipe
-    from kompetens_lib.data.scb_api import ScbApiError, ScbClient, readable
-    from kompetens_lib.data.scb_import import write_tidy
-
     directory = Path(directory)
     report = CacheReport(directory)
     if recipes is None:
@@ -333,15 +230,18 @@ def build_cache(
             if recipe.output in tables:
                 raise KompetensError(f"Tabellen {recipe.output!r} ges både som fil och som "
                                      f"recept ({name}); välj en av dem.")
+            logger.info("Hämtar receptet %s från %s …", name, getattr(client, "url", "SCB:s API"))
             try:
                 frame = fetch_recipe(name, client=client, years=years)
             except ScbApiError as exc:
                 if exc.kind in ("network", "limit"):
                     raise  # nothing else will work either; nothing has been written
                 report.failed[name] = str(exc)
+                logger.debug("Receptet %s misslyckades (%s).", name, exc.kind)
                 continue
             except RecipeError as exc:
                 report.failed[name] = str(exc)
+                logger.debug("Receptet %s misslyckades: tabellen har ändrats.", name)
                 continue
             tables[recipe.output] = (frame, frame.attrs["provenance"], "api")
 
@@ -414,53 +314,8 @@ def build_cache(
     return report
 
 
-# --------------------------------------------------------------------------- CLI
-
-
-def _parser() -> argparse.ArgumentParser:
-    from kompetens_lib.data.scb_api import API_URL_ENV, DEFAULT_API_URL, _HelpFormatter
-    from kompetens_lib.data.scb_import import _SwedishParser
-
-    parser = _SwedishParser(
-        prog=_PROG,
-        description=(
-            "Förbereder en mapp med allt en workshop behöver för att köra utan nätverk: "
-            "arbetsbokens tabeller hämtade från SCB:s API (recepten), egna filer och en ifylld "
-            "T&P-mall, med provenance.json och manifest.json (kontrollsummor). Använd mappen "
-            "som datakälla med --data MAPP eller KOMPETENS_DATA=MAPP."
-        ),
-        epilog=(
-            "Exempel: kompetens data cache --out workshop-data\n"
-            "         kompetens data cache --out workshop-data --tp-mall tp_2023.csv\n"
-            "         kompetens data cache --out workshop-data --from-files employed.parquet\n"
-            "         kompetens data cache --out workshop-data --kontrollera"
-        ),
-        formatter_class=_HelpFormatter,
-        add_help=False,
-    )
-    parser._optionals.title = "flaggor"
-    parser.add_argument("--out", "-o", default=DEFAULT_DIR, metavar="MAPP",
-                        help=f"cachemappen (standard: {DEFAULT_DIR})")
-    parser.add_argument("--recipes", "--recept", nargs="+", metavar="RECEPT",
-                        help="recept att hämta från SCB (standard: arbetsbokens tabeller om "
-                             "inget annat anges; se 'kompetens data fetch --lista')")
-    parser.add_argument("--from-files", nargs="+", default=[], metavar="[NAMN=]FIL",
-                        help="färdiga tabeller att lägga in, t.ex. employed=hämtad.parquet")
-    parser.add_argument("--tp-mall", metavar="FIL",
-                        help="ifylld T&P-mall (docs/tp-mall.md) → national_forecast")
-    parser.add_argument("--select", action="append", default=[], metavar="Tid=ÅR,ÅR",
-                        help="bara dessa år, t.ex. Tid=2022,2023")
-    parser.add_argument("--api-url", metavar="URL",
-                        help=f"API:ts adress (standard: ${API_URL_ENV} eller {DEFAULT_API_URL})")
-    parser.add_argument("--kontrollera", action="store_true",
-                        help="kontrollera en befintlig cache mot manifest.json och avsluta")
-    parser.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
-    return parser
-
-
-def _summary(report: CacheReport) -> str:
-    from kompetens_lib.data.tables import TABLES
-
+def summary(report: CacheReport) -> str:
+    """A Swedish summary of what :func:`build_cache` did (what the CLI prints)."""
     lines = [f"Cachen i {report.directory}:"]
     for name, entry in report.written.items():
         years = entry.get("years")
@@ -487,39 +342,3 @@ def _summary(report: CacheReport) -> str:
     lines.append(f"Använd cachen: kompetens run --data {report.directory}, eller "
                  f"KOMPETENS_DATA={report.directory} för anteckningsböckerna.")
     return "\n".join(lines)
-
-
-def cli_cache(argv: list[str]) -> int:
-    """``kompetens data cache``: build or check a cache folder; print a Swedish summary.
-
-    Returns 0 on success, 1 when something failed (nothing is written if the API could not
-    be reached), 2 for wrong arguments.
-    """
-    from kompetens_lib.data.recipes import years_from_select
-    from kompetens_lib.data.scb_api import ScbApiError, parse_select
-
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    try:
-        if args.kontrollera:
-            names = verify_cache(args.out)
-            print(f"Cachen i {args.out} stämmer med manifest.json: {', '.join(names)}.")
-            return 0
-        years = years_from_select(parse_select(args.select))
-        report = build_cache(args.out, recipes=args.recipes, from_files=args.from_files,
-                             tp_template=args.tp_mall, api_url=args.api_url, years=years)
-    except ScbApiError as exc:
-        print(f"{_PROG}: fel: {exc}", file=sys.stderr)
-        return 1
-    except KompetensError as exc:
-        print(f"{_PROG}: fel: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{_PROG}: fel: kunde inte skriva i {args.out}: {exc.strerror or exc}.",
-              file=sys.stderr)
-        return 1
-    print(_summary(report))
-    return 0 if report.ok else 1

@@ -68,10 +68,15 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.errors import KompetensError, RecipeError
+from kompetens_lib.data.scb_cells import snake_name
+from kompetens_lib.errors import RecipeError
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
-from kompetens_lib.data.scb_import import snake_name
-from kompetens_lib.reference.taxonomy import AGE_BANDS, LEVELS, POPULATION_AGE_BANDS, education_groups
+from kompetens_lib.reference.taxonomy import (
+    AGE_BANDS,
+    LEVELS,
+    POPULATION_AGE_BANDS,
+    education_groups,
+)
 
 __all__ = [
     "GROUP_AGGREGATES",
@@ -736,8 +741,8 @@ def fetch_recipe(
     >>> employed.attrs["provenance"]["table_id"]  # doctest: +SKIP
     'TAB6369, TAB3981'
     """
-    from kompetens_lib.data.tables import validate
     from kompetens_lib.data.scb_api import ScbClient
+    from kompetens_lib.data.tables import validate
 
     recipe = get_recipe(name)
     if recipe.no_scb_table:

@@ -22,14 +22,13 @@ session once the client exists (:func:`_adapter`), because pxwebpy 0.6.0 cannot 
 
 from __future__ import annotations
 
-import argparse
 import collections
 import contextlib
 import json
+import logging
 import math
 import os
 import re
-import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,9 +39,10 @@ from typing import Any
 
 import pandas as pd
 
-from kompetens_lib.errors import KompetensError, ScbApiError
 from kompetens_lib._internal.files import atomic_write_text
-from kompetens_lib.data.scb_import import _SwedishHelpFormatter, _SwedishParser, snake_name, write_tidy
+from kompetens_lib.data.scb_cells import snake_name
+from kompetens_lib.data.writing import readable, write_tidy
+from kompetens_lib.errors import KompetensError, ScbApiError
 
 __all__ = [
     "API_URL_ENV",
@@ -50,13 +50,15 @@ __all__ = [
     "ScbApiError",
     "ScbClient",
     "Variable",
-    "cli_fetch",
+    "check_table_id",
+    "describe_table",
     "fetch_table",
     "parse_select",
     "provenance_path",
     "read_provenance",
     "readable",
     "resolve_api_url",
+    "summary",
     "write_table",
 ]
 
@@ -65,7 +67,8 @@ API_URL_ENV = "KOMPETENS_SCB_API_URL"
 DEFAULT_TIMEOUT = 60.0
 LANGUAGE = "sv"
 SOURCE = "SCB, Statistikdatabasen"
-_PROG = "kompetens data fetch"
+
+logger = logging.getLogger(__name__)
 
 
 def resolve_api_url(url: str | None = None) -> str:
@@ -99,26 +102,60 @@ class Variable:
 # --------------------------------------------------------------------------- errors
 
 
-def _status_of(exc: BaseException) -> int | None:
+class _LastAnswer:
+    """The last HTTP answer the client's adapter received (see :func:`_adapter`).
+
+    pxwebpy raises ``requests.HTTPError`` with only a text (``"Error 429: …"``, or "Reached
+    max amount of retries."): no ``response`` attribute, no ``__cause__``. The answer that
+    made it fail is the last one the adapter saw, so the status comes from there.
+    """
+
+    def __init__(self) -> None:
+        self.response = None
+
+
+def _status_of(exc: BaseException, last: _LastAnswer | None) -> int | None:
     response = getattr(exc, "response", None)
+    if response is None and last is not None:
+        response = last.response
     if response is not None and getattr(response, "status_code", None):
         return int(response.status_code)
+    # The two calls pxwebpy makes while the client is constructed (/config, /tables) go out
+    # before the adapter can be mounted on its session, and its HTTPError carries only text:
+    # for those, and only those, the status is read from that text.
     match = re.search(r"Error (\d{3})", str(exc))
     return int(match.group(1)) if match else None
 
 
-def _detail_of(exc: BaseException) -> str:
-    match = re.search(r"Detail: (.*)", str(exc))
-    detail = match.group(1).strip() if match else ""
+def _detail_of(exc: BaseException, last: _LastAnswer | None) -> str:
+    response = getattr(exc, "response", None)
+    if response is None and last is not None:
+        response = last.response
+    if response is not None:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        detail = str(body.get("detail") or "").strip() if isinstance(body, dict) else ""
+    else:  # constructed client: text only, as in _status_of
+        match = re.search(r"Detail: (.*)", str(exc))
+        detail = match.group(1).strip() if match else ""
     return "" if detail in ("", "None") else detail
 
 
 @contextlib.contextmanager
-def _translated(url: str, what: str, table_id: str | None = None) -> Iterator[None]:
-    """Turn requests/pxwebpy exceptions into :class:`ScbApiError` with a Swedish message."""
+def _translated(url: str, what: str, table_id: str | None = None,
+                last: _LastAnswer | None = None) -> Iterator[None]:
+    """Turn requests/pxwebpy exceptions into :class:`ScbApiError` with a Swedish message.
+
+    ``last`` is the client's record of the answers its adapter receives; it is cleared here
+    so that the status of a failure is that of an answer to this call.
+    """
     import requests
 
     untouched = "Inga filer har skrivits; tidigare hämtade data är orörda."
+    if last is not None:
+        last.response = None
     try:
         yield
     except KompetensError:
@@ -141,8 +178,9 @@ def _translated(url: str, what: str, table_id: str | None = None) -> Iterator[No
             "network",
         ) from exc
     except requests.exceptions.HTTPError as exc:
-        status = _status_of(exc)
-        detail = _detail_of(exc)
+        status = _status_of(exc, last)
+        detail = _detail_of(exc, last)
+        logger.debug("SCB:s API svarade %s: %s", status, exc)
         extra = f" SCB:s förklaring: {detail}" if detail else ""
         if status == 404:
             raise ScbApiError(
@@ -158,7 +196,7 @@ def _translated(url: str, what: str, table_id: str | None = None) -> Iterator[No
                 "visar vad tabellen har.",
                 "query",
             ) from exc
-        if status == 429 or "max amount of retries" in str(exc):
+        if status == 429:
             raise ScbApiError(
                 f"SCB:s API tar inte emot fler anrop just nu (429, för många anrop) trots att "
                 f"hämtningen väntat den tid servern angav. Vänta en stund och försök igen. "
@@ -225,9 +263,9 @@ class _CallWindow:
             self.sent.append(time.monotonic())
 
 
-def _adapter(timeout: float, window: _CallWindow, on_data_call):
-    """An HTTP adapter for pxwebpy's session: a default timeout, the API's call limit, and a
-    count of the calls for data."""
+def _adapter(timeout: float, window: _CallWindow, on_data_call, last: _LastAnswer):
+    """An HTTP adapter for pxwebpy's session: a default timeout, the API's call limit, a
+    count of the calls for data, and the last answer (``last``)."""
     from requests.adapters import HTTPAdapter
 
     class _Adapter(HTTPAdapter):
@@ -236,9 +274,11 @@ def _adapter(timeout: float, window: _CallWindow, on_data_call):
             window.wait()
             if request.path_url.split("?")[0].endswith("/data"):
                 on_data_call()
-            return super().send(request, stream=stream,
-                                timeout=default_timeout if timeout is None else timeout,
-                                verify=verify, cert=cert, proxies=proxies)
+            response = super().send(request, stream=stream,
+                                    timeout=default_timeout if timeout is None else timeout,
+                                    verify=verify, cert=cert, proxies=proxies)
+            last.response = response
+            return response
 
     default_timeout = timeout
     return _Adapter()
@@ -269,6 +309,7 @@ class ScbClient:
         self.url = resolve_api_url(url)
         self.data_calls = 0
         self._metadata: dict[str, dict] = {}
+        self._last = _LastAnswer()
         with _translated(self.url, "inställningarna (/config) hämtades"):
             self._api = PxApi(self.url, language=LANGUAGE, timeout=math.ceil(timeout),
                               max_workers=1)
@@ -277,7 +318,7 @@ class ScbClient:
         if session is not None:
             window = _CallWindow(self.config.get("maxCallsPerTimeWindow") or 0,
                                  self.config.get("timeWindow") or 0)
-            adapter = _adapter(timeout, window, self._count_data_call)
+            adapter = _adapter(timeout, window, self._count_data_call, self._last)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
 
@@ -308,9 +349,10 @@ class ScbClient:
 
     def metadata(self, table_id: str) -> dict:
         """The table's ``/metadata`` answer (json-stat2 without values)."""
-        table_id = _check_table_id(table_id)
+        table_id = check_table_id(table_id)
         if table_id not in self._metadata:
-            with _translated(self.url, f"metadata för tabell {table_id} hämtades", table_id):
+            with _translated(self.url, f"metadata för tabell {table_id} hämtades", table_id,
+                             self._last):
                 meta = self._api.get_table_metadata(table_id)
                 if not isinstance(meta, dict) or "dimension" not in meta or "id" not in meta:
                     raise ValueError("svaret saknar 'id' eller 'dimension'")
@@ -372,12 +414,13 @@ class ScbClient:
         self, table_id: str, select: Mapping[str, Sequence[str]] | None = None
     ) -> pd.DataFrame:
         """Fetch a selection of a table as a tidy frame; see :func:`fetch_table`."""
-        table_id = _check_table_id(table_id)
+        table_id = check_table_id(table_id)
         meta = self.metadata(table_id)
         selection = self.resolve_selection(table_id, select)
         cells = math.prod(len(v) for v in selection.values()) if selection else 0
         calls_before = self.data_calls
-        with _translated(self.url, f"data ur tabell {table_id} hämtades", table_id):
+        with _translated(self.url, f"data ur tabell {table_id} hämtades", table_id,
+                         self._last):
             rows = self._api.get_table_data(table_id, value_codes=selection,
                                             show="code_value")
             frame = _tidy(rows, self.variables(table_id))
@@ -407,7 +450,12 @@ class ScbClient:
         return frame
 
 
-def _check_table_id(table_id: str) -> str:
+def check_table_id(table_id: str) -> str:
+    """``table_id`` stripped, or a Swedish :class:`KompetensError` if it is no table id.
+
+    >>> check_table_id(" TAB638 ")
+    'TAB638'
+    """
     text = str(table_id).strip()
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", text):
         raise KompetensError(
@@ -566,17 +614,6 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> list[Path]:
     return [written, side]
 
 
-def readable(path: str | os.PathLike[str]) -> None:
-    """Give a file written through a private temporary file the usual permissions.
-
-    Temporary files are created 0600; a data file is meant to be shared (a workshop cache is
-    copied to every participant), so it gets 0666 less the umask, like any new file.
-    """
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
 def read_provenance(path: str | os.PathLike[str]) -> dict | None:
     """The provenance of a data file from its sidecar, or from parquet's metadata, or None."""
     path = Path(path)
@@ -596,7 +633,7 @@ def read_provenance(path: str | os.PathLike[str]) -> dict | None:
     return None
 
 
-# --------------------------------------------------------------------------- CLI
+# --------------------------------------------------------------------------- text
 
 
 def parse_select(items: Sequence[str]) -> dict[str, list[str]]:
@@ -618,58 +655,10 @@ def parse_select(items: Sequence[str]) -> dict[str, list[str]]:
     return result
 
 
-class _HelpFormatter(_SwedishHelpFormatter):
-    """Swedish usage line; descriptions wrap, but each line of the examples stays a line."""
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(super(_HelpFormatter, self)._fill_text(line, width, indent)
-                         for line in text.splitlines())
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _SwedishParser(
-        prog=_PROG,
-        description=(
-            "Hämtar en tabell ur SCB:s statistikdatabas via API:t (PxWeb v2) till en lång "
-            "tabell med en kodkolumn och en etikettkolumn per variabel och värdet i 'value', "
-            "och skriver den som parquet eller CSV med en proveniensfil bredvid. Med --recipe "
-            "hämtas i stället en av arbetsbokens tabeller i exakt den form arbetsboken läser."
-        ),
-        epilog=(
-            "Exempel: kompetens data fetch TAB638 --select Region=12 --select Tid=2023 "
-            "--out befolkning.csv\n"
-            "         kompetens data fetch --recipe employment --out data/employed.parquet\n"
-            "         kompetens data fetch --lista"
-        ),
-        formatter_class=_HelpFormatter,
-        add_help=False,
-    )
-    parser._positionals.title = "argument"
-    parser._optionals.title = "flaggor"
-    parser.add_argument("table", nargs="?", metavar="TABELL",
-                        help="SCB:s tabell-id, t.ex. TAB638 (utelämnas med --recipe)")
-    parser.add_argument("--recipe", "--recept", metavar="RECEPT",
-                        help="hämta en av arbetsbokens tabeller (se --lista)")
-    parser.add_argument("--select", action="append", default=[], metavar="VAR=KOD,KOD",
-                        help="välj värden, t.ex. Region=01,03 eller Tid=2023 (flera går "
-                             "bra; '*' = alla). Med --recipe går bara år att välja.")
-    parser.add_argument("--out", "-o", metavar="FIL",
-                        help="var tabellen skrivs (.parquet eller .csv); skrivs över om den "
-                             "finns. Utan --out: TABELL.parquet i aktuell mapp, men aldrig "
-                             "över en befintlig fil.")
-    parser.add_argument("--api-url", metavar="URL",
-                        help=f"API:ts adress (standard: ${API_URL_ENV} eller "
-                             f"{DEFAULT_API_URL})")
-    parser.add_argument("--variabler", action="store_true",
-                        help="visa tabellens variabler och koder i stället för att hämta")
-    parser.add_argument("--lista", action="store_true", help="lista recepten och avsluta")
-    parser.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
-    return parser
-
-
-def _print_variables(client: ScbClient, table_id: str) -> None:
+def describe_table(client: ScbClient, table_id: str) -> str:
+    """A table's variables and some of their codes, in Swedish (``fetch --variables``)."""
     meta = client.metadata(table_id)
-    print(f"{table_id}: {meta.get('label', '')}")
+    lines = [f"{table_id}: {meta.get('label', '')}"]
     for var in client.variables(table_id):
         flags = []
         if var.time:
@@ -677,66 +666,8 @@ def _print_variables(client: ScbClient, table_id: str) -> None:
         flags.append("kan utelämnas" if var.elimination else "måste väljas")
         shown = ", ".join(f"{c} ({label})" for c, label in list(var.values.items())[:8])
         more = f" … ({len(var.values)} värden)" if len(var.values) > 8 else ""
-        print(f"  {var.code} – {var.label} [{', '.join(flags)}]: {shown}{more}")
-
-
-def cli_fetch(argv: list[str]) -> int:
-    """``kompetens data fetch``: fetch a table or a recipe, write it, print a Swedish summary.
-
-    Returns 0 on success, 1 when the API or a file failed, 2 for wrong arguments.
-    """
-    from kompetens_lib.data import recipes
-
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    try:
-        if args.lista:
-            print(recipes.describe())
-            return 0
-        if bool(args.table) == bool(args.recipe):
-            parser.print_usage(sys.stderr)
-            print(f"{_PROG}: fel: ange antingen ett tabell-id (t.ex. TAB638) eller --recipe "
-                  "NAMN, inte båda och inte ingetdera. 'kompetens data fetch --lista' visar "
-                  "recepten.", file=sys.stderr)
-            return 2
-        select = parse_select(args.select)
-        if args.recipe:
-            recipe = recipes.get_recipe(args.recipe)
-            default_name = f"{recipe.output}.parquet"
-        else:
-            recipe = None
-            default_name = f"{_check_table_id(args.table)}.parquet"
-        out = Path(args.out) if args.out else Path(default_name)
-        if not args.out and out.exists() and not args.variabler:
-            print(f"{_PROG}: fel: {out} finns redan. Ange --out {out} för att skriva över "
-                  "den, eller ett annat filnamn.", file=sys.stderr)
-            return 1
-        if recipe is not None:
-            if args.variabler:
-                raise KompetensError("--variabler gäller ett tabell-id, inte ett recept.")
-            years = recipes.years_from_select(select)
-            frame = recipes.fetch_recipe(recipe.name, api_url=args.api_url, years=years)
-        else:
-            client = ScbClient(args.api_url)
-            if args.variabler:
-                _print_variables(client, args.table)
-                return 0
-            frame = client.fetch(args.table, select)
-        written = write_table(frame, out)
-    except ScbApiError as exc:
-        print(f"{_PROG}: fel: {exc}", file=sys.stderr)
-        return 1
-    except KompetensError as exc:
-        print(f"{_PROG}: fel: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{_PROG}: fel: kunde inte skriva {out}: {exc.strerror or exc}.", file=sys.stderr)
-        return 1
-    print(summary(frame, written))
-    return 0
+        lines.append(f"  {var.code} – {var.label} [{', '.join(flags)}]: {shown}{more}")
+    return "\n".join(lines)
 
 
 def summary(frame: pd.DataFrame, written: Sequence[Path] = ()) -> str:

@@ -11,53 +11,43 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from kompetens_lib.data.cache_manifest import MANIFEST, verify_table
+from kompetens_lib.data.schema import TABLE_LABELS, TABLES, TableSpec
 from kompetens_lib.errors import DataValidationError, KompetensError
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
-from kompetens_lib.reference.taxonomy import AGE_BANDS, FORMS, JUDGEMENTS, OTHER_JUDGEMENTS, POPULATION_AGE_BANDS, education_groups
+from kompetens_lib.reference.taxonomy import (
+    AGE_BANDS,
+    FORMS,
+    JUDGEMENTS,
+    OTHER_JUDGEMENTS,
+    POPULATION_AGE_BANDS,
+    education_groups,
+)
+
+__all__ = [
+    "EXAMPLE_SOURCE",
+    "SOURCE_ENV",
+    "SYNTHETIC_NOTE",
+    "TABLES",
+    "TABLE_LABELS",
+    "TableSpec",
+    "available_years",
+    "example_dir",
+    "load",
+    "provenance",
+    "source_dir",
+    "source_note",
+    "validate",
+]
 
 EXAMPLE_SOURCE = "example"
 SOURCE_ENV = "KOMPETENS_DATA"
 SYNTHETIC_NOTE = "Exempeldata – inte officiell statistik"
-MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """What a table must look like: key columns (all string codes except ``year``) and
-    count columns (non-negative integers)."""
-
-    keys: tuple[str, ...]
-    counts: tuple[str, ...] = ("value",)
-    extra: tuple[str, ...] = ()
-    national_rows: bool = True
-
-
-TABLES: dict[str, TableSpec] = {
-    "employed": TableSpec(("region", "education_group", "age_band", "year")),
-    "labour_force": TableSpec(("region", "education_group", "age_band", "year")),
-    "population": TableSpec(("region", "age_band", "year"), extra=("projection",)),
-    "graduates": TableSpec(("region", "education_group", "form", "year")),
-    "commuting": TableSpec(("region", "year", "direction")),
-    "national_forecast": TableSpec(
-        ("education_group", "year"), counts=("supply", "demand"), extra=("judgement",),
-        national_rows=False,
-    ),
-}
-
-TABLE_LABELS: dict[str, str] = {
-    "employed": "förvärvsarbetande",
-    "labour_force": "arbetskraft",
-    "population": "befolkning",
-    "graduates": "examinerade",
-    "commuting": "pendling",
-    "national_forecast": "nationell prognos",
-}
 
 
 def _domains() -> dict[str, set[str]]:
@@ -71,10 +61,14 @@ def _domains() -> dict[str, set[str]]:
 
 
 def example_dir() -> Path:
+    """The folder of the bundled example data (synthetic, calibrated to SCB's totals)."""
     return Path(str(resources.files(__package__).joinpath("example")))
 
 
 def source_dir(source: str | os.PathLike | None) -> Path:
+    """The folder a data source names: ``"example"``, a folder, or ``$KOMPETENS_DATA`` when
+    ``source`` is None (else the example). Swedish :class:`KompetensError` if it is no folder.
+    """
     if source is None:
         source = os.environ.get(SOURCE_ENV) or EXAMPLE_SOURCE
     if str(source) == EXAMPLE_SOURCE:
@@ -134,8 +128,7 @@ def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
     directory = source_dir(source)
     path = _table_file(directory, name)
     if (directory / MANIFEST).exists():
-        from kompetens_lib.data.cache import verify_table  # a prepared workshop cache: check its checksums
-
+        # A prepared workshop cache: check its checksums.
         verify_table(directory, name, path)
     stat = path.stat()
     frame = _load_cached(name, str(path), stat.st_mtime_ns, stat.st_size)
@@ -296,8 +289,8 @@ def source_note(name: str | None = None, source: str | os.PathLike | None = None
 
     Synthetic data always say "Exempeldata – inte officiell statistik".
 
-    >>> source_note("employed")
-    'Källa: Exempeldata – inte officiell statistik (syntetiska data kalibrerade mot SCB:s publicerade totaler).'
+    >>> source_note("employed")  # doctest: +ELLIPSIS
+    'Källa: Exempeldata – inte officiell statistik (syntetiska data kalibrerade mot SCB:s ...'
     """
     record = provenance(name or "employed", source)
     if record.get("synthetic", False):
@@ -307,7 +300,8 @@ def source_note(name: str | None = None, source: str | os.PathLike | None = None
     table_id = record.get("table_id")
     word = "tabeller" if table_id and "," in str(table_id) else "tabell"
     suffix = f", {word} {table_id}" if table_id else ""
-    return f"Källa: {origin}{suffix}. Regional nedbrytning: egen beräkning, inte officiell statistik."
+    return (f"Källa: {origin}{suffix}. Regional nedbrytning: egen beräkning, inte officiell "
+            "statistik.")
 
 
 def available_years(name: str, source: str | os.PathLike | None = None) -> list[int]:

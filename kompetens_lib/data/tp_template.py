@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from kompetens_lib.data.scb_cells import parse_number, snake_name
+from kompetens_lib.data.scb_csv import decode
 from kompetens_lib.data.tables import validate
-from kompetens_lib.errors import DataValidationError, KompetensError, TemplateError
-from kompetens_lib.data.scb_import import ScbImportError, _decode, _parse_number, snake_name
+from kompetens_lib.errors import KompetensError, ScbImportError, TemplateError
 from kompetens_lib.reference.taxonomy import JUDGEMENTS, OTHER_JUDGEMENTS, resolve_group
 
 __all__ = [
@@ -83,7 +84,7 @@ def _number_problem(column: str, cell: str) -> tuple[int | None, str | None]:
     if not cell.strip() or cell.strip() in {"..", "."}:
         return None, f"{_SWEDISH[column]} saknas. Förväntade {_COUNT}."
     try:
-        number, kind = _parse_number(cell)
+        number, kind = parse_number(cell)
     except ValueError:
         number, kind = None, "bad"
     if number is None or kind == "zero" and cell.strip() != "0":
@@ -133,7 +134,7 @@ def validate_tp_template(path: str | os.PathLike[str]) -> pd.DataFrame:
     except FileNotFoundError:
         raise KompetensError(f"T&P-mallen {str(path)!r} finns inte.") from None
     try:
-        text, _ = _decode(data, name, None)
+        text, _ = decode(data, name, None)
     except ScbImportError as exc:
         raise TemplateError(name, [TemplateProblem(1, "", "", str(exc))]) from None
     # Comments become blank lines so that line numbers stay those of the file.

@@ -1,0 +1,503 @@
+"""Turning a raw SCB table tidy: one row per label combination and year, codes split
+from labels, and the checks and counts of the import report."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kompetens_lib.data.scb_cells import (
+    TIME_NAMES,
+    YEAR_RE,
+    RawTable,
+    is_total_label,
+    is_value_cell,
+    parse_number,
+    shorten,
+    snake_name,
+)
+from kompetens_lib.errors import KompetensError, ScbImportError
+from kompetens_lib.reference.regions import NATIONAL_CODE, resolve_region
+
+__all__ = ["ImportReport", "tidy"]
+
+_REGION_NAMES = {"region", "lan", "county", "counties", "kommun", "municipality", "lan_kommun"}
+_RESERVED = {"year", "value", "heading"}
+# A code at the start of a label: "01", "214", "55C", "0180", "10.1", or an SNI letter "C".
+_CODE_RE = re.compile(
+    r"^(?P<code>[0-9][0-9A-Za-z]*(?:[.+][0-9A-Za-z]+)*|[A-Z](?:[+\-][A-Z])*)\s+(?P<label>\S.*)$"
+)
+_UNIT_LABEL_RE = re.compile(r"^(år|years?|yrs|års)\b", re.IGNORECASE)
+
+
+@dataclass
+class ImportReport:
+    """What :func:`import_scb_file` found; stored as a plain dict in ``df.attrs``.
+
+    The dict form (``dataclasses.asdict``) is JSON-safe, so it survives ``to_parquet``.
+    """
+
+    source: str
+    format: str  # "csv" or "xlsx"
+    encoding: str | None = None  # "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16"
+    separator: str | None = None  # ",", ";" or "\t"
+    decimal: str | None = None  # "." or "," where a value had decimals
+    sheet: str | None = None
+    layout: str = "wide"  # "wide": one column per year; "long": a year column
+    header_line: int = 0
+    data_rows: int = 0
+    rows: int = 0
+    columns: list[str] = field(default_factory=list)
+    year_columns: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    missing: int = 0
+    missing_by_marker: dict[str, int] = field(default_factory=dict)
+    zeros_from_dash: int = 0
+    complete: bool = True
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    title: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _is_region_name(name: str) -> bool:
+    return name in _REGION_NAMES or name.startswith("region")
+
+
+@dataclass
+class _Dimension:
+    name: str  # output column name of the code (or of the text when not split)
+    header: str  # heading in the file
+    codes: list[str]
+    labels: list[str] | None  # None when the values carry no code
+
+
+def _split_codes(values: list[str]) -> tuple[list[str], list[str]] | None:
+    """Split "01 Stockholms län" into code and label when every value carries a code."""
+    distinct = list(dict.fromkeys(values))
+    parts: dict[str, tuple[str, str]] = {}
+    coded = 0
+    for value in distinct:
+        match = _CODE_RE.match(value)
+        if match and not _UNIT_LABEL_RE.match(match["label"]):
+            parts[value] = (match["code"], match["label"])
+            coded += 1
+        elif is_total_label(value):
+            parts[value] = (value, value)
+        else:
+            return None
+    if coded == 0:
+        return None
+    codes = [c for c, _ in parts.values()]
+    labels = [lab for _, lab in parts.values()]
+    if len(set(codes)) != len(distinct) or len(set(labels)) != len(distinct):
+        return None  # "16-24 years" style: a number that is part of the label
+    return [parts[v][0] for v in values], [parts[v][1] for v in values]
+
+
+def _region_dimension(values: list[str], lines: list[int], header: str, name: str) -> _Dimension:
+    split = _split_codes(values)
+    resolved: dict[str, tuple[str, str]] = {}
+    for i, value in enumerate(values):
+        if value in resolved:
+            continue
+        if split is not None:
+            code, label = split[0][i], split[1][i]
+            if code.isdigit() and len(code) <= 2:
+                code = code.zfill(2)
+            if is_total_label(label) and (code == label or code == NATIONAL_CODE):
+                code = NATIONAL_CODE
+            elif code.isdigit() and len(code) == 2:
+                try:
+                    by_name = resolve_region(label, allow_national=True)
+                except KompetensError:
+                    by_name = None
+                if by_name is not None and by_name != code:
+                    raise ScbImportError(
+                        f"{name}, rad {lines[i]}: regionen {value!r} har koden {code} men "
+                        f"namnet hör till län {by_name}. Förväntade att kod och namn hör ihop."
+                    )
+        else:
+            label = value
+            try:
+                code = resolve_region(value, allow_national=True)
+            except KompetensError:
+                if is_total_label(value):
+                    code = NATIONAL_CODE
+                else:
+                    raise ScbImportError(
+                        f"{name}, rad {lines[i]}: regionen {value!r} känns inte igen. "
+                        f"Förväntade 'kod namn' som '01 Stockholms län' eller ett länsnamn, "
+                        "'Riket' eller 'Sweden' i kolumnen " + repr(header) + "."
+                    ) from None
+        resolved[value] = (code, label)
+    return _Dimension(
+        "region", header, [resolved[v][0] for v in values], [resolved[v][1] for v in values]
+    )
+
+
+def _looks_like_regions(values: list[str]) -> bool:
+    for value in set(values):
+        match = _CODE_RE.match(value)
+        candidate = match["label"] if match else value
+        if candidate.strip().isdigit():
+            return False
+        try:
+            resolve_region(candidate, allow_national=True)
+        except KompetensError:
+            return False
+    return True
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    taken: set[str] = set()
+    out = []
+    for n in names:
+        base = n
+        k = 2
+        while n in taken or n in _RESERVED:
+            n = f"{base}_{k}"
+            k += 1
+        taken.add(n)
+        out.append(n)
+    return out
+
+
+class _Values:
+    """Parses value cells and keeps the counts the report needs."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.missing: Counter[str] = Counter()
+        self.zeros = 0
+        self.any_float = False
+        self.decimal: tuple[str, int] | None = None  # char and the line it was first seen
+        self.max_decimals = 0
+        self._cache: dict[Any, tuple[Any, str]] = {}
+
+    def parse(self, cell: Any, line: int, column: str) -> float | int | None:
+        key = cell if not isinstance(cell, float) else ("f", cell)
+        hit = self._cache.get(key)
+        if hit is None:
+            try:
+                hit = parse_number(cell)
+            except ValueError:
+                raise ScbImportError(
+                    f"{self.name}, rad {line}, kolumn {column!r}: värdet {shorten(cell)!r} är "
+                    "inget tal. Förväntade ett tal (t.ex. 1234, 1 234 eller 12,5), '..' eller "
+                    "'.' för saknat värde."
+                ) from None
+            self._cache[key] = hit
+        number, kind = hit
+        if kind.startswith("missing:"):
+            self.missing[kind.partition(":")[2]] += 1
+        elif kind == "zero":
+            self.zeros += 1
+        elif kind.startswith("float:"):
+            self.any_float = True
+            _, point, decimals = kind.split(":")
+            self.max_decimals = max(self.max_decimals, int(decimals))
+            if point:
+                if self.decimal is None:
+                    self.decimal = (point, line)
+                elif self.decimal[0] != point:
+                    raise ScbImportError(
+                        f"{self.name}, rad {line}, kolumn {column!r}: decimaltecknet "
+                        f"{point!r} i {shorten(cell)!r} skiljer sig från {self.decimal[0]!r} "
+                        f"på rad {self.decimal[1]}. Förväntade samma decimaltecken i hela filen."
+                    )
+        return number
+
+
+def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
+    """The raw table as a tidy frame (see :func:`~kompetens_lib.data.scb_import.import_scb_file`
+    for the schema); fills ``report`` with what was found and checked."""
+    name = table.name
+    header = [h.strip() for h in table.header]
+    year_idx = [i for i, h in enumerate(header) if YEAR_RE.match(h)]
+    if year_idx:
+        report.layout = "wide"
+        label_idx = [i for i in range(len(header)) if i not in year_idx]
+    else:
+        report.layout = "long"
+        return _tidy_long(table, header, report)
+    lines = [line for line, _ in table.rows]
+    cells = [[("" if c is None else c) for c in fields] for _, fields in table.rows]
+    # Years and the text after them.
+    years: list[int] = []
+    extras: list[str] = []
+    seen: dict[tuple[int, str], str] = {}
+    for i in year_idx:
+        match = YEAR_RE.match(header[i])
+        assert match
+        key = (int(match[1]), match[2].strip())
+        if key in seen:
+            raise ScbImportError(
+                f"{name}, rad {table.header_line}: kolumnrubriken {header[i]!r} finns två "
+                f"gånger (även {seen[key]!r}). Förväntade en kolumn per år."
+            )
+        seen[key] = header[i]
+        years.append(key[0])
+        extras.append(key[1])
+    dims = _dimensions(table, header, label_idx, cells, lines)
+    _check_keys(table, dims, lines)
+    values = _Values(name)
+    matrix = [
+        [values.parse(row[i], line, header[i]) for i in year_idx] for line, row in zip(lines, cells)
+    ]
+    n_rows, n_years = len(cells), len(year_idx)
+    data: dict[str, Any] = {}
+    for dim in dims:
+        data[dim.name] = pd.array(np.repeat(np.array(dim.codes, dtype=object), n_years), "string")
+        if dim.labels is not None:
+            data[f"{dim.name}_label"] = pd.array(
+                np.repeat(np.array(dim.labels, dtype=object), n_years), "string"
+            )
+    if any(extras):
+        data["heading"] = pd.array(
+            np.tile(np.array([e or pd.NA for e in extras], dtype=object), n_rows), "string"
+        )
+    data["year"] = np.tile(np.array(years, dtype="int64"), n_rows)
+    flat = [v for row in matrix for v in row]
+    data["value"] = _value_array(flat, values.any_float)
+    frame = pd.DataFrame(data)
+    report.year_columns = [header[i] for i in year_idx]
+    _fill_report(report, table, frame, values, dims)
+    return frame
+
+
+def _tidy_long(table: RawTable, header: list[str], report: ImportReport) -> pd.DataFrame:
+    name = table.name
+    lines = [line for line, _ in table.rows]
+    cells = [[("" if c is None else c) for c in fields] for _, fields in table.rows]
+    time_idx = next(i for i, h in enumerate(header) if snake_name(h) in TIME_NAMES)
+    value_idx: list[int] = []
+    for i in range(len(header) - 1, -1, -1):
+        if i == time_idx or not all(is_value_cell(row[i]) or row[i] == "" for row in cells):
+            break
+        value_idx.insert(0, i)
+    if not value_idx:
+        raise ScbImportError(
+            f"{name}, rad {table.header_line}: hittade inga värdekolumner. Förväntade en "
+            "eller flera kolumner längst till höger med tal, eller årtal som kolumnrubriker."
+        )
+    label_idx = [i for i in range(len(header)) if i != time_idx and i not in value_idx]
+    years = []
+    extras = []
+    for line, row in zip(lines, cells):
+        match = YEAR_RE.match(str(row[time_idx]).strip())
+        if not match:
+            raise ScbImportError(
+                f"{name}, rad {line}, kolumn {header[time_idx]!r}: {shorten(row[time_idx])!r} "
+                "är inget årtal. Förväntade ett år som '2017' eller '2019K4'."
+            )
+        years.append(int(match[1]))
+        extras.append(match[2].strip())
+    dims = _dimensions(table, header, label_idx, cells, lines)
+    _check_keys(table, dims, lines, extra=[f"{y} {e}" for y, e in zip(years, extras)])
+    values = _Values(name)
+    n_values = len(value_idx)
+    flat = [
+        values.parse(row[i], line, header[i]) for line, row in zip(lines, cells) for i in value_idx
+    ]
+    data: dict[str, Any] = {}
+    for dim in dims:
+        data[dim.name] = pd.array(np.repeat(np.array(dim.codes, dtype=object), n_values), "string")
+        if dim.labels is not None:
+            data[f"{dim.name}_label"] = pd.array(
+                np.repeat(np.array(dim.labels, dtype=object), n_values), "string"
+            )
+    headings: list[Any] = []
+    for extra in extras:
+        for i in value_idx:
+            parts = [p for p in (extra, header[i] if n_values > 1 else "") if p]
+            headings.append(" ".join(parts) or pd.NA)
+    if any(h is not pd.NA for h in headings):
+        data["heading"] = pd.array(np.array(headings, dtype=object), "string")
+    data["year"] = np.repeat(np.array(years, dtype="int64"), n_values)
+    data["value"] = _value_array(flat, values.any_float)
+    frame = pd.DataFrame(data)
+    report.year_columns = [header[time_idx]]
+    _fill_report(report, table, frame, values, dims)
+    return frame
+
+
+def _value_array(flat: list[Any], any_float: bool) -> Any:
+    if any_float:
+        return np.array([np.nan if v is None else float(v) for v in flat], dtype="float64")
+    return pd.array(flat, dtype="Int64")
+
+
+def _dimensions(
+    table: RawTable,
+    header: list[str],
+    label_idx: list[int],
+    cells: list[list[Any]],
+    lines: list[int],
+) -> list[_Dimension]:
+    name = table.name
+    dims: list[_Dimension] = []
+    names: list[str] = []
+    for k, i in enumerate(label_idx):
+        values = []
+        for line, row in zip(lines, cells):
+            value = str(row[i]).strip()
+            if not value:
+                raise ScbImportError(
+                    f"{name}, rad {line}, kolumn {header[i] or i + 1!r}: etiketten är tom. "
+                    "Förväntade en etikett som '01 Stockholms län' eller 'män'."
+                )
+            values.append(value)
+        col_name = snake_name(header[i])
+        if not col_name:
+            col_name = f"variabel_{k + 1}"
+            if _looks_like_regions(values):
+                col_name = "region"
+            else:
+                table.warnings.append(f"Kolumn {i + 1} saknar rubrik och kallas {col_name!r}.")
+        if _is_region_name(col_name):
+            dims.append(_region_dimension(values, lines, header[i], name))
+        else:
+            split = _split_codes(values)
+            dims.append(
+                _Dimension(
+                    col_name, header[i], split[0] if split else values, split[1] if split else None
+                )
+            )
+        names.append(dims[-1].name)
+    for dim, unique in zip(dims, _unique_names(names)):
+        dim.name = unique
+    return dims
+
+
+def _check_keys(
+    table: RawTable, dims: list[_Dimension], lines: list[int], extra: list[str] | None = None
+) -> None:
+    seen: dict[tuple[str, ...], int] = {}
+    for r, line in enumerate(lines):
+        key = tuple(d.codes[r] if d.labels is None else f"{d.codes[r]} {d.labels[r]}" for d in dims)
+        if extra is not None:
+            key = (*key, extra[r])
+        if key in seen:
+            shown = ", ".join(key) or "(inga etiketter)"
+            raise ScbImportError(
+                f"{table.name}, rad {line}: samma etiketter ({shorten(shown, 100)}) som på rad "
+                f"{seen[key]}. Förväntade en rad per kombination av etiketter."
+            )
+        seen[key] = line
+
+
+def _fill_report(
+    report: ImportReport,
+    table: RawTable,
+    frame: pd.DataFrame,
+    values: _Values,
+    dims: list[_Dimension],
+) -> None:
+    report.header_line = table.header_line
+    report.data_rows = len(table.rows)
+    report.rows = len(frame)
+    report.columns = list(frame.columns)
+    report.years = sorted({int(y) for y in frame["year"]})
+    report.missing_by_marker = {k: int(values.missing.get(k, 0)) for k in ("..", ".", "")}
+    report.missing = int(sum(values.missing.values()))
+    report.zeros_from_dash = values.zeros
+    report.decimal = values.decimal[0] if values.decimal else None
+    report.title = table.title
+    report.footnotes = table.footnotes
+    report.warnings = table.warnings + report.warnings
+    if table.forward_filled:
+        report.warnings.append(
+            "Tomma etikettceller upprepar etiketten ovanför (SCB skriver den en gång per grupp)."
+        )
+    distinct = [len(set(d.codes)) for d in dims]
+    expected = math.prod(distinct) if dims else 1
+    combos = len({tuple(d.codes[r] for d in dims) for r in range(len(table.rows))}) if dims else 1
+    report.complete = report.layout == "long" or combos == expected
+    if not report.complete:
+        report.warnings.append(
+            f"Tabellen har {combos} kombinationer av etiketter av {expected} möjliga; vissa "
+            "rader saknas jämfört med ett fullständigt uttag."
+        )
+    unit = _rounding_unit(frame["value"], values)
+    key_cols = [d.name for d in dims] + (["heading"] if "heading" in frame else [])
+    for col in key_cols:
+        check = _check_total(frame, col, key_cols, unit)
+        if check is not None:
+            report.totals.append(check)
+            if check["mismatches"]:
+                ex = check["examples"][0]
+                report.warnings.append(
+                    f"Summakontroll {col!r}: delarna summerar inte till {check['total']!r} i "
+                    f"{check['mismatches']} av {check['groups_checked']} grupper (t.ex. "
+                    f"{ex['where']}: summa {ex['parts_sum']:g}, totalt {ex['total_value']:g}). "
+                    "Saknas delar i uttaget, eller är totalen något annat än summan?"
+                )
+
+
+def _rounding_unit(series: pd.Series, values: _Values) -> float:
+    if values.any_float:
+        return 10.0 ** (-values.max_decimals)
+    nonzero = [abs(int(v)) for v in series.dropna() if int(v) != 0]
+    unit = 1
+    while unit < 10**6 and nonzero and all(v % (unit * 10) == 0 for v in nonzero):
+        unit *= 10
+    return float(unit)
+
+
+def _check_total(
+    frame: pd.DataFrame, col: str, key_cols: list[str], unit: float
+) -> dict[str, Any] | None:
+    label_col = f"{col}_label" if f"{col}_label" in frame else col
+    members = frame[list(dict.fromkeys([col, label_col]))].drop_duplicates()
+    totals = members[
+        members[label_col].map(lambda s: isinstance(s, str) and is_total_label(s))
+        | (members[col] == NATIONAL_CODE if col == "region" else False)
+    ]
+    if len(totals) != 1 or len(members) < 2:
+        return None
+    total_code = totals[col].iloc[0]
+    total_label = totals[label_col].iloc[0]
+    others = [c for c in key_cols if c != col] + ["year"]
+    is_total = frame[col] == total_code
+    parts = frame.loc[~is_total].copy()
+    parts["_missing"] = parts["value"].isna()
+    grouped = parts.groupby(others, dropna=False, sort=False).agg(
+        parts_sum=("value", "sum"), n_parts=("value", "size"), n_missing=("_missing", "sum")
+    )
+    total = frame.loc[is_total].set_index(others)["value"].rename("total_value")
+    joined = grouped.join(total, how="inner")
+    usable = joined[(joined["n_missing"] == 0) & joined["total_value"].notna()]
+    diff = (usable["parts_sum"].astype("float64") - usable["total_value"].astype("float64")).abs()
+    # Each part and the total are off by at most half the rounding unit.
+    tolerance = np.maximum(
+        0.5 * unit * (usable["n_parts"] + 1), 1e-9 * usable["total_value"].abs().astype("float64")
+    )
+    bad = usable[diff > tolerance + 1e-9]
+    examples = []
+    for idx, row in bad.head(3).iterrows():
+        idx = idx if isinstance(idx, tuple) else (idx,)
+        where = ", ".join(f"{c}={v}" for c, v in zip(others, idx))
+        examples.append(
+            {
+                "where": where,
+                "parts_sum": float(row["parts_sum"]),
+                "total_value": float(row["total_value"]),
+            }
+        )
+    return {
+        "dimension": col,
+        "total": f"{total_code}" if total_code == total_label else f"{total_code} {total_label}",
+        "groups_checked": len(usable),
+        "groups_skipped": int(len(joined) - len(usable)),
+        "mismatches": len(bad),
+        "max_abs_diff": float(diff.max()) if len(diff) else 0.0,
+        "tolerance_unit": unit,
+        "examples": examples,
+    }

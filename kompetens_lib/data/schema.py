@@ -1,0 +1,44 @@
+"""The workbook's tables: their names, Swedish labels, key and count columns.
+
+Apart from :mod:`kompetens_lib.data.tables` so that the cache's manifest check can name a
+table without importing the loader that calls it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["TABLES", "TABLE_LABELS", "TableSpec"]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table must look like: key columns (all string codes except ``year``) and
+    count columns (non-negative integers)."""
+
+    keys: tuple[str, ...]
+    counts: tuple[str, ...] = ("value",)
+    extra: tuple[str, ...] = ()
+    national_rows: bool = True
+
+
+TABLES: dict[str, TableSpec] = {
+    "employed": TableSpec(("region", "education_group", "age_band", "year")),
+    "labour_force": TableSpec(("region", "education_group", "age_band", "year")),
+    "population": TableSpec(("region", "age_band", "year"), extra=("projection",)),
+    "graduates": TableSpec(("region", "education_group", "form", "year")),
+    "commuting": TableSpec(("region", "year", "direction")),
+    "national_forecast": TableSpec(
+        ("education_group", "year"), counts=("supply", "demand"), extra=("judgement",),
+        national_rows=False,
+    ),
+}
+
+TABLE_LABELS: dict[str, str] = {
+    "employed": "förvärvsarbetande",
+    "labour_force": "arbetskraft",
+    "population": "befolkning",
+    "graduates": "examinerade",
+    "commuting": "pendling",
+    "national_forecast": "nationell prognos",
+}
