@@ -1,5 +1,5 @@
-"""``python -m kompetens_lib.exercises [--check]``: write the participants' copies of the
-exercises from the facilitator's masters, or say which are out of date."""
+"""``kompetens exercises [--check]`` (also ``python -m kompetens_lib.exercises``): write the
+participants' copies of the exercises from the facilitator's masters, or say which are stale."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises.copies import build_participant_copies
 
 
-def build_parser() -> SwedishArgumentParser:
+PROG = "kompetens exercises"
+
+
+def build_parser(prog: str = PROG) -> SwedishArgumentParser:
     """The command line's parser (Swedish help and errors)."""
     parser = SwedishArgumentParser(
-        prog="python -m kompetens_lib.exercises",
+        prog=prog,
         description="Skapar deltagarnas exemplar av övningarna (exercises/*.ipynb) från "
                     "handledarens original i exercises/masters/. Lösningar tas bort.")
     parser.add_argument("--masters", metavar="MAPP", help="mapp med original (standard: "
@@ -25,10 +28,10 @@ def build_parser() -> SwedishArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     """Regenerate the participant copies; with ``--check`` write nothing and return 1 if
     one is out of date (2 on a Swedish error)."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(prog).parse_args(argv)
     try:
         stale = build_participant_copies(args.masters and Path(args.masters),
                                          args.out and Path(args.out), check=args.check)
@@ -38,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         if stale:
             print("Inaktuella deltagarexemplar: " + ", ".join(p.name for p in stale)
-                  + ". Kör python -m kompetens_lib.exercises.")
+                  + f". Kör {prog}.")
             return 1
         print("Alla deltagarexemplar är aktuella.")
         return 0

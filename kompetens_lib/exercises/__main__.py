@@ -4,4 +4,4 @@ import sys
 
 from kompetens_lib.cli.exercises import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m kompetens_lib.exercises"))
