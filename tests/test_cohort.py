@@ -450,3 +450,13 @@ def test_the_cohort_code_sends_nothing_anywhere():
         source = path.read_text(encoding="utf-8")
         for word in ("urllib", "requests", "http://", "https://", "smtplib", "socket"):
             assert word not in source, (path.name, word)
+
+
+def test_ctrl_c_during_feedback_says_so_and_writes_no_pages(tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cohort_cli, "feedback", interrupted)
+    pages = tmp_path / "sidor"
+    code, out, _ = run(capsys, "feedback", str(tmp_path), "--out", str(pages))
+    assert code == 130 and "Avbrutet" in out and not pages.exists()

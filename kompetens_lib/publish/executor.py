@@ -205,7 +205,8 @@ def register_engine() -> str:
                     self.nb_man.cell_complete(self.nb.cells[index], cell_index=index)
                     if cell.cell_type == "code" and cell.source.strip():
                         run.cells.append(CellRun(index, time.monotonic() - started))
-            run.current = None
+            else:
+                run.current = None  # every cell ran (or was skipped)
 
     class FinalSaveEngine(NBClientEngine):
         @classmethod
