@@ -23,7 +23,8 @@ import nbformat
 
 from kompetens_lib._internal.files import make_readable
 
-__all__ = ["ALWAYS_RUN_TAG", "CellRun", "DEFAULT_CELL_TIMEOUT", "ENGINE_NAME", "Execution",
+__all__ = ["ALWAYS_RUN_TAG", "CELL_TIMEOUT", "DEAD_KERNEL", "ERROR", "NOTEBOOK_TIMEOUT", "STARTUP",
+           "CellRun", "DEFAULT_CELL_TIMEOUT", "ENGINE_NAME", "Execution",
            "execute_notebook", "inject_parameters", "make_readable", "one_line_error",
            "register_engine", "sign_notebook"]
 
@@ -34,8 +35,8 @@ ENGINE_NAME = "kompetens"
 ALWAYS_RUN_TAG = "kompetens-always-run"
 
 # Why a run stopped, in Execution.reason.
-ERROR, CELL_TIMEOUT, DEAD_KERNEL, NOTEBOOK_TIMEOUT, NOT_STARTED = (
-    "error", "cell_timeout", "dead_kernel", "notebook_timeout", "not_started")
+ERROR, CELL_TIMEOUT, DEAD_KERNEL, NOTEBOOK_TIMEOUT, STARTUP = (
+    "error", "cell_timeout", "dead_kernel", "notebook_timeout", "startup")
 
 
 @dataclass
@@ -54,7 +55,8 @@ class Execution:
     ``ok`` is False when a cell failed (unless errors were allowed), a cell or the notebook
     ran out of time, or the kernel died or could not start; ``error`` then says so in one
     Swedish line ("cell N: ErrorName: message") and ``reason`` is one of ``"error"``,
-    ``"cell_timeout"``, ``"dead_kernel"``, ``"notebook_timeout"``, ``"not_started"``.
+    ``"cell_timeout"``, ``"dead_kernel"``, ``"notebook_timeout"`` or ``"startup"`` (the
+    kernel or the notebook could not be started).
     ``stopped_at`` is the index of the cell that was running when the run stopped; ``skipped``
     lists the code cells left out because the notebook's time limit had passed.
     """
@@ -271,7 +273,7 @@ def _reason(exc: BaseException, run: _Run) -> str:
         return CELL_TIMEOUT
     if name == "PapermillExecutionError" or getattr(exc, "ename", None):
         return ERROR
-    return NOT_STARTED if not run.cells and run.current is None else ERROR
+    return STARTUP if not run.cells and run.current is None else ERROR
 
 
 def execute_notebook(notebook: str | os.PathLike | nbformat.NotebookNode,
