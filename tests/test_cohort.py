@@ -20,6 +20,7 @@ import pytest
 
 from kompetens_lib import cohort
 from kompetens_lib import exercises as ex
+from kompetens_lib.cli import cohort as cohort_cli
 from kompetens_lib.present.html_export import external_references
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +63,7 @@ def answer(path: Path, variable: str, source: str) -> None:
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cohort.cli_cohort(list(argv))
+    code = cohort_cli.main(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -129,12 +130,12 @@ def test_roster_without_required_columns(tmp_path):
 def test_help_and_errors_are_swedish(capsys):
     for action in ("release", "collect", "feedback"):
         with pytest.raises(SystemExit):
-            cohort.cli_cohort([action, "--help"])
+            cohort_cli.main([action, "--help"])
         out = capsys.readouterr().out
         assert out.startswith("Användning: kompetens cohort " + action)
         assert "visa den här hjälpen och avsluta" in out and "show this help" not in out
     with pytest.raises(SystemExit):
-        cohort.cli_cohort(["feedback"])
+        cohort_cli.main(["feedback"])
     assert "följande argument krävs: INSAMLING" in capsys.readouterr().err
     code, _, err = run(capsys, "feedback", "finns-inte")
     assert code == 2 and "är ingen insamling" in err
@@ -158,7 +159,7 @@ def cohort_run(tmp_path_factory):
 
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cohort.cli_cohort(list(argv))
+            code = cohort_cli.main(list(argv))
         logs[name] = (code, out.getvalue(), err.getvalue())
         return code
 
@@ -393,7 +394,7 @@ def test_stubborn_loop_is_stopped_by_the_notebook_time_limit(tmp_path):
     assert result["status"] == cohort.TIMED_OUT
     assert result["crash_cell"] == {"cell": 2, "line": "while True:"}
     assert [c["status"] for c in result["checks"]] == ["not_run", "not_run"]
-    page = cohort._result_html(result)
+    page = cohort.result_html(result)
     assert "tog för lång tid och stoppades" in page and "kodcell 2" in page
     assert result["seconds"] < 20
 
@@ -429,7 +430,8 @@ def test_collect_from_a_folder_of_hand_ins(tmp_path, capsys):
 def test_rosters_and_participant_data_stay_out_of_git():
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("git finns inte här")
-    paths = ["deltagarlista.csv", "kohort/roster-vt27.csv", "deltagare/anna/ovning1_uppdraget.ipynb",
+    paths = ["deltagarlista.csv", "kohort/roster-vt27.csv",
+             "deltagare/anna/ovning1_uppdraget.ipynb",
              "insamlingar/2027-03-01_1000/insamling.json", "aterkoppling/x/index.html",
              "mitt-arbete/ovning2_nulaget.ipynb", "exercises/uppdrag/12.json",
              "deltagare/anna/.kompetens-utdelning.json"]
@@ -448,3 +450,13 @@ def test_the_cohort_code_sends_nothing_anywhere():
         source = path.read_text(encoding="utf-8")
         for word in ("urllib", "requests", "http://", "https://", "smtplib", "socket"):
             assert word not in source, (path.name, word)
+
+
+def test_ctrl_c_during_feedback_says_so_and_writes_no_pages(tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cohort_cli, "feedback", interrupted)
+    pages = tmp_path / "sidor"
+    code, out, _ = run(capsys, "feedback", str(tmp_path), "--out", str(pages))
+    assert code == 130 and "Avbrutet" in out and not pages.exists()

@@ -8,17 +8,16 @@ theirs beside yours. The original notebook is never modified.
 from __future__ import annotations
 
 import ast
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from kompetens_lib.present import keyfigures
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import keyfigures
+from kompetens_lib.publish.executor import execute_notebook
+from kompetens_lib.publish.runner import parameters_cell
 from kompetens_lib.reference.regions import region_name, regions, resolve_region
-from kompetens_lib.publish.runner import _one_line_error, _readable, _sign, parameters_cell
 
 DEFAULT_OUT = "anpassade"
 
@@ -142,33 +141,18 @@ def _free_path(path: Path) -> Path:
 
 
 def execute(plan: Plan, out_dir: Path, parameters: dict, *, timeout: int = 600) -> Path:
-    """Run the notebook with ``parameters`` into a new file in ``out_dir``; return its path."""
-    import papermill
+    """Run the notebook with ``parameters`` into a new file in ``out_dir``; return its path.
 
+    A failed run is kept (it shows where it failed) and reported in a KompetensError."""
     out_dir.mkdir(parents=True, exist_ok=True)
     slug = regions().set_index("code").loc[parameters["region"], "slug"]
     target = _free_path(out_dir / f"{plan.notebook.stem}-{parameters['region']}-{slug}.ipynb")
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{target.stem}.", suffix=".ipynb")
-    os.close(fd)
-    try:
-        try:
-            papermill.execute_notebook(
-                str(plan.notebook), tmp, parameters=parameters, kernel_name="python3",
-                progress_bar=False, cwd=str(plan.notebook.parent), execution_timeout=timeout,
-                extra_arguments=["--log-level=ERROR"])
-        except Exception as exc:  # noqa: BLE001 - keep the failed notebook, say where
-            if os.path.getsize(tmp) > 0:
-                _readable(tmp)
-                os.replace(tmp, target)
-            raise KompetensError(
-                f"Körningen för {region_name(parameters['region'])} misslyckades: "
-                f"{_one_line_error(exc)}. Den körda anteckningsboken med felet: {target}") from None
-        _sign(tmp)
-        _readable(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    run = execute_notebook(plan.notebook, target, parameters=parameters, kernel="plain",
+                           cwd=plan.notebook.parent, cell_timeout=timeout, keep_failed=True)
+    if not run.ok:
+        raise KompetensError(
+            f"Körningen för {region_name(parameters['region'])} misslyckades: "
+            f"{run.error}. Den körda anteckningsboken med felet: {target}")
     return target
 
 

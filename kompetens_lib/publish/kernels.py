@@ -26,45 +26,95 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORK_ENV", "fork_supported", "release", "serve", "shutdown", "take_kernel",
-           "template_peak_mb"]
+__all__ = ["FORK_ENV", "KERNEL_NAME", "NOTEBOOK_NAMES", "PRELOAD", "PRELOAD_PACKAGES",
+           "fork_supported", "preload_modules", "release", "serve", "shutdown", "start_plain",
+           "take_kernel", "template_peak_mb"]
 
 FORK_ENV = "KOMPETENS_FORK_KERNELS"
 KERNEL_NAME = "python3"
 KERNEL_ARGS = ["--log-level=ERROR"]
 # What a template process imports before it forks kernels: everything the workbook's
 # notebooks import. (Nothing that starts an engine or a thread of its own: vl-convert's
-# renderer stays unloaded until a kernel needs it.)
+# renderer stays unloaded until a kernel needs it.) Names are tried one by one: a name that
+# is missing (a module that moved) costs the kernels a little time, never a failure.
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipywidgets",
-    "pandas", "altair", "kompetens_lib", "kompetens_lib.present.brief", "kompetens_lib.present.charts",
-    "kompetens_lib.present.compare", "kompetens_lib.present.explore", "kompetens_lib.present.keyfigures",
-    "kompetens_lib.workbook.mandate", "kompetens_lib.present.maps", "kompetens_lib.workbook.params",
-    "kompetens_lib.workbook.profile", "kompetens_lib.workbook.results",
+    "pandas", "altair", "kompetens_lib",
 )
+#: Every module of these packages is imported, however they are split into modules.
+PRELOAD_PACKAGES = ("kompetens_lib.workbook", "kompetens_lib.present")
+#: What notebooks import as ``from kompetens_lib import charts, results, …``: resolved on
+#: the package, so the template holds the very modules (or facades) a notebook gets.
+NOTEBOOK_NAMES = ("brief", "charts", "compare", "explore", "keyfigures", "mandate", "maps",
+                  "params", "profile", "results")
+#: A function of this name in a module of ``kompetens_lib.workbook`` computes, in the
+#: template, what every notebook would otherwise compute again (the whole-country tables).
+PRIME = "prime"
 # Run in each new kernel before its notebook arrives (instant in a forked kernel).
-WARM_UP = "import kompetens_lib, kompetens_lib.present.charts, kompetens_lib.workbook.profile, altair, pandas"
+WARM_UP = ("import kompetens_lib.publish.kernels as _kompetens_kernels\n"
+           "_kompetens_kernels.preload_modules()\n"
+           "del _kompetens_kernels")
 READY_TIMEOUT = 30  # seconds a forked kernel may take to answer before we start one plainly
 
 
 # --- the template process -------------------------------------------------------------------
 
-def _preload() -> None:
+def _import_quietly(name: str):
     import importlib
-    import warnings
+
+    try:
+        return importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - a kernel will import it (and report) itself
+        return None
+
+
+def preload_modules() -> list[str]:
+    """Import what the workbook's notebooks import (:data:`PRELOAD`, every module of
+    :data:`PRELOAD_PACKAGES`, :data:`NOTEBOOK_NAMES` on ``kompetens_lib``); a name that
+    cannot be imported is skipped. Returns the modules of the packages that were imported."""
+    import pkgutil
 
     for name in PRELOAD:
+        _import_quietly(name)
+    loaded = []
+    for package_name in PRELOAD_PACKAGES:
+        package = _import_quietly(package_name)
+        if package is None or not hasattr(package, "__path__"):
+            continue
+        for info in pkgutil.walk_packages(package.__path__, prefix=package_name + "."):
+            if info.name.rsplit(".", 1)[-1].startswith("_"):
+                continue
+            if _import_quietly(info.name) is not None:
+                loaded.append(info.name)
+    library = _import_quietly("kompetens_lib")
+    for name in NOTEBOOK_NAMES if library is not None else ():
         try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a kernel will import it (and report) itself
+            getattr(library, name)
+        except Exception:  # noqa: BLE001 - a notebook gets (and reports) the same error
             pass
-    try:
-        from kompetens_lib import data
-        from kompetens_lib.workbook import results
+    return loaded
 
-        for table in data.TABLES:
-            data.load(table)  # validated once here, a cache hit in every kernel
-        results.prime()  # every method's whole-country breakdown, copied by each notebook
+
+def _prime(modules: list[str]) -> None:
+    """Call every ``prime()`` defined in the workbook's modules (see :data:`PRIME`)."""
+    for name in modules:
+        module = sys.modules.get(name)
+        function = getattr(module, PRIME, None)
+        if callable(function) and getattr(function, "__module__", None) == name:
+            function()
+
+
+def _preload() -> None:
+    import warnings
+
+    modules = preload_modules()
+    try:
+        from kompetens_lib.data.tables import TABLES, load
+
+        for table in TABLES:
+            load(table)  # validated once here, a cache hit in every kernel
+        # every method's whole-country breakdown, copied by each notebook
+        _prime([m for m in modules if m.startswith("kompetens_lib.workbook.")])
     except Exception:  # noqa: BLE001 - bad data is reported by the notebook that reads it
         pass
     # Native libraries (OpenBLAS, Arrow) keep thread pools of their own and make them safe
@@ -199,6 +249,7 @@ class _Template:
 
 
 _templates: dict[tuple, _Template] = {}
+_broken: set[tuple] = set()
 
 
 def _vm_hwm_mb(pid: int) -> float:
@@ -210,7 +261,6 @@ def _vm_hwm_mb(pid: int) -> float:
     except (OSError, ValueError):
         pass
     return 0.0
-_broken: set[tuple] = set()
 
 
 class _ForkedProcess:
@@ -465,6 +515,21 @@ def take_kernel(cwd: str, data: str | None):
         _warm[key] = _start(key)
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
+    return km
+
+
+def start_plain(cwd: str, env: dict[str, str]):
+    """A kernel manager with a newly started ``python3`` kernel in ``cwd`` with exactly the
+    environment ``env``: no template, no warm-up, nothing shared (the cohort's feedback
+    runs a participant's notebook this way). Stop it with :func:`release`."""
+    from jupyter_core.utils import run_sync
+
+    km = _new_manager((cwd, None), forked=False)
+    try:
+        run_sync(km.start_kernel)(cwd=cwd, env=dict(env), extra_arguments=KERNEL_ARGS)
+    except BaseException:
+        _discard(km)
+        raise
     return km
 
 

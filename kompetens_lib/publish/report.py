@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 
+from kompetens_lib._internal.files import atomic_write_bytes
 from kompetens_lib.reference.regions import region_name, slugify
-from kompetens_lib.publish.runner import atomic_write_bytes
 
 REPORT_NAME = "rapport.html"
 CHART_DIR = "diagram"
@@ -20,7 +20,9 @@ LEAD_NOTEBOOK_PREFIX = "06_"
 
 def chart_specs(notebook) -> list[dict]:
     """Vega-Lite specs of the charts shown in an executed notebook, in order."""
-    from kompetens_lib.present.render import CHART_SPEC_MIME  # (render imports the chart library: only here)
+    from kompetens_lib.present.render import (
+        CHART_SPEC_MIME,  # (render imports the chart library: only here)
+    )
 
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(notebook, as_version=4)

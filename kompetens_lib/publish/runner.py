@@ -12,9 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import json
-import multiprocessing
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +20,10 @@ from pathlib import Path
 import nbformat
 
 from kompetens_lib import __version__
+from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
 from kompetens_lib.errors import KompetensError
-from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text, make_readable
+from kompetens_lib.publish.executor import DEFAULT_CELL_TIMEOUT, execute_notebook, one_line_error
+from kompetens_lib.publish.workers import spawn_pool, stop_pool
 from kompetens_lib.reference.regions import region_name, region_slug, regions, resolve_region
 
 __all__ = ["Job", "Result", "atomic_write_bytes", "atomic_write_text", "execute", "plan",
@@ -31,7 +31,7 @@ __all__ = ["Job", "Result", "atomic_write_bytes", "atomic_write_text", "execute"
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
-DEFAULT_TIMEOUT = 600  # seconds per cell
+DEFAULT_TIMEOUT = DEFAULT_CELL_TIMEOUT  # seconds per cell
 STATE_DIR = ".kompetens"
 TASKS_PER_WORKER = 120
 
@@ -129,38 +129,6 @@ def check_parameters_cell(path: Path) -> None:
         )
 
 
-_readable = make_readable
-
-
-def _sign(notebook) -> None:
-    """Mark an executed notebook (a path or the node that was written) as trusted on this
-    machine, so that JupyterLab runs its chart outputs when it is opened (papermill's
-    notebooks are unsigned)."""
-    try:
-        nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(
-            notebook, as_version=4)
-        from nbformat.sign import NotebookNotary
-
-        NotebookNotary().sign(nb)
-    except Exception:  # noqa: BLE001 - signing is a convenience, never a reason to fail
-        pass
-
-
-def _one_line_error(exc: BaseException) -> str:
-    """'cell N: ErrorName: message' for papermill errors, else 'ErrorName: message'."""
-    name = getattr(exc, "ename", None) or type(exc).__name__
-    value = getattr(exc, "evalue", None) or str(exc)
-    value = " ".join(str(value).split())
-    if name in ("CellTimeoutError", "TimeoutError") or "timed out" in value.lower():
-        value = f"cellen tog längre tid än tidsgränsen – {value}"
-    elif name == "DeadKernelError" or "kernel died" in value.lower():
-        value = f"kärnan (Python-processen) dog – {value}"
-    cell = getattr(exc, "exec_count", None)
-    where = f"cell {cell}: " if cell else ""
-    text = f"{where}{name}: {value}"
-    return text if len(text) <= 300 else text[:297] + "…"
-
-
 # --- incremental builds -------------------------------------------------------------------
 
 def _hash_files(paths: list[Path], root: Path | None = None) -> str:
@@ -222,17 +190,6 @@ def up_to_date(job: Job) -> dict | None:
 
 # --- execution -------------------------------------------------------------------------------
 
-def _init_worker() -> None:
-    import signal
-    from multiprocessing import util
-
-    from kompetens_lib.publish.kernels import shutdown
-
-    # Ctrl-C reaches every process of the terminal; the main process decides what stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    util.Finalize(None, shutdown, exitpriority=10)
-
-
 def _peak_mb() -> tuple[float, float]:
     import resource
 
@@ -260,67 +217,17 @@ def _remove_leftovers(job: Job) -> None:
                 pass
 
 
-ENGINE_NAME = "kompetens"
-
-
-def _register_engine() -> str:
-    """papermill's nbclient engine, saving the notebook once at the end instead of after
-    every cell (each save re-serialises and validates the whole notebook, ~1 MB with its
-    chart bundle) – and still when the kernel dies or a cell times out, so the notebook
-    shows how far it got."""
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-
-    if ENGINE_NAME in papermill_engines._engines:
-        return ENGINE_NAME
-
-    class FinalSaveManager(NotebookExecutionManager):
-        def save(self, **kwargs):
-            if kwargs.get("nb"):
-                self.nb = kwargs["nb"]
-            self.last_save_time = self.now()
-
-        def save_now(self):
-            super().save()
-
-    class FinalSaveEngine(NBClientEngine):
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
-                             log_output=False, autosave_cell_every=30, **kwargs):
-            nb_man = FinalSaveManager(nb, output_path=output_path, progress_bar=progress_bar,
-                                      log_output=log_output,
-                                      autosave_cell_every=autosave_cell_every)
-            nb_man.notebook_start()
-            try:
-                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output,
-                                             **kwargs)
-            except BaseException:
-                nb_man.notebook_complete()
-                nb_man.save_now()  # a dead kernel or a time-out: keep what ran
-                raise
-            finally:
-                nb_man.cleanup_pbar()
-            nb_man.notebook_complete()
-            return nb_man.nb
-
-    papermill_engines.register(ENGINE_NAME, FinalSaveEngine)
-    return ENGINE_NAME
-
-
 def execute(job: Job) -> Result:
-    """Run one notebook for one county; never raises (errors go into the result)."""
-    import papermill  # kompetens_lib's import has made its slow dependency lazy
-
+    """Run one notebook for one county; never raises (errors go into the result), except
+    on Ctrl-C, which leaves the county's outputs as they were."""
     from kompetens_lib.present.html_export import export_html
-    from kompetens_lib.publish.kernels import release, take_kernel, template_peak_mb
     from kompetens_lib.present.keyfigures import read as read_key_figures
+    from kompetens_lib.publish.kernels import template_peak_mb
     from kompetens_lib.publish.report import CHART_DIR, export_charts
 
     started = time.perf_counter()
     job.county_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(job)
-    fd, tmp = tempfile.mkstemp(dir=job.county_dir, prefix=f".{job.output.stem}.",
-                               suffix=".ipynb")
-    os.close(fd)
     params = {"region": job.region, **job.params}
     if job.data:
         params["data"] = job.data  # the kernel also gets it in its environment
@@ -328,34 +235,25 @@ def execute(job: Job) -> Result:
     kernel_peak = None
     try:
         check_parameters_cell(job.notebook)
-        km = take_kernel(str(job.notebook.parent), job.data)
-        nb = None
-        try:
-            nb = papermill.execute_notebook(
-                str(job.notebook), tmp, parameters=params, kernel_name="python3",
-                engine_name=_register_engine(), request_save_on_cell_execute=True,
-                progress_bar=False, log_output=False, cwd=str(job.notebook.parent),
-                execution_timeout=job.timeout, km=km,
-            )
-        finally:
-            kernel_peak = release(km)
-            # Keep the executed notebook even when a cell failed: it shows where.
-            if os.path.getsize(tmp) > 0:
-                _sign(nb if nb is not None else tmp)
-                _readable(tmp)
-                os.replace(tmp, job.output)
+        # Keep the executed notebook even when a cell failed: it shows where.
+        run = execute_notebook(job.notebook, job.output, parameters=params, kernel="forked",
+                               data=job.data, cwd=job.notebook.parent,
+                               cell_timeout=job.timeout, keep_failed=True)
+        kernel_peak = run.kernel_peak_mb
+        if not run.ok:
+            raise _Failed(run.error)
+        nb = run.nb
         export_html(nb, job.html, include_code=True,
                     title=f"{job.notebook.stem} – {region_name(job.region)}")
         export_charts(nb, job.county_dir / CHART_DIR, prefix=job.notebook.stem)
         figures = read_key_figures(nb)
         result = Result(job, True, time.perf_counter() - started, key_figures=figures)
-    except BaseException as exc:  # noqa: BLE001 - a dead kernel or timeout is a failure too
+    except _Failed as failed:
+        result = Result(job, False, time.perf_counter() - started, error=str(failed))
+    except BaseException as exc:  # noqa: BLE001 - a page that cannot be built fails the job
         if isinstance(exc, KeyboardInterrupt):
             raise
-        result = Result(job, False, time.perf_counter() - started, error=_one_line_error(exc))
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        result = Result(job, False, time.perf_counter() - started, error=one_line_error(exc))
     result.peak_mb, children_peak = _peak_mb()
     result.kernel_peak_mb = round(kernel_peak, 1) if kernel_peak is not None else children_peak
     result.template_peak_mb = round(template_peak_mb(), 1)
@@ -366,6 +264,10 @@ def execute(job: Job) -> Result:
              "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
     atomic_write_text(job.state_file, json.dumps(state, ensure_ascii=False, indent=1))
     return result
+
+
+class _Failed(Exception):
+    """A notebook run that failed, with the executor's one-line summary."""
 
 
 def _split_regions(values: list[str]) -> list[str]:
@@ -463,7 +365,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
             try:
                 result = future.result()
             except BaseException as exc:  # noqa: BLE001 - a crashed worker process
-                result = Result(jobs[index], False, 0.0, error=_one_line_error(exc))
+                result = Result(jobs[index], False, 0.0, error=one_line_error(exc))
             results[index] = result
             if progress:
                 progress(result, len(results), len(jobs))
@@ -471,15 +373,13 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
             if task:
                 extra.append(pool.submit(_after_region_safely, after_region, *task))
 
-    context = multiprocessing.get_context("spawn")
     # Workers are replaced after TASKS_PER_WORKER notebooks each (a fresh pool per chunk),
     # which bounds what a long build can accumulate in one process. (ProcessPoolExecutor's
     # own max_tasks_per_child can deadlock on Python 3.11.)
     chunk = workers * TASKS_PER_WORKER
     for start in range(0, len(pending), chunk):
         part = pending[start:start + chunk]
-        with cf.ProcessPoolExecutor(max_workers=min(workers, len(part)), mp_context=context,
-                                    initializer=_init_worker) as pool:
+        with spawn_pool(min(workers, len(part))) as pool:
             futures = {pool.submit(execute, jobs[i]): i for i in part}
             extra = []
             try:
@@ -488,22 +388,11 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
                     try:
                         future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker process
-                        _warn(f"en länsrapport kunde inte byggas: {_one_line_error(exc)}")
+                        _warn(f"en länsrapport kunde inte byggas: {one_line_error(exc)}")
             except KeyboardInterrupt:
-                _stop(pool)
+                stop_pool(pool)
                 raise
     return [results[i] for i in range(len(jobs))]
-
-
-def _stop(pool: cf.ProcessPoolExecutor) -> None:
-    """Ctrl-C: stop every worker now (their kernel templates and kernels follow them), and
-    drop the notebooks not yet started. Finished notebooks stay; a rerun resumes."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        try:
-            process.terminate()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
-    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _warn(message: str) -> None:
@@ -516,7 +405,7 @@ def _after_region_safely(function, code: str, folder: Path, executed: list[Path]
     try:
         function(code, folder, executed)
     except Exception as exc:  # noqa: BLE001 - a report must not fail the run
-        _warn(f"rapporten för {region_name(code)} kunde inte byggas: {_one_line_error(exc)}")
+        _warn(f"rapporten för {region_name(code)} kunde inte byggas: {one_line_error(exc)}")
 
 
 def write_summary(out_dir: Path, results: list[Result]) -> Path:

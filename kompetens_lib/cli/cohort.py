@@ -1,0 +1,186 @@
+"""``kompetens cohort release|collect|feedback``: the facilitator's cohort workflow in a terminal.
+
+Parses the arguments (in Swedish), calls :mod:`kompetens_lib.cohort` and prints what it did.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from kompetens_lib.cli.parser import SwedishArgumentParser
+from kompetens_lib.cohort import (
+    BROKEN,
+    CRASHED,
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_FEEDBACK_DIR,
+    DEFAULT_NOTEBOOK_TIMEOUT,
+    DEFAULT_RELEASE_DIR,
+    DEFAULT_SNAPSHOT_DIR,
+    RAN,
+    README_NAME,
+    TIMED_OUT,
+    ReleaseOutcome,
+    collect,
+    feedback,
+    read_snapshot,
+    release,
+)
+from kompetens_lib.errors import KompetensError
+from kompetens_lib.exercises import EXERCISES
+
+__all__ = ["ACTIONS", "build_parser", "main"]
+
+ACTIONS = ("release", "collect", "feedback")
+
+
+def build_parser(action: str) -> SwedishArgumentParser:
+    """The Swedish argument parser of ``kompetens cohort ACTION``."""
+    prog = f"kompetens cohort {action}"
+    if action == "release":
+        parser = SwedishArgumentParser(
+            prog=prog,
+            description="Delar ut övningarna: en mapp per deltagare i deltagarlistan, med "
+                        "län och prioriterade grupper redan ifyllda. En fil som deltagaren "
+                        "har ändrat skrivs aldrig över; en ny version hamnar bredvid.")
+        parser.add_argument("roster", metavar="DELTAGARLISTA.csv",
+                            help="CSV med kolumnerna deltagare, region och valfritt "
+                                 "prioriterade_grupper (grupper åtskilda av semikolon)")
+        parser.add_argument("--out", default=DEFAULT_RELEASE_DIR, metavar="MAPP",
+                            help=f"mapp för deltagarnas mappar (standard: "
+                                 f"{DEFAULT_RELEASE_DIR})")
+        parser.add_argument("--exercises", metavar="N,N",
+                            help="vilka övningar, t.ex. 1,2,4 (standard: alla)")
+        parser.add_argument("--masters", metavar="MAPP",
+                            help="mapp med handledarens original (standard: exercises/masters)")
+    elif action == "collect":
+        parser = SwedishArgumentParser(
+            prog=prog,
+            description="Samlar in deltagarnas anteckningsböcker till en daterad insamling. "
+                        "Originalen ändras inte.")
+        parser.add_argument("--from", dest="source", default=DEFAULT_RELEASE_DIR,
+                            metavar="MAPP",
+                            help=f"mappen med deltagarnas mappar eller inlämnade filer "
+                                 f"(standard: {DEFAULT_RELEASE_DIR})")
+        parser.add_argument("--out", metavar="INSAMLING",
+                            help=f"ny mapp för insamlingen (standard: "
+                                 f"{DEFAULT_SNAPSHOT_DIR}/ÅÅÅÅ-MM-DD_TTMM)")
+    else:
+        parser = SwedishArgumentParser(
+            prog=prog,
+            description="Kör alla kontroller i en insamling, varje anteckningsbok i en ny "
+                        "Python-kärna med tidsgräns, och skriver en återkopplingssida per "
+                        "deltagare och en kohortöversikt.")
+        parser.add_argument("snapshot", metavar="INSAMLING",
+                            help="mappen som kompetens cohort collect skapade")
+        parser.add_argument("--out", metavar="MAPP",
+                            help=f"mapp för sidorna (standard: {DEFAULT_FEEDBACK_DIR}/"
+                                 "INSAMLINGENS-NAMN)")
+        parser.add_argument("--timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
+                            metavar="SEKUNDER",
+                            help=f"längsta tid för en cell innan den avbryts (standard: "
+                                 f"{DEFAULT_CELL_TIMEOUT})")
+        parser.add_argument("--notebook-timeout", type=int, default=DEFAULT_NOTEBOOK_TIMEOUT,
+                            metavar="SEKUNDER",
+                            help=f"längsta tid för en hel anteckningsbok (standard: "
+                                 f"{DEFAULT_NOTEBOOK_TIMEOUT})")
+        parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                            help="antal parallella processer (standard: en per kärna)")
+    return parser
+
+
+_PLURAL = {"ny": "nya", "uppdaterad": "uppdaterade", "återställd": "återställda",
+           "oförändrad": "oförändrade", "ny version bredvid": "nya versioner bredvid"}
+
+
+def _counted(n: int, status: str) -> str:
+    return f"{n} {status if n == 1 else _PLURAL.get(status, status)}"
+
+
+def _print_release(outcomes: list[ReleaseOutcome], out: Path) -> None:
+    totals: dict[str, int] = {}
+    for outcome in outcomes:
+        person = outcome.participant
+        parts = []
+        for status, names in outcome.written.items():
+            count = len([n for n in names if n != README_NAME])
+            totals[status] = totals.get(status, 0) + count
+            if count and status != "oförändrad":
+                parts.append(_counted(count, status))
+        summary = ", ".join(parts) or "inget nytt"
+        print(f"  {person.slug}/ ({person.name}, {person.region} {person.region_name}): "
+              f"{summary}")
+    beside = [(o.participant.slug, changed, new) for o in outcomes for changed, new in o.beside]
+    if beside:
+        print("\nÄndrade filer som inte skrevs över (den nya versionen ligger bredvid):")
+        for slug, changed, new in beside:
+            print(f"  {slug}/{changed} är ändrad av deltagaren → ny version i {slug}/{new}")
+    words = ", ".join(_counted(n, status) for status, n in totals.items() if n)
+    print(f"\nKlart: {len(outcomes)} deltagare i {out}/ ({words or 'inga övningar'}).")
+
+
+def _print_collect(snapshot: Path) -> None:
+    manifest = read_snapshot(snapshot)
+    records = manifest["participants"]
+    count = sum(len(r["files"]) for r in records)
+    print(f"Samlade in {count} anteckningsböcker från {len(records)} deltagare till "
+          f"{snapshot}/. Originalen är orörda.")
+    if manifest.get("unattributed"):
+        print("Kunde inte knytas till någon deltagare (kom inte med):")
+        for name in manifest["unattributed"]:
+            print(f"  {name}")
+    if manifest.get("skipped"):
+        print("För stora för att samlas in (över 50 MB):")
+        for name in manifest["skipped"]:
+            print(f"  {name}")
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, result: dict, finished: int, total: int) -> None:
+        label = {RAN: "klar", CRASHED: "KRASCHADE", TIMED_OUT: "TIDSGRÄNS",
+                 BROKEN: "KUNDE INTE KÖRAS"}.get(result["status"], result["status"])
+        seconds = f"{result['seconds']:.1f}".replace(".", ",")
+        print(f"  [{finished}/{total}] {result['participant']} övning "
+              f"{EXERCISES[result['exercise']].number}: {label} ({seconds} s)", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    """``kompetens cohort ACTION …``: ``argv[0]`` is release, collect or feedback; returns
+    the exit code (2 for bad input, 130 after Ctrl-C)."""
+    if not argv or argv[0] not in ACTIONS:
+        print(f"kompetens cohort: fel: ange en åtgärd: {', '.join(ACTIONS)}.", file=sys.stderr)
+        return 2
+    action, rest = argv[0], argv[1:]
+    args = build_parser(action).parse_args(rest)
+    try:
+        if action == "release":
+            out = Path(args.out)
+            print(f"Delar ut övningar till deltagarna i {args.roster} …", flush=True)
+            outcomes = release(args.roster, out, masters=args.masters,
+                               selection=args.exercises)
+            _print_release(outcomes, out)
+            return 0
+        if action == "collect":
+            _print_collect(collect(args.source, args.out))
+            return 0
+        if args.jobs is not None and args.jobs < 1:
+            raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
+        snapshot = Path(args.snapshot)
+        print(f"Kör kontrollerna för insamlingen {snapshot} …", flush=True)
+        try:
+            out = feedback(snapshot, args.out, cell_timeout=args.timeout,
+                           notebook_timeout=args.notebook_timeout, workers=args.jobs,
+                           progress=_Progress())
+        except KeyboardInterrupt:
+            print("\nAvbrutet. Inga återkopplingssidor skrevs; kör samma kommando igen för att "
+                  "köra kontrollerna.", flush=True)
+            return 130
+        print(f"Klart. Kohortöversikten: {out / 'index.html'}; en sida per deltagare i {out}/.")
+        return 0
+    except KompetensError as exc:
+        print(f"kompetens cohort {action}: fel: {exc}", file=sys.stderr)
+        return 2
