@@ -35,15 +35,25 @@ __all__ = ["ACTIONS", "build_parser", "main"]
 ACTIONS = ("release", "collect", "feedback")
 
 
-def build_parser(action: str) -> SwedishArgumentParser:
-    """The Swedish argument parser of ``kompetens cohort ACTION``."""
-    prog = f"kompetens cohort {action}"
+_DESCRIPTIONS = {
+    "release": "Delar ut övningarna: en mapp per deltagare i deltagarlistan, med län och "
+               "prioriterade grupper redan ifyllda. En fil som deltagaren har ändrat skrivs "
+               "aldrig över; en ny version hamnar bredvid.",
+    "collect": "Samlar in deltagarnas anteckningsböcker till en daterad insamling. "
+               "Originalen ändras inte.",
+    "feedback": "Kör alla kontroller i en insamling, varje anteckningsbok i en ny "
+                "Python-kärna med tidsgräns, och skriver en återkopplingssida per deltagare "
+                "och en kohortöversikt.",
+}
+_HELP = {
+    "release": "dela ut övningar till deltagarna i en deltagarlista",
+    "collect": "samla in deltagarnas anteckningsböcker",
+    "feedback": "kör kontrollerna i en insamling och skriv återkopplingssidor",
+}
+
+
+def _add_arguments(parser: SwedishArgumentParser, action: str) -> None:
     if action == "release":
-        parser = SwedishArgumentParser(
-            prog=prog,
-            description="Delar ut övningarna: en mapp per deltagare i deltagarlistan, med "
-                        "län och prioriterade grupper redan ifyllda. En fil som deltagaren "
-                        "har ändrat skrivs aldrig över; en ny version hamnar bredvid.")
         parser.add_argument("roster", metavar="DELTAGARLISTA.csv",
                             help="CSV med kolumnerna deltagare, region och valfritt "
                                  "prioriterade_grupper (grupper åtskilda av semikolon)")
@@ -55,10 +65,6 @@ def build_parser(action: str) -> SwedishArgumentParser:
         parser.add_argument("--masters", metavar="MAPP",
                             help="mapp med handledarens original (standard: exercises/masters)")
     elif action == "collect":
-        parser = SwedishArgumentParser(
-            prog=prog,
-            description="Samlar in deltagarnas anteckningsböcker till en daterad insamling. "
-                        "Originalen ändras inte.")
         parser.add_argument("--from", dest="source", default=DEFAULT_RELEASE_DIR,
                             metavar="MAPP",
                             help=f"mappen med deltagarnas mappar eller inlämnade filer "
@@ -67,11 +73,6 @@ def build_parser(action: str) -> SwedishArgumentParser:
                             help=f"ny mapp för insamlingen (standard: "
                                  f"{DEFAULT_SNAPSHOT_DIR}/ÅÅÅÅ-MM-DD_TTMM)")
     else:
-        parser = SwedishArgumentParser(
-            prog=prog,
-            description="Kör alla kontroller i en insamling, varje anteckningsbok i en ny "
-                        "Python-kärna med tidsgräns, och skriver en återkopplingssida per "
-                        "deltagare och en kohortöversikt.")
         parser.add_argument("snapshot", metavar="INSAMLING",
                             help="mappen som kompetens cohort collect skapade")
         parser.add_argument("--out", metavar="MAPP",
@@ -87,6 +88,24 @@ def build_parser(action: str) -> SwedishArgumentParser:
                                  f"{DEFAULT_NOTEBOOK_TIMEOUT})")
         parser.add_argument("--jobs", type=int, default=None, metavar="N",
                             help="antal parallella processer (standard: en per kärna)")
+
+
+def build_parser(action: str | None = None) -> SwedishArgumentParser:
+    """The Swedish argument parser of ``kompetens cohort`` (or of one ``ACTION``)."""
+    if action is not None:
+        parser = SwedishArgumentParser(prog=f"kompetens cohort {action}",
+                                       description=_DESCRIPTIONS[action])
+        _add_arguments(parser, action)
+        return parser
+    parser = SwedishArgumentParser(
+        prog="kompetens cohort",
+        description="Handledarens arbetsgång för en kohort: dela ut övningar, samla in "
+                    "dem och ge återkoppling.")
+    actions = parser.add_subparsers(dest="action", required=True, title="åtgärder",
+                                    metavar="ÅTGÄRD")
+    for name in ACTIONS:
+        _add_arguments(actions.add_parser(name, help=_HELP[name],
+                                          description=_DESCRIPTIONS[name]), name)
     return parser
 
 
@@ -151,11 +170,8 @@ class _Progress:
 def main(argv: list[str]) -> int:
     """``kompetens cohort ACTION …``: ``argv[0]`` is release, collect or feedback; returns
     the exit code (2 for bad input, 130 after Ctrl-C)."""
-    if not argv or argv[0] not in ACTIONS:
-        print(f"kompetens cohort: fel: ange en åtgärd: {', '.join(ACTIONS)}.", file=sys.stderr)
-        return 2
-    action, rest = argv[0], argv[1:]
-    args = build_parser(action).parse_args(rest)
+    args = build_parser().parse_args(argv)
+    action = args.action
     try:
         if action == "release":
             out = Path(args.out)

@@ -163,7 +163,8 @@ class Progress:
 def _missing_reports(results, note: str) -> None:
     """Build the report of a county whose notebooks were all up to date but whose report
     is missing (the workers build the others as soon as a county is done)."""
-    from kompetens_lib.publish.report import REPORT_NAME, county_report
+    from kompetens_lib.publish.layout import REPORT_NAME
+    from kompetens_lib.publish.report import county_report
 
     by_region: dict[str, list] = {}
     for result in results:

@@ -20,7 +20,8 @@ import pandas as pd
 
 from kompetens_lib.present import keyfigures, render
 from kompetens_lib.present.charts.overview import map_chart
-from kompetens_lib.publish.runner import Result, atomic_write_text
+from kompetens_lib._internal.files import atomic_write_text
+from kompetens_lib.publish.runner import Result
 from kompetens_lib.reference.regions import region_name
 
 MAP_GROUPS = 40  # the largest groups nationally; keeps the map's data small

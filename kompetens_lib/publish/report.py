@@ -10,10 +10,9 @@ from pathlib import Path
 import nbformat
 
 from kompetens_lib._internal.files import atomic_write_bytes
+from kompetens_lib.publish.layout import REPORT_NAME, STATE_DIR
 from kompetens_lib.reference.regions import region_name, slugify
 
-REPORT_NAME = "rapport.html"
-CHART_DIR = "diagram"
 # The brief (notebook 06) carries the mandate and the key messages: it opens the report.
 LEAD_NOTEBOOK_PREFIX = "06_"
 
@@ -137,7 +136,6 @@ def county_report(code: str, folder: Path, executed: list[Path], *,
     in ``executed`` (the ones just run): rerunning one notebook must not drop the others,
     and one that failed drops out until it runs again. None when nothing has succeeded.
     """
-    from kompetens_lib.publish.runner import STATE_DIR
 
     folder = Path(folder)
     chosen = {Path(p).name: Path(p) for p in executed}

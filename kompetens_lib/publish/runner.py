@@ -20,19 +20,17 @@ from pathlib import Path
 import nbformat
 
 from kompetens_lib import __version__
+from kompetens_lib.publish.layout import CHART_DIR, NOTEBOOK_DIR, NOTEBOOK_ENV, STATE_DIR
 from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.publish.executor import DEFAULT_CELL_TIMEOUT, execute_notebook, one_line_error
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 from kompetens_lib.reference.regions import region_name, region_slug, regions, resolve_region
 
-__all__ = ["Job", "Result", "atomic_write_bytes", "atomic_write_text", "execute", "plan",
+__all__ = ["Job", "Result", "execute", "plan",
            "run_jobs", "write_summary"]
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
 DEFAULT_TIMEOUT = DEFAULT_CELL_TIMEOUT  # seconds per cell
-STATE_DIR = ".kompetens"
 TASKS_PER_WORKER = 120
 
 
@@ -201,7 +199,6 @@ def _peak_mb() -> tuple[float, float]:
 def _remove_leftovers(job: Job) -> None:
     """Temporary files of this job left by a run that was stopped (Ctrl-C, a killed worker):
     only this job writes them, so they cannot belong to anything still running."""
-    from kompetens_lib.publish.report import CHART_DIR
 
     number = job.notebook.stem.split("_")[0]
     leftovers = [(job.county_dir, f".{job.output.stem}.*.ipynb"),
@@ -223,7 +220,7 @@ def execute(job: Job) -> Result:
     from kompetens_lib.present.html_export import export_html
     from kompetens_lib.present.keyfigures import read as read_key_figures
     from kompetens_lib.publish.kernels import template_peak_mb
-    from kompetens_lib.publish.report import CHART_DIR, export_charts
+    from kompetens_lib.publish.report import export_charts
 
     started = time.perf_counter()
     job.county_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,18 @@
+"""Where a build puts things: the names of the folders and files under ``build/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["CHART_DIR", "NOTEBOOK_DIR", "NOTEBOOK_ENV", "REPORT_NAME", "STATE_DIR"]
+
+#: The workbook's notebooks, beside the package in a source checkout.
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+#: Environment variable that points a run at another notebook folder.
+NOTEBOOK_ENV = "KOMPETENS_NOTEBOOKS"
+#: Per county: what the last run of each notebook saw (for incremental builds).
+STATE_DIR = ".kompetens"
+#: Per county: the report without code, for strategists and communicators.
+REPORT_NAME = "rapport.html"
+#: Per county: every chart as PNG and SVG for slides.
+CHART_DIR = "diagram"
