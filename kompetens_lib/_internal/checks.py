@@ -8,7 +8,7 @@ from numbers import Real
 
 from kompetens_lib.errors import KompetensError
 
-__all__ = ["check_number", "check_share", "check_whole_number", "is_share"]
+__all__ = ["check_flag", "check_number", "check_share", "check_whole_number", "is_share"]
 
 
 def is_share(value: object, *, allow_zero: bool = True) -> bool:
@@ -93,3 +93,19 @@ def check_whole_number(
             f"{name} ska vara {what} mellan {low} och {high}{sample}; fick {value!r}."
         )
     return int(number)
+
+
+def check_flag(value: object, name: str) -> bool:
+    """True or False from a bool or text ("ja", "nej", "True", "0", "" …); Swedish error.
+
+    >>> check_flag("Ja", "save_mandate"), check_flag("", "interactive")
+    (True, False)
+    """
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in ("true", "1", "ja", "yes"):
+        return True
+    if text in ("false", "0", "nej", "no", ""):
+        return False
+    raise KompetensError(f"Parametern {name} ska vara True eller False, inte {value!r}.")
