@@ -63,16 +63,16 @@ LEGACY_MODULES: dict[str, str] = {
     "html_export": "present.html_export",
     "kernels": "publish.kernels",
     "keyfigures": "present.keyfigures",
-    "mandate": "workbook.mandate",
+    "mandate": "compat.mandate",
     "maps": "present.charts.maps",
     "need": "methods.need",
     "overview": "publish.overview",
-    "params": "workbook.params",
-    "profile": "workbook.profile",
+    "params": "compat.params",
+    "profile": "compat.profile",
     "recipes": "data.recipes",
     "render": "present.render",
     "report": "publish.report",
-    "results": "workbook.results",
+    "results": "compat.results",
     "runner": "publish.runner",
     "scb_api": "data.scb_api",
     "scb_import": "data.scb_import",
@@ -90,10 +90,10 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 # Functions named like their module are bound eagerly: importing a submodule sets the
 # package attribute to the module, which would shadow the lazy lookup below.
-from kompetens_lib.reference.regions import regions  # noqa: E402
-from kompetens_lib.methods.breakdown import breakdown  # noqa: E402
-from kompetens_lib.methods.balance import balance  # noqa: E402
 from kompetens_lib.methods.backtest import backtest  # noqa: E402
+from kompetens_lib.methods.balance import balance  # noqa: E402
+from kompetens_lib.methods.breakdown import breakdown  # noqa: E402
+from kompetens_lib.reference.regions import regions  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:
@@ -115,8 +115,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kompetens_lib.errors import DataValidationError, KompetensError
     from kompetens_lib.data.tables import load, provenance, source_note
+    from kompetens_lib.errors import DataValidationError, KompetensError
     from kompetens_lib.methods.backtest import backtest
     from kompetens_lib.methods.balance import balance
     from kompetens_lib.methods.breakdown import breakdown, compare_methods

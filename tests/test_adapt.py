@@ -8,11 +8,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kompetens_lib.publish import adapt
 from kompetens_lib import cli
-from kompetens_lib.present import keyfigures
-from kompetens_lib.workbook import profile
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.present import keyfigures
+from kompetens_lib.publish import adapt
+from kompetens_lib.workbook import profile
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_nulage.ipynb"

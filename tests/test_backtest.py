@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kompetens_lib.errors import KompetensError
 from kompetens_lib.methods.backtest import backtest
 from kompetens_lib.methods.breakdown import METHODS
-from kompetens_lib.errors import KompetensError
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

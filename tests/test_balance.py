@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetens_lib.methods.balance import balance
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods.balance import balance
 from kompetens_lib.reference.taxonomy import JUDGEMENTS, NOT_APPLICABLE
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

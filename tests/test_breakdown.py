@@ -1,4 +1,4 @@
-"""Tests for kompetens_lib.methods.breakdown: hand-worked examples, properties and Swedish errors."""
+"""kompetens_lib.methods.breakdown: hand-worked examples, properties and Swedish errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetens_lib.methods.breakdown import METHODS, ConvergenceWarning, breakdown, compare_methods
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods.breakdown import METHODS, ConvergenceWarning, breakdown, compare_methods
 from kompetens_lib.reference.regions import COUNTY_CODES
 
 
@@ -706,3 +706,37 @@ def test_bundled_data_all_methods():
     result = breakdown(forecast, employed, "constrained", column="demand")
     assert all(r["converged"] for r in result.attrs["convergence"].values())
     county_sums_match(result, forecast.rename(columns={"demand": "value"}))
+
+
+@pytest.mark.parametrize("name", [
+    "fixed_share", "fixed share", "fixed-share", "Fast andel", "fast andel", "FAST ANDEL",
+    " Fixed_Share ",
+])
+def test_resolve_method_accepts_codes_and_swedish_labels_in_any_spelling(name):
+    from kompetens_lib.methods.breakdown import resolve_method
+
+    assert resolve_method(name) == "fixed_share"
+
+
+def test_resolve_method_knows_every_method_by_its_label():
+    from kompetens_lib.methods.breakdown import METHOD_LABELS, resolve_method
+
+    assert {resolve_method(label): code for code, label in METHOD_LABELS.items()} == {
+        code: code for code in METHOD_LABELS}
+    assert resolve_method("shift share") == resolve_method("Shift-share") == "shift_share"
+    assert resolve_method("betingad (ras)") == "constrained"
+
+
+@pytest.mark.parametrize("name", ["gissning", None, 3])
+def test_resolve_method_names_the_valid_methods(name):
+    from kompetens_lib.methods.breakdown import resolve_method
+
+    with pytest.raises(KompetensError, match=r"Okänd metod: .*Giltiga metoder: 'fixed_share'"):
+        resolve_method(name)
+
+
+def test_breakdown_accepts_a_method_however_it_is_spelled():
+    nat, hist = small_case()
+    expected = breakdown(nat, hist, "fixed_share")
+    pd.testing.assert_frame_equal(breakdown(nat, hist, "Fast andel"), expected)
+    pd.testing.assert_frame_equal(breakdown(nat, hist, "fixed share"), expected)

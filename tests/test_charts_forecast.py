@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.present import charts
+from kompetens_lib.present import charts, tables
 from kompetens_lib.present.render import ACCENT, PRIMARY
-from kompetens_lib.workbook import results
+from kompetens_lib.workbook import balance_tables, breakdown_tables, need_tables, supply_tables
 
 SOURCE = "Källa: Exempeldata – inte officiell statistik (syntetiska data)."
 METHODS = list(charts.METHOD_ORDER)
@@ -189,7 +189,7 @@ def test_balance_ratio_chart_draws_from_100_and_prints_the_judgement():
     assert bars["encoding"]["x2"]["field"] == "base"
     color = bars["encoding"]["color"]["scale"]
     assert color["domain"] == ["stor brist", "balans", "överskott"]
-    assert color["range"] == [results.JUDGEMENT_STYLE[w][0] for w in color["domain"]]
+    assert color["range"] == [tables.JUDGEMENT_STYLE[w][0] for w in color["domain"]]
     assert _layer(spec, "text")["encoding"]["text"]["field"] == "judgement"
     assert bars["encoding"]["y"]["sort"] == ["A", "B", "C"]  # tightest first
     with pytest.raises(KompetensError, match="Okänd bedömning"):
@@ -252,19 +252,19 @@ def test_builders_refuse_frames_over_the_row_limit(builder, columns):
 
 
 def test_builders_on_real_results_stay_small_and_carry_the_source():
-    values = results.method_values("12", "demand")
-    need = results.need_table("12")
-    places = results.places_table(need)
+    values = breakdown_tables.method_values("12", "demand")
+    need = need_tables.need_table("12")
+    places = need_tables.places_table(need)
     built = [
-        charts.method_comparison_chart(results.method_totals(values), source=SOURCE),
-        charts.method_range_chart(results.method_range(values, n=15), source=SOURCE),
-        charts.backtest_chart(results.backtest_summary("12"), source=SOURCE),
-        charts.retirements_chart(results.retirements_by_group("12"), source=SOURCE),
-        charts.change_chart(results.demand_change("12"), source=SOURCE),
-        charts.balance_ratio_chart(results.balance_table("12").nlargest(20, "demand"),
+        charts.method_comparison_chart(breakdown_tables.method_totals(values), source=SOURCE),
+        charts.method_range_chart(breakdown_tables.method_range(values, n=15), source=SOURCE),
+        charts.backtest_chart(breakdown_tables.backtest_summary("12"), source=SOURCE),
+        charts.retirements_chart(supply_tables.retirements_by_group("12"), source=SOURCE),
+        charts.change_chart(balance_tables.demand_change("12"), source=SOURCE),
+        charts.balance_ratio_chart(balance_tables.balance_table("12").nlargest(20, "demand"),
                                    source=SOURCE),
         charts.need_chart(need.head(15), source=SOURCE),
-        charts.places_chart(results.top_places(places), source=SOURCE),
+        charts.places_chart(need_tables.top_places(places), source=SOURCE),
     ]
     for chart in built:
         spec = chart.to_dict()

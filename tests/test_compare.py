@@ -14,7 +14,7 @@ from kompetens_lib.errors import KompetensError
 from kompetens_lib.present import compare
 from kompetens_lib.workbook import brief as brief_tables
 from kompetens_lib.workbook import compare as compare_tables
-from kompetens_lib.workbook import results
+from kompetens_lib.workbook import need_tables
 
 
 def test_every_other_county_is_ranked_and_the_nearest_are_chosen():
@@ -65,7 +65,7 @@ def test_group_comparison_rows_and_rates():
 
 
 def test_own_county_agrees_with_the_need_table_of_notebook_05():
-    need = results.need_table("23", base_year=2023, target_year=2035, method="trend_share")
+    need = need_tables.need_table("23", base_year=2023, target_year=2035, method="trend_share")
     frame = compare_tables.group_comparison("23", "702", method="trend_share")
     row = need.set_index("education_group").loc["702"]
     assert frame["need"].iloc[0] == pytest.approx(row["need"])

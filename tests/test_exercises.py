@@ -23,7 +23,7 @@ from kompetens_lib import exercises as ex
 from kompetens_lib.cli.exercises import main as exercises_main
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises import answers, ovning2_nulaget
-from kompetens_lib.present import charts
+from kompetens_lib.present import charts, summaries
 from kompetens_lib.workbook import profile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,7 +204,7 @@ def _fake_executed_notebook(region: str, path: Path) -> None:
     shown = nbformat.v4.new_code_cell("profile.show_key_figures(figures)")
     shown.execution_count = 2
     shown.outputs = [nbformat.v4.new_output(
-        "display_data", data=profile.key_figures_bundle(profile.key_figures(region, BASE)))]
+        "display_data", data=summaries.key_figures_bundle(profile.key_figures(region, BASE)))]
     nb.cells = [params, shown]
     nbformat.write(nb, path)
 
@@ -607,7 +607,7 @@ def test_assumptions():
     fails_with(ex.check_assumptions(ctx, {**ASSUMPTIONS, "andel_nyexaminerade": 70}, REASONS),
                "decimaltal")
     fails_with(ex.check_assumptions(ctx, {**ASSUMPTIONS, "utträdesålder": 50}, REASONS),
-               "heltal 60–75")
+               "heltal 60–72")
     fails_with(ex.check_assumptions(ctx, {k: v for k, v in ASSUMPTIONS.items()
                                           if k != "genomströmning"}, REASONS),
                "'genomströmning' saknas")
@@ -617,6 +617,20 @@ def test_assumptions():
                "Motivera 'stannar_i_länet'")
     fails_with(ex.check_assumptions(ctx, ASSUMPTIONS, ...), "Motivera antagandena")
     fails_with(ex.check_assumptions(ctx, [66, 0.7], REASONS), "ordbok (dict)")
+
+
+@pytest.mark.parametrize("age", [59, 60, 66, 72, 73, 75])
+def test_the_exercise_accepts_exactly_the_exit_ages_the_workbook_accepts(age):
+    from kompetens_lib.workbook.assumptions import assumptions
+
+    try:
+        assumptions(exit_age=age)
+        workbook_accepts = True
+    except KompetensError:
+        workbook_accepts = False
+    result = ex.check_assumptions(ctx_for("ovning6"), {**ASSUMPTIONS, "utträdesålder": age},
+                                  REASONS)
+    assert (result.status == ex.PASSED) == workbook_accepts, (age, result.text())
 
 
 @pytest.fixture(scope="module")

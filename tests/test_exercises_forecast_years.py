@@ -16,7 +16,7 @@ import pytest
 import kompetens_lib as kl
 from kompetens_lib import exercises as ex
 from kompetens_lib.data.tables import example_dir
-from kompetens_lib.workbook import results
+from kompetens_lib.workbook import balance_tables, breakdown_tables
 
 #: The template's shape: T&P's own base year, three years before the history ends, and 2035.
 TP_BASE, TARGET = 2020, 2035
@@ -63,11 +63,11 @@ def test_correct_breakdown_answers_pass_with_only_base_and_target_year(two_year_
                                                                       region):
     ctx = ex.context("ovning3", region, [], source=two_year_source)
     assert (ctx.base_year, ctx.target_year) == (2023, TARGET)
-    values = results.method_values(region, "demand", base_year=ctx.base_year,
+    values = breakdown_tables.method_values(region, "demand", base_year=ctx.base_year,
                                    source=two_year_source)
     mine = values[values["education_group"] == ctx.group]
     fixed = mine[mine["method"] == "fixed_share"][["year", "value"]]
-    spread = results.method_range(mine, ctx.target_year, n=1)["spread"].iloc[0]
+    spread = breakdown_tables.method_range(mine, ctx.target_year, n=1)["spread"].iloc[0]
     answers = {"ctx": ctx, "min_nedbrytning": fixed, "metodspann": float(spread),
                "metodforklaring": MASTER_TEXTS["metodforklaring"]}
     assert_all_passed(ex.run_checks("ovning3", answers))
@@ -90,7 +90,7 @@ def test_a_breakdown_of_the_forecast_table_itself_passes_with_its_two_years(two_
 @pytest.mark.parametrize("region", ["12", "25"])
 def test_correct_balance_answers_pass_with_only_base_and_target_year(two_year_source, region):
     ctx = ex.context("ovning5", region, [], source=two_year_source)
-    table = results.balance_table(region, base_year=ctx.base_year, target_year=ctx.target_year,
+    table = balance_tables.balance_table(region, base_year=ctx.base_year, target_year=ctx.target_year,
                                   source=two_year_source)
     mine = table[table["education_group"].isin(ctx.groups)]
     shortage = mine.loc[mine["judgement"].isin(ex.SHORTAGE_WORDS), "education_group"].tolist()

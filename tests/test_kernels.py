@@ -18,13 +18,13 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 REPORT = """
 import json, os, sys
 import kompetens_lib
-from kompetens_lib.workbook import results
+from kompetens_lib.workbook import memo
 print(json.dumps({
     "pid": os.getpid(),
     "ppid": os.getppid(),
     "cwd": os.getcwd(),
     "data": os.environ.get("KOMPETENS_DATA"),
-    "primed": len(results._MEMO),
+    "primed": len(memo.MEMO),
     "leftover_attribute": hasattr(kompetens_lib, "left_by_a_notebook"),
     "leftover_env": os.environ.get("LEFT_BY_A_NOTEBOOK"),
 }))

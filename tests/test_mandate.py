@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kompetens_lib.workbook import mandate
+from kompetens_lib import mandate
 from kompetens_lib.errors import KompetensError
 
 ROOT = Path(__file__).resolve().parents[1]

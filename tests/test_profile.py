@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib.workbook import profile
+from kompetens_lib import profile
 from kompetens_lib.errors import KompetensError
 
 

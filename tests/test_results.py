@@ -1,4 +1,4 @@
-"""Tables behind notebooks 02–05 (kompetens_lib.workbook.results), on the bundled example data."""
+"""Tables behind notebooks 02–05 (kompetens_lib.compat.results), on the bundled example data."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib.workbook import results
+from kompetens_lib import results
+from kompetens_lib.errors import KompetensError, KompetensWarning
 from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS
-from kompetens_lib.errors import KompetensError
 from kompetens_lib.reference.taxonomy import FORMS, JUDGEMENTS, NOT_APPLICABLE
 
 REGION = "23"  # Jämtland: a small county, where small groups make the methods differ most
@@ -128,7 +128,8 @@ def test_method_values_refuses_an_unknown_side():
 def test_method_totals_sums_the_groups_per_method_and_year(demand_values):
     totals = results.method_totals(demand_values)
     assert len(totals) == 4 * demand_values["year"].nunique()
-    expected = demand_values[demand_values["method"] == "trend_share"].groupby("year")["value"].sum()
+    trend = demand_values[demand_values["method"] == "trend_share"]
+    expected = trend.groupby("year")["value"].sum()
     got = totals[totals["method"] == "trend_share"].set_index("year")["value"]
     pd.testing.assert_series_equal(got, expected, check_names=False)
     one = results.method_totals(demand_values, group="Förskollärare")
@@ -489,7 +490,8 @@ def test_a_short_history_and_foreign_groups_give_warnings_not_errors(tmp_path):
         test = results.backtest_summary(REGION, source=source)
         results.method_values(REGION, "demand", source=source)
         results.method_values(REGION, "supply", source=source)
-    messages = " ".join(str(w.message) for w in caught if w.category is UserWarning)
+    # Notes to the participant come through the one channel, as KompetensWarning.
+    messages = " ".join(str(w.message) for w in caught if w.category is KompetensWarning)
     assert list(test["method"]) == ["fixed_share", "constrained"]
     assert "för kort för trendandel" in messages
     assert messages.count("kan brytas ned: 108") == 1  # said once, not for every table
@@ -558,3 +560,28 @@ def test_a_warning_from_a_memoised_computation_is_shown_once_in_a_fresh_process(
         results.need_table(REGION, source=source)
     shown = [w for w in caught if "kan brytas ned: 108" in str(w.message)]
     assert len(shown) == 1
+
+
+def test_the_memo_exists_once_and_the_old_names_bind_it():
+    from kompetens_lib.workbook import memo
+
+    assert results._MEMO is memo.MEMO and results._WARNED is memo.WARNED
+    assert results.prime is memo.prime
+
+
+def test_every_name_of_the_old_results_module_resolves():
+    from kompetens_lib.compat import results as facade
+
+    missing = [name for name in facade.__all__ if not hasattr(facade, name)]
+    assert missing == []
+
+
+def test_warnings_to_the_participant_are_kompetens_warnings_shown_once():
+    from kompetens_lib.workbook.memo import WARNED, warn_once
+
+    WARNED.discard("Testmeddelande.")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_once("Testmeddelande.")
+        warn_once("Testmeddelande.")
+    assert [w.category for w in caught] == [KompetensWarning]

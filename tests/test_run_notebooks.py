@@ -14,6 +14,7 @@ import pytest
 
 import kompetens_lib as kl
 from kompetens_lib import cli
+from kompetens_lib.present.summaries import read_key_figures
 from kompetens_lib.workbook import profile
 
 pytestmark = pytest.mark.slow
@@ -59,14 +60,14 @@ def test_every_executed_notebook_of_every_county_finished_without_errors(build):
 def test_executed_notebooks_show_the_library_key_figures(build):
     for code, folder in _county_dirs(build).items():
         nb = nbformat.read(folder / "01_nulage.ipynb", as_version=4)
-        shown = profile.read_key_figures(nb)
+        shown = read_key_figures(nb)
         assert shown == [json.loads(json.dumps(profile.key_figures(code, 2023)))], code
 
 
 @pytest.mark.parametrize("code", ["01", "12", "23"])
 def test_forecast_notebooks_show_the_library_key_figures(build, code):
     from kompetens_lib.present import keyfigures
-    from kompetens_lib.workbook import results
+    from kompetens_lib.workbook import breakdown_tables, supply_tables
 
     folder = _county_dirs(build)[code]
 
@@ -77,10 +78,10 @@ def test_forecast_notebooks_show_the_library_key_figures(build, code):
     def plain(value: dict) -> dict:
         return json.loads(json.dumps(value))
 
-    expected = results.key_figures_breakdown(code, base_year=2023, target_year=2035,
+    expected = breakdown_tables.key_figures_breakdown(code, base_year=2023, target_year=2035,
                                              method="fixed_share", damping=0.5)
     assert shown("02_nedbrytning.ipynb", "nedbrytning") == plain(expected)
-    expected = results.key_figures_supply(code, base_year=2023, target_year=2035, exit_age=66,
+    expected = supply_tables.key_figures_supply(code, base_year=2023, target_year=2035, exit_age=66,
                                           graduate_stay_share=0.8, net_migration=0.0)
     assert shown("03_tillgang.ipynb", "tillgang") == plain(expected)
 

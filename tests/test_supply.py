@@ -182,9 +182,11 @@ def test_supply_projection_flows_hand_worked():
             "value": [20, 30, 40],
         }
     )
-    flow = lambda v: pd.DataFrame(
-        {"region": ["12"], "education_group": ["108"], "age_band": ["35-44"], "value": [v]}
-    )
+    def flow(v):
+        return pd.DataFrame(
+            {"region": ["12"], "education_group": ["108"], "age_band": ["35-44"], "value": [v]}
+        )
+
     out = supply_projection(
         lf,
         1,

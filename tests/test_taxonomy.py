@@ -6,7 +6,13 @@ import pytest
 
 import kompetens_lib as kl
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.reference.taxonomy import AGE_BANDS, LEVELS, age_bands, group_members, resolve_group
+from kompetens_lib.reference.taxonomy import (
+    AGE_BANDS,
+    LEVELS,
+    age_bands,
+    group_members,
+    resolve_group,
+)
 
 
 def test_groups_have_stable_unique_codes_and_all_columns():

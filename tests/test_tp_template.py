@@ -9,9 +9,14 @@ import pandas as pd
 import pytest
 
 from kompetens_lib.data.tables import validate
+from kompetens_lib.data.tp_template import (
+    OUTPUT_COLUMNS,
+    TEMPLATE_COLUMNS,
+    TemplateError,
+    validate_tp_template,
+)
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.reference.taxonomy import JUDGEMENTS, OTHER_JUDGEMENTS, education_groups
-from kompetens_lib.data.tp_template import OUTPUT_COLUMNS, TEMPLATE_COLUMNS, TemplateError, validate_tp_template
 
 EXAMPLE = Path(str(files("kompetens_lib") / "data" / "tp_template_example.csv"))
 DOC = Path(__file__).resolve().parents[1] / "docs" / "tp-mall.md"

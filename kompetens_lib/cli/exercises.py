@@ -9,7 +9,6 @@ from kompetens_lib.cli.parser import SwedishArgumentParser
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises.copies import build_participant_copies
 
-
 PROG = "kompetens exercises"
 
 

@@ -1,2 +1,3 @@
-"""Facades for the module names of the flat layout (``kl.brief``, ``kl.compare`` …) whose
-names now live in more than one layer; only ``kompetens_lib.LEGACY_MODULES`` points here."""
+"""Facades for the module names of the flat layout (``kompetens_lib.results``, ``.brief``, …)
+that notebooks and participant copies already handed out still use. Only the lazy
+``kompetens_lib.LEGACY_MODULES`` lookup imports them; nothing in the library does."""

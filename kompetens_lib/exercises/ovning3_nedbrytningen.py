@@ -25,8 +25,9 @@ from kompetens_lib.exercises.answers import (
 )
 from kompetens_lib.exercises.framework import Context, check
 from kompetens_lib.methods.breakdown import breakdown
+from kompetens_lib.workbook.breakdown_tables import method_range, method_values
+from kompetens_lib.workbook.forecast import national_forecast
 from kompetens_lib.workbook.profile import location_quotients
-from kompetens_lib.workbook.results import method_range, method_values, national_forecast
 
 
 def _fixed_share(ctx: Context, column: str) -> pd.Series:

@@ -24,7 +24,7 @@ from kompetens_lib.exercises.framework import HORIZON, Context, check
 from kompetens_lib.methods.supply import EXIT_AGE, retirements
 from kompetens_lib.reference.regions import NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import education_groups
-from kompetens_lib.workbook.results import retirements_by_group
+from kompetens_lib.workbook.supply_tables import retirements_by_group
 
 
 def _county_row(ctx: Context) -> pd.Series:

@@ -22,7 +22,9 @@ from kompetens_lib.exercises.answers import (
     words,
 )
 from kompetens_lib.exercises.framework import Context, check, group_name
-from kompetens_lib.workbook.results import balance_table, method_values, national_forecast
+from kompetens_lib.workbook.balance_tables import balance_table
+from kompetens_lib.workbook.breakdown_tables import method_values
+from kompetens_lib.workbook.forecast import national_forecast
 
 SHORTAGE_WORDS = ("stor brist", "brist", "viss brist")
 

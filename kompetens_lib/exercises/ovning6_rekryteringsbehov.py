@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from kompetens_lib._internal.checks import is_share
 from kompetens_lib._internal.text import fold
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises.answers import close, folded_keys, words
@@ -27,12 +27,14 @@ from kompetens_lib.exercises.framework import (
 )
 from kompetens_lib.methods.breakdown import METHODS
 from kompetens_lib.methods.need import dimensioning
-from kompetens_lib.methods.supply import EXIT_AGE
 from kompetens_lib.reference.taxonomy import FORMS, resolve_group
-from kompetens_lib.workbook.results import Assumptions, need_table, places_table
+from kompetens_lib.workbook.assumptions import Assumptions
+from kompetens_lib.workbook.defaults import EXIT_AGE, EXIT_AGE_RANGE, check_exit_age
+from kompetens_lib.workbook.need_tables import need_table, places_table
 
 ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("utträdesålder", "exit_age", "åldern då man lämnar arbetslivet (ett heltal 60–75)"),
+    ("utträdesålder", "exit_age", "åldern då man lämnar arbetslivet (ett heltal "
+                                  f"{EXIT_AGE_RANGE[0]}–{EXIT_AGE_RANGE[1]})"),
     ("andel_nyexaminerade", "graduate_share",
      "andelen av behovet som nyexaminerade ska möta (mellan 0 och 1)"),
     ("genomströmning", "completion_rate",
@@ -57,18 +59,14 @@ def _assumptions(antaganden: object) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"'{key}' saknas: {description}.")
             continue
         if argument == "exit_age":
-            # TODO(merge): use methods.supply.check_exit_age (the workbook's rule, 60–75).
-            ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
-                and 60 <= int(value) <= 75
-            if not ok:
+            try:  # the workbook's rule, so that an answer the notebook accepts passes here
+                values[argument] = check_exit_age(value, f"'{key}'")
+            except KompetensError:
                 problems.append(f"'{key}' ska vara {description}, inte {value!r}.")
-                continue
-            values[argument] = int(value)
             continue
         items = dict(value) if isinstance(value, Mapping) else None
         numbers = list(items.values()) if items is not None else [value]
-        ok = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                 and 0 < float(v) <= 1 for v in numbers)
+        ok = all(is_share(v, allow_zero=False) for v in numbers)
         if items is not None:
             folded_forms = {fold(k): k for k in FORMS}
             renamed = {folded_forms.get(fold(str(k)), str(k)): v for k, v in items.items()}

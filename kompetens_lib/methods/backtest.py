@@ -10,8 +10,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.methods.breakdown import _OPTIONS, METHOD_LABELS, METHODS, _check_options, _cube, _encode, _fmt_list, _fmt_years, _Prepared, _require_frame, _resolve_choice, _run
+from kompetens_lib._internal.text import format_list, format_years
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods import tidy
+from kompetens_lib.methods.breakdown import (
+    METHOD_OPTIONS,
+    METHODS,
+    Prepared,
+    check_options,
+    resolve_method,
+    run_method,
+)
 from kompetens_lib.reference.regions import COUNTY_CODES
 
 __all__ = ["DEFAULT_BACKTEST_YEARS", "backtest"]
@@ -80,28 +89,28 @@ def backtest(
     if isinstance(method, str) and method.strip().casefold() in ("all", "alla"):
         methods = list(METHODS)
     elif isinstance(method, str):
-        methods = [_resolve_choice(method, "metod", METHOD_LABELS)]
+        methods = [resolve_method(method)]
     else:
-        methods = [_resolve_choice(m, "metod", METHOD_LABELS) for m in method]
+        methods = [resolve_method(m) for m in method]
         if not methods:
             raise KompetensError(f"Ange minst en metod. Giltiga metoder: {', '.join(METHODS)}.")
     if level not in _LEVELS:
         listing = ", ".join(f"'{k}' ({v})" for k, v in _LEVELS.items())
         raise KompetensError(f"Okänd nivå {level!r}. Giltiga nivåer: {listing}.")
     if len(methods) == 1:
-        _check_options(methods[0], options)
+        check_options(methods[0], options)
     else:
         known = {k for m in methods for k in _method_options(m)}
         unknown = [k for k in options if k not in known]
         if unknown:
             raise KompetensError(
-                f"Okänt val {_fmt_list(unknown)}. Giltiga val för metoderna: "
+                f"Okänt val {format_list(unknown)}. Giltiga val för metoderna: "
                 f"{', '.join(sorted(known)) or 'inga'}."
             )
 
     keys = ["region", "education_group", "year"]
-    frame = _require_frame(history, "history", [*keys, "value"])
-    coded = _encode(frame, "history", keys, drop_national=True)
+    frame = tidy.require_frame(history, "history", [*keys, "value"])
+    coded = tidy.encode(frame, "history", keys, drop_national=True)
     extra = set(frame.columns) - {*keys, "value"}
     years = sorted(coded.uniques["year"])
     if target_year is None:
@@ -109,7 +118,7 @@ def backtest(
     if target_year not in years:
         raise KompetensError(
             f"Målåret {target_year} finns inte i historiken. Giltiga målår: "
-            f"{_fmt_years(years[1:])}."
+            f"{format_years(years[1:])}."
         )
     if base_year is None:
         base_year = int(target_year) - DEFAULT_BACKTEST_YEARS
@@ -117,12 +126,12 @@ def backtest(
         raise KompetensError(
             f"Basåret {base_year} går inte att använda: det ska finnas i historiken och ligga "
             f"före målåret {target_year}. Giltiga basår: "
-            f"{_fmt_years([y for y in years if y < target_year])}."
+            f"{format_years([y for y in years if y < target_year])}."
         )
     regions = tuple(c for c in COUNTY_CODES if c in set(coded.uniques["region"]))
     groups_all = tuple(sorted(coded.uniques["education_group"]))
     past = [y for y in years if y <= base_year]
-    cube = _cube(
+    cube = tidy.cube(
         coded,
         {"year": [*past, target_year], "region": regions, "education_group": groups_all},
         duplicates_in=None if extra else "history",
@@ -137,7 +146,7 @@ def backtest(
             "basår."
         )
     hist, actual = hist[:, :, usable], actual[:, usable]
-    prepared = _Prepared(
+    prepared = Prepared(
         regions=regions,
         groups=groups,
         hist_years=np.array(past, dtype=np.int64),
@@ -150,7 +159,7 @@ def backtest(
     parts = []
     for m in methods:
         opts = {k: v for k, v in options.items() if k in _method_options(m)}
-        forecast = _run(prepared, m, opts)[0][0]  # (R, G)
+        forecast = run_method(prepared, m, opts)[0][0]  # (R, G)
         parts.append(_measure(forecast, actual, regions, groups, m, level))
     out = pd.concat(parts, ignore_index=True)
     out.insert(out.columns.get_loc("method") + 1, "base_year", int(base_year))
@@ -160,7 +169,7 @@ def backtest(
 
 
 def _method_options(method: str) -> tuple[str, ...]:
-    return _OPTIONS[method]
+    return METHOD_OPTIONS[method]
 
 
 def _measure(

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.methods.breakdown import _Coded, _cube, _encode, _fmt_list, _fmt_years, _require_frame
+from kompetens_lib._internal.text import format_list, format_years
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods import tidy
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import JUDGEMENTS, NOT_APPLICABLE, OTHER_JUDGEMENTS
 
@@ -133,8 +134,8 @@ def balance(
     ['balans', 'brist']
     """
     _check_thresholds(thresholds)
-    _require_frame(supply, "supply", ["education_group", "year", "value"])
-    _require_frame(demand, "demand", ["education_group", "year", "value"])
+    tidy.require_frame(supply, "supply", ["education_group", "year", "value"])
+    tidy.require_frame(demand, "demand", ["education_group", "year", "value"])
     has_region = "region" in supply.columns
     if has_region != ("region" in demand.columns):
         raise KompetensError(
@@ -142,15 +143,15 @@ def balance(
             "(riksnivå)."
         )
     keys = (["region"] if has_region else []) + ["education_group", "year"]
-    sup = _encode(supply, "supply", keys)
-    dem = _encode(demand, "demand", keys)
+    sup = tidy.encode(supply, "supply", keys)
+    dem = tidy.encode(demand, "demand", keys)
     regions: tuple[str, ...] = ("",)
     if has_region:
         found = set(sup.uniques["region"])
         if found != set(dem.uniques["region"]):
             raise KompetensError(
-                f"'supply' och 'demand' har olika län: supply {_fmt_list(sorted(found))}, "
-                f"demand {_fmt_list(sorted(dem.uniques['region']))}. De ska vara desamma."
+                f"'supply' och 'demand' har olika län: supply {format_list(sorted(found))}, "
+                f"demand {format_list(sorted(dem.uniques['region']))}. De ska vara desamma."
             )
         regions = tuple(c for c in (NATIONAL_CODE, *COUNTY_CODES) if c in found)
     groups = tuple(sorted(sup.uniques["education_group"]))
@@ -159,28 +160,28 @@ def balance(
         only_d = sorted(set(dem.uniques["education_group"]) - set(groups))
         raise KompetensError(
             "'supply' och 'demand' ska ha samma utbildningsgrupper. "
-            + (f"Bara i supply: {_fmt_list(only_s)}. " if only_s else "")
-            + (f"Bara i demand: {_fmt_list(only_d)}." if only_d else "")
+            + (f"Bara i supply: {format_list(only_s)}. " if only_s else "")
+            + (f"Bara i demand: {format_list(only_d)}." if only_d else "")
         )
     common = sorted(set(sup.uniques["year"]) & set(dem.uniques["year"]))
     if not common:
         raise KompetensError(
             f"'supply' och 'demand' har inga år gemensamt: supply "
-            f"{_fmt_years(sup.uniques['year'])}, demand {_fmt_years(dem.uniques['year'])}."
+            f"{format_years(sup.uniques['year'])}, demand {format_years(dem.uniques['year'])}."
         )
     if base_year is None:
         base_year = common[0]
     if base_year not in common:
         raise KompetensError(
             f"Basåret {base_year} finns inte i både 'supply' och 'demand'. Giltiga basår (år "
-            f"som finns i båda): {_fmt_years(common)}."
+            f"som finns i båda): {format_years(common)}."
         )
     years = [y for y in common if y >= base_year]
     axes = {"year": years, "region": regions, "education_group": groups}
     if not has_region:
         axes.pop("region")
-    s = _cube(sup, axes, duplicates_in="supply")
-    d = _cube(dem, axes, duplicates_in="demand")
+    s = tidy.cube(sup, axes, duplicates_in="supply")
+    d = tidy.cube(dem, axes, duplicates_in="demand")
     if not has_region:
         s, d = s[:, None, :], d[:, None, :]  # (T, 1, G)
     present = _cube_count(sup, axes, has_region) * _cube_count(dem, axes, has_region)
@@ -190,7 +191,7 @@ def balance(
         raise KompetensError(
             f"Värde saknas för {where} år {years[t]} i 'supply' eller 'demand'. Båda behöver "
             f"värden för varje grupp{' och län' if has_region else ''} och år "
-            f"{_fmt_years(years)}."
+            f"{format_years(years)}."
         )
 
     base_idx = _base_judgements(judgements, regions, groups, has_region, base_year, aliases)
@@ -228,10 +229,10 @@ def balance(
 
 
 def _cube_count(
-    coded: _Coded, axes: Mapping[str, Sequence[object]], has_region: bool
+    coded: tidy.Coded, axes: Mapping[str, Sequence[object]], has_region: bool
 ) -> np.ndarray:
-    ones = _Coded(coded.codes, coded.uniques, np.ones(coded.n_rows), coded.n_rows)
-    count = _cube(ones, axes)
+    ones = tidy.Coded(coded.codes, coded.uniques, np.ones(coded.n_rows), coded.n_rows)
+    count = tidy.cube(ones, axes)
     return count if has_region else count[:, None, :]
 
 
@@ -265,14 +266,14 @@ def _base_judgements(
     out = np.full((len(regions), len(groups)), -1, dtype=np.int64)
     if judgements is None:
         return out
-    frame = _require_frame(judgements, "judgements", ["education_group", "judgement"])
+    frame = tidy.require_frame(judgements, "judgements", ["education_group", "judgement"])
     if "year" in frame.columns:
         years = pd.to_numeric(frame["year"], errors="coerce")
         frame = frame.loc[(years == base_year).to_numpy()]
         if len(frame) == 0:
             raise KompetensError(
                 f"'judgements' har inga rader för basåret {base_year}. År i tabellen: "
-                f"{_fmt_years(years.dropna().astype(int))}."
+                f"{format_years(years.dropna().astype(int))}."
             )
         frame = frame.loc[frame["judgement"].fillna("").astype(str).str.strip() != ""]
     by_region = has_region and "region" in frame.columns

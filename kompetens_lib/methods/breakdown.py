@@ -2,21 +2,25 @@
 
 SCB's national forecast (Trender och prognoser) is split over the counties from the counties'
 own history. Every method returns counties that add up to the national figure for each
-group and year. The small validation helpers at the top are shared by the other analysis
-modules (supply, need, balance, backtest).
+group and year. The frame checks and the county×group cube shared with the other analysis
+modules are in :mod:`kompetens_lib.methods.tidy`.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from kompetens_lib._internal.checks import check_share
+from kompetens_lib._internal.choices import resolve_choice
+from kompetens_lib._internal.text import format_count, format_list, format_years
 from kompetens_lib.errors import ConvergenceWarning, KompetensError
+from kompetens_lib.methods import tidy
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE, resolve_region
 
 __all__ = [
@@ -24,9 +28,15 @@ __all__ = [
     "DEFAULT_WINDOW_YEARS",
     "METHODS",
     "METHOD_LABELS",
+    "METHOD_OPTIONS",
     "ConvergenceWarning",
+    "Prepared",
     "breakdown",
+    "check_options",
     "compare_methods",
+    "prepare",
+    "resolve_method",
+    "run_method",
 ]
 
 Method = Literal["fixed_share", "trend_share", "shift_share", "constrained"]
@@ -41,18 +51,20 @@ METHOD_LABELS: dict[str, str] = {
 
 
 def resolve_method(method: object) -> str:
-    """The method code for a code or its Swedish name ("Fast andel" → "fixed_share").
+    """The method code for a code or its Swedish name, in any case, with spaces, hyphens or
+    underscores ("Fast andel", "fixed share", "fixed-share" → "fixed_share").
 
-    Raises :class:`KompetensError` in Swedish listing the valid methods.
+    The one method-name resolver of the library. Raises :class:`KompetensError` in Swedish
+    listing the valid methods.
+
+    >>> [resolve_method(m) for m in ("fixed share", "Fast andel", "SHIFT_SHARE")]
+    ['fixed_share', 'fixed_share', 'shift_share']
     """
-    text = str(method).strip()
-    if text in METHODS:
-        return text
-    by_label = {label.casefold(): key for key, label in METHOD_LABELS.items()}
-    if text.casefold() in by_label:
-        return by_label[text.casefold()]
-    valid = ", ".join(f"'{k}' ({v})" for k, v in METHOD_LABELS.items())
-    raise KompetensError(f"Okänd metod: {method!r}. Giltiga metoder: {valid}.")
+    try:
+        return resolve_choice(method, "metod", METHOD_LABELS)
+    except KompetensError:
+        valid = ", ".join(f"'{k}' ({v})" for k, v in METHOD_LABELS.items())
+        raise KompetensError(f"Okänd metod: {method!r}. Giltiga metoder: {valid}.") from None
 
 
 #: λ: half of the county's historical shift is carried forward. Full persistence (λ = 1)
@@ -67,276 +79,14 @@ RAS_MAX_ITER = 1000
 #: Relative tolerance for "the two margins add up to the same total".
 MARGIN_RTOL = 1e-6
 
-_OPTIONS: dict[str, tuple[str, ...]] = {
+#: The options each method accepts (see :func:`breakdown`).
+METHOD_OPTIONS: dict[str, tuple[str, ...]] = {
     "fixed_share": (),
     "trend_share": ("window",),
     "shift_share": ("window", "damping"),
     "constrained": ("region_totals", "rescale_totals", "tol", "max_iter"),
 }
 
-
-# --------------------------------------------------------------------------------------
-# Shared validation and formatting helpers (Swedish messages)
-# --------------------------------------------------------------------------------------
-
-_KIND_WORDS = {
-    "region": "län",
-    "education_group": "grupp",
-    "age_band": "åldersgrupp",
-    "form": "utbildningsform",
-    "horizon": "horisont",
-    "year": "år",
-}
-
-
-def _fmt_num(x: float) -> str:
-    """4912345.2 → '4 912 345' (Swedish thousands separator)."""
-    return f"{x:,.0f}".replace(",", " ")
-
-
-def _fmt_list(items: Iterable[Any], limit: int = 8) -> str:
-    items = [str(i) for i in items]
-    if len(items) <= limit:
-        return ", ".join(items)
-    return ", ".join(items[:limit]) + f", … ({len(items)} st)"
-
-
-def _fmt_years(years: Iterable[int]) -> str:
-    """[2010, 2011, 2012, 2015] → '2010–2012, 2015'."""
-    ys = sorted({int(y) for y in years})
-    if not ys:
-        return "(inga år)"
-    parts: list[str] = []
-    start = prev = ys[0]
-    for y in ys[1:] + [None]:  # type: ignore[list-item]
-        if y is not None and y == prev + 1:
-            prev = y
-            continue
-        parts.append(str(start) if start == prev else f"{start}–{prev}")
-        if y is not None:
-            start = prev = y
-    return ", ".join(parts)
-
-
-def _require_frame(obj: object, name: str, columns: Sequence[str]) -> pd.DataFrame:
-    """Check that ``obj`` is a DataFrame with ``columns``; return it (not copied)."""
-    wanted = ", ".join(columns)
-    if not isinstance(obj, pd.DataFrame):
-        raise KompetensError(
-            f"'{name}' ska vara en tabell (pandas DataFrame) med kolumnerna {wanted}, "
-            f"inte {type(obj).__name__}."
-        )
-    missing = [c for c in columns if c not in obj.columns]
-    if missing:
-        raise KompetensError(
-            f"Tabellen '{name}' saknar kolumnen/kolumnerna {', '.join(missing)}. "
-            f"Kolumner som krävs: {wanted}. Kolumner som finns: "
-            f"{', '.join(map(str, obj.columns)) or '(inga)'}."
-        )
-    if len(obj) == 0:
-        raise KompetensError(f"Tabellen '{name}' är tom; den behöver rader med {wanted}.")
-    return obj
-
-
-def _row_hint(frame: pd.DataFrame, mask: np.ndarray, keys: Sequence[str]) -> str:
-    """'län 12, grupp 108, år 2015' for the first row where ``mask`` holds."""
-    pos = int(np.flatnonzero(mask)[0])
-    row = frame.iloc[pos]
-    parts = [f"{_KIND_WORDS.get(k, k)} {row[k]}" for k in keys if k in frame.columns]
-    return ", ".join(parts) if parts else f"rad {pos + 1}"
-
-
-_INTEGER_KEYS = {"year": "årtal (t.ex. 2023)", "horizon": "antal år (t.ex. 10)"}
-
-
-def _numeric_values(
-    frame: pd.DataFrame,
-    name: str,
-    column: str = "value",
-    *,
-    keys: Sequence[str] = (),
-    allow_negative: bool = False,
-) -> np.ndarray:
-    """Float values of ``column``; Swedish error for text, NaN, infinity or negatives."""
-    series = frame[column]
-    if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
-        raise KompetensError(
-            f"Kolumnen '{column}' i '{name}' måste innehålla tal, men har typen "
-            f"{series.dtype}. Omvandla t.ex. med pd.to_numeric(tabell['{column}']); "
-            "giltiga värden är tal ≥ 0."
-        )
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        raise KompetensError(
-            f"Kolumnen '{column}' i '{name}' har {int(bad.sum())} saknade eller oändliga "
-            f"värden (NaN), t.ex. {_row_hint(frame, bad, keys)}. Fyll i eller ta bort "
-            "raderna: alla värden måste vara tal" + ("." if allow_negative else " ≥ 0.")
-        )
-    if not allow_negative:
-        bad = values < 0
-        if bad.any():
-            raise KompetensError(
-                f"Kolumnen '{column}' i '{name}' har {int(bad.sum())} negativa värden, "
-                f"t.ex. {values[bad][0]:g} för {_row_hint(frame, bad, keys)}. Antal personer "
-                "kan inte vara negativa; giltiga värden är tal ≥ 0."
-            )
-    return values
-
-
-@dataclass(frozen=True)
-class _Coded:
-    """A tidy table's key columns as integer codes into their unique labels."""
-
-    codes: dict[str, np.ndarray]
-    uniques: dict[str, list[Any]]
-    values: np.ndarray
-    n_rows: int
-
-
-def _encode(
-    frame: pd.DataFrame,
-    name: str,
-    keys: Sequence[str],
-    value_column: str = "value",
-    *,
-    allow_negative: bool = False,
-    drop_national: bool = False,
-) -> _Coded:
-    """Factorise key columns once, validating codes (text), years (integers) and values.
-
-    Rows for Riket ("00") stay in the codes; callers drop them by leaving "00" off the
-    region axis of :func:`_cube`. ``drop_national`` only refuses a table without counties.
-    """
-    values = _numeric_values(frame, name, value_column, keys=keys, allow_negative=allow_negative)
-    codes: dict[str, np.ndarray] = {}
-    uniques: dict[str, list[Any]] = {}
-    for key in keys:
-        series = frame[key]
-        if key in _INTEGER_KEYS:
-            what = _INTEGER_KEYS[key]
-            if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-                raise KompetensError(
-                    f"Kolumnen '{key}' i '{name}' måste innehålla {what} som heltal, men har "
-                    f"typen {series.dtype}. Omvandla t.ex. med tabell['{key}'].astype(int)."
-                )
-            c, u = pd.factorize(series, use_na_sentinel=True)
-            u = np.asarray(u, dtype=float)
-            if (c < 0).any() or not np.all(np.isfinite(u)) or np.any(u != np.round(u)):
-                raise KompetensError(
-                    f"Kolumnen '{key}' i '{name}' har saknade eller icke-heltaliga värden. "
-                    f"Giltiga värden är {what} som heltal."
-                )
-            codes[key], uniques[key] = c, [int(x) for x in u]
-            continue
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            example = "'01'" if key == "region" else "'108'"
-            fix = (
-                "tabell['region'].astype(str).str.zfill(2)"
-                if key == "region"
-                else f"tabell['{key}'].astype(str)"
-            )
-            raise KompetensError(
-                f"Kolumnen '{key}' i '{name}' måste innehålla koder som text (t.ex. {example}), "
-                f"inte tal (typen {series.dtype}): tal tappar inledande nollor. "
-                f"Omvandla t.ex. med {fix}."
-            )
-        c, u = pd.factorize(series, use_na_sentinel=True)
-        if (c < 0).any():
-            raise KompetensError(
-                f"Kolumnen '{key}' i '{name}' har {int((c < 0).sum())} tomma värden (saknas). "
-                f"Varje rad behöver en {_KIND_WORDS.get(key, key)}."
-            )
-        labels = list(u)
-        odd = [x for x in labels if not isinstance(x, str)]
-        if odd:
-            raise KompetensError(
-                f"Kolumnen '{key}' i '{name}' måste innehålla koder som text, men har "
-                f"{odd[0]!r} ({type(odd[0]).__name__})."
-            )
-        if key == "region":
-            valid = set(COUNTY_CODES) | {NATIONAL_CODE}
-            unknown = sorted(x for x in labels if x not in valid)
-            if unknown:
-                raise KompetensError(
-                    f"Okända länskoder i '{name}': {_fmt_list(unknown)}. Giltiga länskoder "
-                    f"är {', '.join(COUNTY_CODES)} (och '00' för riket), alltid som text "
-                    "med två siffror."
-                )
-            if drop_national and labels == [NATIONAL_CODE]:
-                raise KompetensError(
-                    f"Tabellen '{name}' har bara rader för riket ('00'); länsrader "
-                    f"('01'–'25') behövs."
-                )
-        codes[key], uniques[key] = c, labels
-    return _Coded(codes=codes, uniques=uniques, values=values, n_rows=len(values))
-
-
-def _cube(
-    coded: _Coded,
-    axes: Mapping[str, Sequence[Any]],
-    *,
-    duplicates_in: str | None = None,
-    keys_for_message: Sequence[str] = (),
-) -> np.ndarray:
-    """Dense array over ``axes`` (dict column → labels, in order); rows whose labels are
-    not on an axis are dropped, repeated keys are summed (or refused if ``duplicates_in``)."""
-    shape = tuple(len(labels) for labels in axes.values())
-    flat = np.zeros(coded.n_rows, dtype=np.int64)
-    keep = np.ones(coded.n_rows, dtype=bool)
-    for column, labels in axes.items():
-        position = {label: i for i, label in enumerate(labels)}
-        lut = np.array([position.get(u, -1) for u in coded.uniques[column]], dtype=np.int64)
-        idx = lut[coded.codes[column]] if coded.n_rows else np.zeros(0, dtype=np.int64)
-        keep &= idx >= 0
-        flat = flat * max(len(labels), 1) + idx
-    size = int(np.prod(shape)) if shape else 1
-    flat = flat[keep]
-    if duplicates_in is not None:
-        counts = np.bincount(flat, minlength=size)
-        if counts.max(initial=0) > 1:
-            cell = np.unravel_index(int(np.argmax(counts)), shape)
-            order = list(_KIND_WORDS)
-            parts = sorted(
-                zip(axes.items(), cell),
-                key=lambda item: order.index(item[0][0]) if item[0][0] in order else -1,
-            )
-            where = ", ".join(
-                f"{_KIND_WORDS.get(col, col)} {labels[i]}" for (col, labels), i in parts
-            )
-            raise KompetensError(
-                f"Tabellen '{duplicates_in}' har dubbletter: flera rader för {where}. "
-                f"Varje kombination av {', '.join(axes)} får bara finnas en gång."
-            )
-    out = np.bincount(flat, weights=coded.values[keep], minlength=size)
-    return out.reshape(shape)
-
-
-def _resolve_choice(value: object, name: str, choices: Mapping[str, str]) -> str:
-    """Match a method name in code or Swedish label form (case-insensitive)."""
-    if isinstance(value, str):
-        folded = value.strip().casefold().replace("-", "_").replace(" ", "_")
-        for code, label in choices.items():
-            if folded in (code, label.casefold().replace("-", "_").replace(" ", "_")):
-                return code
-    listing = ", ".join(f"'{c}' ({label})" for c, label in choices.items())
-    raise KompetensError(f"Okänd {name}: {value!r}. Giltiga val: {listing}.")
-
-
-def _years_list(value: object, name: str) -> list[int]:
-    """An int or an iterable of ints, as a sorted list of unique positive ints."""
-    items = [value] if isinstance(value, (int, np.integer)) else value
-    try:
-        years = sorted({int(x) for x in items})  # type: ignore[union-attr]
-        ok = all(float(x) == int(x) for x in items)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        ok = False
-        years = []
-    if not ok or not years:
-        raise KompetensError(
-            f"'{name}' ska vara ett heltal eller en lista med heltal, inte {value!r}."
-        )
-    return years
 
 
 # --------------------------------------------------------------------------------------
@@ -345,7 +95,13 @@ def _years_list(value: object, name: str) -> list[int]:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class Prepared:
+    """Validated breakdown inputs as arrays: the history cube and the national forecast.
+
+    Made by :func:`prepare`; :func:`run_method` runs one method on it, so that several
+    methods (or the back-test) share one validation.
+    """
+
     regions: tuple[str, ...]
     groups: tuple[str, ...]
     hist_years: np.ndarray  # (Y,) sorted
@@ -363,18 +119,23 @@ class _Prepared:
         return int(np.searchsorted(self.hist_years, year))
 
 
-def _prepare(
+def prepare(
     national: pd.DataFrame,
     history: pd.DataFrame,
     base_year: int | None,
     column: str,
-) -> _Prepared:
-    national = _require_frame(national, "national", ["education_group", "year", column])
-    history = _require_frame(history, "history", ["region", "education_group", "year", "value"])
+) -> Prepared:
+    """Check ``national`` and ``history`` as :func:`breakdown` does and return them as arrays.
 
-    nat = _encode(national, "national", ["education_group", "year"], column)
+    Swedish errors for missing columns, a base year outside the history, groups missing from
+    the history, duplicate or missing forecast years, and groups empty in the base year.
+    """
+    national = tidy.require_frame(national, "national", ["education_group", "year", column])
+    history = tidy.require_frame(history, "history", ["region", "education_group", "year", "value"])
+
+    nat = tidy.encode(national, "national", ["education_group", "year"], column)
     hist_keys = ["region", "education_group", "year"]
-    hist = _encode(history, "history", hist_keys, "value", drop_national=True)
+    hist = tidy.encode(history, "history", hist_keys, "value", drop_national=True)
     extra = set(history.columns) - {*hist_keys, "value"}
 
     hist_years = np.array(sorted(hist.uniques["year"]), dtype=np.int64)
@@ -385,7 +146,8 @@ def _prepare(
     base_year = int(base_year)
     if base_year not in set(hist_years.tolist()):
         raise KompetensError(
-            f"Basåret {base_year} finns inte i historiken. Giltiga basår: {_fmt_years(hist_years)}."
+            f"Basåret {base_year} finns inte i historiken. Giltiga basår: "
+            f"{format_years(hist_years)}."
         )
 
     groups = tuple(sorted(nat.uniques["education_group"]))
@@ -393,21 +155,21 @@ def _prepare(
     unknown = [g for g in groups if g not in hist_groups]
     if unknown:
         raise KompetensError(
-            f"Utbildningsgrupperna {_fmt_list(unknown)} finns i 'national' men inte i "
+            f"Utbildningsgrupperna {format_list(unknown)} finns i 'national' men inte i "
             f"'history', så de kan inte fördelas på län. Grupper i historiken: "
-            f"{_fmt_list(sorted(hist_groups))}."
+            f"{format_list(sorted(hist_groups))}."
         )
     years = np.array(sorted(nat.uniques["year"]), dtype=np.int64)
     early = years[years < base_year]
     if len(early):
         raise KompetensError(
             f"Prognosåren i 'national' måste vara basåret {base_year} eller senare, men "
-            f"tabellen har {_fmt_years(early)}. Ta bort de åren eller välj ett tidigare basår "
-            f"(giltiga basår: {_fmt_years(hist_years[hist_years <= years.min()])})."
+            f"tabellen har {format_years(early)}. Ta bort de åren eller välj ett tidigare basår "
+            f"(giltiga basår: {format_years(hist_years[hist_years <= years.min()])})."
         )
     # Every group must have every forecast year, or the result would have holes.
-    counts = _cube(
-        _Coded(nat.codes, nat.uniques, np.ones(nat.n_rows), nat.n_rows),
+    counts = tidy.cube(
+        tidy.Coded(nat.codes, nat.uniques, np.ones(nat.n_rows), nat.n_rows),
         {"year": years.tolist(), "education_group": groups},
     )
     if counts.max() > 1:
@@ -420,17 +182,17 @@ def _prepare(
         t, g = np.unravel_index(int(np.argmin(counts)), counts.shape)
         raise KompetensError(
             f"Prognosen i 'national' för grupp {groups[g]} saknar år {years[t]}. Varje grupp "
-            f"måste ha samma prognosår: {_fmt_years(years)}."
+            f"måste ha samma prognosår: {format_years(years)}."
         )
-    nat_cube = _cube(nat, {"year": years.tolist(), "education_group": groups})
+    nat_cube = tidy.cube(nat, {"year": years.tolist(), "education_group": groups})
 
     regions = tuple(c for c in COUNTY_CODES if c in set(hist.uniques["region"]))
-    hist_cube = _cube(
+    hist_cube = tidy.cube(
         hist,
         {"year": hist_years.tolist(), "region": regions, "education_group": groups},
         duplicates_in=None if extra else "history",
     )
-    prepared = _Prepared(
+    prepared = Prepared(
         regions=regions,
         groups=groups,
         hist_years=hist_years,
@@ -445,14 +207,14 @@ def _prepare(
     if empty.any():
         bad = [g for g, e in zip(groups, empty) if e]
         raise KompetensError(
-            f"Utbildningsgrupperna {_fmt_list(bad)} har inga personer i något län basåret "
+            f"Utbildningsgrupperna {format_list(bad)} har inga personer i något län basåret "
             f"{base_year}, men en positiv riksprognos; andelar kan inte beräknas. Välj ett "
             "basår där gruppen finns i historiken eller ta bort gruppen ur 'national'."
         )
     return prepared
 
 
-def _window(prepared: _Prepared, window: object, method: str) -> np.ndarray:
+def _window(prepared: Prepared, window: object, method: str) -> np.ndarray:
     """Years of the history window: None (default), (start, end) inclusive, or a list."""
     base = prepared.base_year
     available = prepared.hist_years
@@ -472,23 +234,23 @@ def _window(prepared: _Prepared, window: object, method: str) -> np.ndarray:
             )
         years = list(range(start, end + 1))
     else:
-        years = _years_list(window, "window")
+        years = tidy.years_list(window, "window")
     late = [y for y in years if y > base]
     if late:
         raise KompetensError(
             f"Fönstret får inte innehålla år efter basåret {base} (det vore att titta i "
-            f"facit): {_fmt_years(late)}. Välj år till och med {base}."
+            f"facit): {format_years(late)}. Välj år till och med {base}."
         )
     missing = [y for y in years if y not in set(available.tolist())]
     if missing:
         raise KompetensError(
-            f"Historiken saknar år {_fmt_years(missing)} i fönstret {_fmt_years(years)}. "
-            f"År som finns i historiken: {_fmt_years(available)}."
+            f"Historiken saknar år {format_years(missing)} i fönstret {format_years(years)}. "
+            f"År som finns i historiken: {format_years(available)}."
         )
     if len(years) < 2:
         raise KompetensError(
             f"{METHOD_LABELS[method]} behöver minst två historiska år i fönstret, men fick "
-            f"{_fmt_years(years)}. År som finns i historiken: {_fmt_years(available)}."
+            f"{format_years(years)}. År som finns i historiken: {format_years(available)}."
         )
     return np.array(sorted(years), dtype=np.int64)
 
@@ -504,11 +266,11 @@ def _shares(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, total, out=np.zeros_like(matrix, dtype=float), where=total > 0)
 
 
-def _fixed_share(p: _Prepared) -> np.ndarray:
+def _fixed_share(p: Prepared) -> np.ndarray:
     return _shares(p.base)[None, :, :] * p.national[:, None, :]
 
 
-def _trend_share(p: _Prepared, window: object = None) -> np.ndarray:
+def _trend_share(p: Prepared, window: object = None) -> np.ndarray:
     years = _window(p, window, "trend_share")
     idx = np.searchsorted(p.hist_years, years)
     panel = p.hist[idx]  # (W, R, G)
@@ -534,17 +296,12 @@ def _trend_share(p: _Prepared, window: object = None) -> np.ndarray:
 
 
 def _shift_share(
-    p: _Prepared, window: object = None, damping: float = DEFAULT_DAMPING
+    p: Prepared, window: object = None, damping: float = DEFAULT_DAMPING
 ) -> np.ndarray:
-    if (
-        isinstance(damping, bool)
-        or not isinstance(damping, (int, float, np.number))
-        or not (0.0 <= float(damping) <= 1.0)
-    ):
-        raise KompetensError(
-            f"Dämpningen (damping, λ) ska vara ett tal mellan 0 och 1, inte {damping!r}. "
-            "0 ger fast andel, 1 för hela den historiska förskjutningen framåt."
-        )
+    damping = check_share(
+        damping, "Dämpningen (damping, λ)", text=False,
+        hint="0 ger fast andel, 1 för hela den historiska förskjutningen framåt.",
+    )
     years = _window(p, window, "shift_share")
     first, last = p.hist[p.year_index(int(years[0]))], p.hist[p.year_index(int(years[-1]))]
     length = float(years[-1] - years[0])
@@ -576,7 +333,7 @@ def _annual_growth(first: np.ndarray, last: np.ndarray, years: float) -> np.ndar
 
 
 def _region_totals(
-    p: _Prepared, region_totals: pd.DataFrame | None, rescale_totals: bool
+    p: Prepared, region_totals: pd.DataFrame | None, rescale_totals: bool
 ) -> np.ndarray:
     """County margins (T, R): given, or the base-year county shares of the national total."""
     national_total = p.national.sum(axis=1)  # (T,)
@@ -584,26 +341,26 @@ def _region_totals(
         base_rows = p.base.sum(axis=1)
         share = base_rows / base_rows.sum() if base_rows.sum() > 0 else base_rows
         return share[None, :] * national_total[:, None]
-    frame = _require_frame(region_totals, "region_totals", ["region", "year", "value"])
-    coded = _encode(frame, "region_totals", ["region", "year"], drop_national=True)
+    frame = tidy.require_frame(region_totals, "region_totals", ["region", "year", "value"])
+    coded = tidy.encode(frame, "region_totals", ["region", "year"], drop_national=True)
     have_regions = set(coded.uniques["region"]) - {NATIONAL_CODE}
     missing = [r for r in p.regions if r not in have_regions]
     extra = sorted(have_regions - set(p.regions))
     if missing or extra:
         raise KompetensError(
             "Länen i 'region_totals' ska vara desamma som i historiken. "
-            + (f"Saknas: {_fmt_list(missing)}. " if missing else "")
-            + (f"Finns inte i historiken: {_fmt_list(extra)}. " if extra else "")
-            + f"Län i historiken: {_fmt_list(p.regions, 25)}."
+            + (f"Saknas: {format_list(missing)}. " if missing else "")
+            + (f"Finns inte i historiken: {format_list(extra)}. " if extra else "")
+            + f"Län i historiken: {format_list(p.regions, 25)}."
         )
     missing_years = [y for y in p.years.tolist() if y not in set(coded.uniques["year"])]
     if missing_years:
         raise KompetensError(
-            f"'region_totals' saknar år {_fmt_years(missing_years)}. Länstotaler behövs för "
-            f"alla prognosår: {_fmt_years(p.years)}."
+            f"'region_totals' saknar år {format_years(missing_years)}. Länstotaler behövs för "
+            f"alla prognosår: {format_years(p.years)}."
         )
-    counts = _cube(
-        _Coded(coded.codes, coded.uniques, np.ones(coded.n_rows), coded.n_rows),
+    counts = tidy.cube(
+        tidy.Coded(coded.codes, coded.uniques, np.ones(coded.n_rows), coded.n_rows),
         {"year": p.years.tolist(), "region": p.regions},
         duplicates_in="region_totals",
     )
@@ -611,9 +368,9 @@ def _region_totals(
         t, r = np.unravel_index(int(np.argmin(counts)), counts.shape)
         raise KompetensError(
             f"'region_totals' saknar län {p.regions[r]} år {p.years[t]}. Varje län behöver "
-            f"en total för varje prognosår: {_fmt_years(p.years)}."
+            f"en total för varje prognosår: {format_years(p.years)}."
         )
-    totals = _cube(coded, {"year": p.years.tolist(), "region": p.regions})
+    totals = tidy.cube(coded, {"year": p.years.tolist(), "region": p.regions})
     sums = totals.sum(axis=1)
     off = np.abs(sums - national_total) > MARGIN_RTOL * np.maximum(national_total, 1.0)
     if rescale_totals:
@@ -626,8 +383,8 @@ def _region_totals(
         t = int(np.flatnonzero(off)[0])
         raise KompetensError(
             f"Marginalerna går inte ihop år {p.years[t]}: länstotalerna i 'region_totals' "
-            f"summerar till {_fmt_num(sums[t])}, men riksprognosen för grupperna summerar till "
-            f"{_fmt_num(national_total[t])}. De två summorna måste vara lika (inom "
+            f"summerar till {format_count(sums[t])}, men riksprognosen för grupperna summerar till "
+            f"{format_count(national_total[t])}. De två summorna måste vara lika (inom "
             f"{MARGIN_RTOL:g} relativt). Skala länstotalerna till riksprognosen, eller ange "
             "rescale_totals=True så gör funktionen det proportionellt."
         )
@@ -635,7 +392,7 @@ def _region_totals(
 
 
 def _constrained(
-    p: _Prepared,
+    p: Prepared,
     region_totals: pd.DataFrame | None = None,
     rescale_totals: bool = False,
     tol: float = RAS_TOLERANCE,
@@ -655,7 +412,7 @@ def _constrained(
         t, r = np.argwhere(empty_rows)[0]
         raise KompetensError(
             f"Län {p.regions[r]} har inga personer i grupperna basåret {p.base_year}, men "
-            f"länstotalen år {p.years[t]} är {_fmt_num(rows[t, r])}. RAS kan bara skala om "
+            f"länstotalen år {p.years[t]} är {format_count(rows[t, r])}. RAS kan bara skala om "
             "det som finns; ge länet totalen 0 eller välj ett annat basår."
         )
     matrix, iterations, errors, converged = _ras(base, rows, cols, float(tol), int(max_iter))
@@ -675,7 +432,7 @@ def _constrained(
         worst = f"{100 * errors[~converged].max():.1f}".replace(".", ",")
         warnings.warn(
             f"RAS-anpassningen nådde inte länstotalerna inom toleransen {tol:g} efter "
-            f"{max_iter} iterationer för år {_fmt_years(bad)} (största relativa fel {worst} %). "
+            f"{max_iter} iterationer för år {format_years(bad)} (största relativa fel {worst} %). "
             "Länen summerar till riksprognosen per grupp, men länstotalerna stämmer inte; "
             "kontrollera att länstotalerna är rimliga för gruppernas storlek, eller höj "
             "max_iter. Se resultatets attrs['convergence'].",
@@ -709,7 +466,9 @@ def _ras(
     return matrix, iterations, errors, converged
 
 
-def _run(p: _Prepared, method: str, options: Mapping[str, Any]) -> tuple[np.ndarray, dict]:
+def run_method(p: Prepared, method: str, options: Mapping[str, Any]) -> tuple[np.ndarray, dict]:
+    """One method (a code, see :func:`resolve_method`) on prepared inputs: the (T, R, G)
+    values and extra ``attrs`` (the RAS convergence report for ``"constrained"``)."""
     extra: dict[str, Any] = {}
     if method == "fixed_share":
         values = _fixed_share(p)
@@ -722,19 +481,20 @@ def _run(p: _Prepared, method: str, options: Mapping[str, Any]) -> tuple[np.ndar
     return values, extra
 
 
-def _check_options(method: str, options: Mapping[str, Any]) -> None:
-    valid = _OPTIONS[method]
+def check_options(method: str, options: Mapping[str, Any]) -> None:
+    """Refuse options the method does not take (see :data:`METHOD_OPTIONS`), in Swedish."""
+    valid = METHOD_OPTIONS[method]
     unknown = [k for k in options if k not in valid]
     if unknown:
         listing = ", ".join(valid) if valid else "inga"
         raise KompetensError(
-            f"Okänt val {_fmt_list(unknown)} för metoden {method} "
+            f"Okänt val {format_list(unknown)} för metoden {method} "
             f"({METHOD_LABELS[method]}). Giltiga val för metoden: {listing}."
         )
 
 
 def _to_frame(
-    p: _Prepared, values: np.ndarray, regions: Sequence[str] | None = None
+    p: Prepared, values: np.ndarray, regions: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """(T, R, G) → tidy region, education_group, year, value sorted by region, group, year."""
     region_idx = (
@@ -866,10 +626,10 @@ def breakdown(
     >>> breakdown(nat, hist)["value"].tolist()
     [100.0, 200.0]
     """
-    method = _resolve_choice(method, "metod", METHOD_LABELS)
-    _check_options(method, options)
-    prepared = _prepare(national, history, base_year, column)
-    values, extra = _run(prepared, method, options)
+    method = resolve_method(method)
+    check_options(method, options)
+    prepared = prepare(national, history, base_year, column)
+    values, extra = run_method(prepared, method, options)
     frame = _to_frame(prepared, values)
     frame.attrs = {
         "method": method,
@@ -929,17 +689,17 @@ def compare_methods(
     """
     if isinstance(methods, str):
         methods = [methods]
-    chosen = [_resolve_choice(m, "metod", METHOD_LABELS) for m in methods]
+    chosen = [resolve_method(m) for m in methods]
     if not chosen:
         raise KompetensError(f"Ange minst en metod. Giltiga metoder: {', '.join(METHODS)}.")
-    prepared = _prepare(national, history, base_year, column)
+    prepared = prepare(national, history, base_year, column)
     regions = None
     if region is not None:
         code = resolve_region(region)
         if code not in prepared.regions:
             raise KompetensError(
                 f"Län {code} finns inte i historiken. Län i historiken: "
-                f"{_fmt_list(prepared.regions, 25)}."
+                f"{format_list(prepared.regions, 25)}."
             )
         regions = [code]
     option_sets = {
@@ -948,7 +708,7 @@ def compare_methods(
         "shift_share": {"window": window, "damping": damping},
         "constrained": {"region_totals": region_totals},
     }
-    results = [_run(prepared, m, option_sets[m])[0] for m in chosen]
+    results = [run_method(prepared, m, option_sets[m])[0] for m in chosen]
     if detail:
         parts = []
         for m, values in zip(chosen, results):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.methods.breakdown import _cube, _encode, _fmt_list, _fmt_years, _require_frame
+from kompetens_lib._internal.checks import check_share, is_share
+from kompetens_lib._internal.text import format_list, format_years
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods import tidy
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import FORMS, education_groups
 
@@ -109,18 +110,18 @@ def recruitment_need(
     >>> recruitment_need(dem, rep)[["replacement", "expansion", "need"]].values.tolist()
     [[150.0, 100.0, 250.0]]
     """
-    _require_frame(demand, "demand", ["region", "education_group", "year", "value"])
-    _require_frame(
+    tidy.require_frame(demand, "demand", ["region", "education_group", "year", "value"])
+    tidy.require_frame(
         replacement, "replacement", ["region", "education_group", "horizon", "year", "value"]
     )
-    dem = _encode(demand, "demand", ["region", "education_group", "year"])
-    rep = _encode(replacement, "replacement", ["region", "education_group", "horizon", "year"])
+    dem = tidy.encode(demand, "demand", ["region", "education_group", "year"])
+    rep = tidy.encode(replacement, "replacement", ["region", "education_group", "horizon", "year"])
     rep_h = np.asarray(replacement["horizon"].to_numpy(), dtype=float)
     rep_y = np.asarray(replacement["year"].to_numpy(), dtype=float)
     bases = sorted({int(b) for b in rep_y - rep_h})
     if len(bases) != 1:
         raise KompetensError(
-            f"'replacement' blandar basår ({_fmt_list(bases)}): year − horizon ska vara samma "
+            f"'replacement' blandar basår ({format_list(bases)}): year − horizon ska vara samma "
             "basår på alla rader. Räkna pensionsavgångarna från ett basår i taget."
         )
     if base_year is None:
@@ -137,9 +138,9 @@ def recruitment_need(
     if missing:
         longest = max(dem_years) - base_year
         raise KompetensError(
-            f"Efterfrågan ('demand') saknar år {_fmt_years(missing)}, som behövs för perioderna "
+            f"Efterfrågan ('demand') saknar år {format_years(missing)}, som behövs för perioderna "
             f"{', '.join(f'{base_year}–{base_year + h}' for h in horizons)}. Efterfrågan finns "
-            f"för {_fmt_years(dem_years)}: välj horisonter på högst {longest} år i "
+            f"för {format_years(dem_years)}: välj horisonter på högst {longest} år i "
             "retirements(..., horizon=...)."
         )
     shared = set(dem.uniques["region"]) & set(rep.uniques["region"])
@@ -147,21 +148,21 @@ def recruitment_need(
     if not regions:
         raise KompetensError(
             f"'demand' och 'replacement' har inga län gemensamt. Län i demand: "
-            f"{_fmt_list(sorted(dem.uniques['region']))}; i replacement: "
-            f"{_fmt_list(sorted(rep.uniques['region']))}."
+            f"{format_list(sorted(dem.uniques['region']))}; i replacement: "
+            f"{format_list(sorted(rep.uniques['region']))}."
         )
     groups = tuple(sorted(dem.uniques["education_group"]))
     lacking = [g for g in groups if g not in set(rep.uniques["education_group"])]
     if lacking:
         raise KompetensError(
-            f"Utbildningsgrupperna {_fmt_list(lacking)} finns i 'demand' men saknar "
+            f"Utbildningsgrupperna {format_list(lacking)} finns i 'demand' men saknar "
             "pensionsavgångar i 'replacement'. Räkna retirements på samma grupper, eller "
             "filtrera bort grupperna ur efterfrågan."
         )
-    d = _cube(
+    d = tidy.cube(
         dem, {"year": needed, "region": regions, "education_group": groups}, duplicates_in="demand"
     )  # (1 + H, R, G)
-    r = _cube(
+    r = tidy.cube(
         rep,
         {"horizon": horizons, "year": needed[1:], "region": regions, "education_group": groups},
         duplicates_in="replacement",
@@ -197,11 +198,6 @@ def _per_form(
     """A rate for each form from a number or a mapping; Swedish error if out of range."""
     low = "[0, 1]" if allow_zero else "(0, 1]"
 
-    def ok(x: Any) -> bool:
-        if isinstance(x, bool) or not isinstance(x, (int, float, np.number)):
-            return False
-        return (0 <= x <= 1) if allow_zero else (0 < x <= 1)
-
     if isinstance(value, Mapping):
         missing = [f for f in forms if f not in value]
         if missing:
@@ -212,7 +208,7 @@ def _per_form(
         rates = {f: value[f] for f in forms}
     else:
         rates = {f: value for f in forms}
-    bad = {f: v for f, v in rates.items() if not ok(v)}
+    bad = {f: v for f, v in rates.items() if not is_share(v, allow_zero=allow_zero)}
     if bad:
         raise KompetensError(
             f"'{name}' ska vara andelar i {low}, men fick {bad}. Giltigt är t.ex. 0.8 eller "
@@ -231,15 +227,15 @@ def _form_shares(
     forms = list(FORMS)
     shares = np.zeros((len(groups), len(forms)))
     if form_shares is not None:
-        frame = _require_frame(form_shares, "form_shares", ["education_group", "form", "share"])
-        coded = _encode(frame, "form_shares", ["education_group", "form"], "share")
+        frame = tidy.require_frame(form_shares, "form_shares", ["education_group", "form", "share"])
+        coded = tidy.encode(frame, "form_shares", ["education_group", "form"], "share")
         unknown = [f for f in coded.uniques["form"] if f not in forms]
         if unknown:
             raise KompetensError(
-                f"Okända utbildningsformer i 'form_shares': {_fmt_list(unknown)}. Giltiga "
+                f"Okända utbildningsformer i 'form_shares': {format_list(unknown)}. Giltiga "
                 f"former: {', '.join(forms)}."
             )
-        given = _cube(
+        given = tidy.cube(
             coded, {"education_group": groups, "form": forms}, duplicates_in="form_shares"
         )
         sums = given.sum(axis=1)
@@ -251,19 +247,19 @@ def _form_shares(
         if bad or (given > 1).any():
             raise KompetensError(
                 f"Andelarna i 'form_shares' ska vara mellan 0 och 1 och summera till 1 per "
-                f"utbildningsgrupp; det gör de inte för {_fmt_list(bad) or 'alla grupper'}."
+                f"utbildningsgrupp; det gör de inte för {format_list(bad) or 'alla grupper'}."
             )
         return given, "form_shares"
     source = "level"
     if graduates is not None:
-        frame = _require_frame(
+        frame = tidy.require_frame(
             graduates, "graduates", ["region", "education_group", "form", "year", "value"]
         )
-        coded = _encode(frame, "graduates", ["region", "education_group", "form", "year"])
+        coded = tidy.encode(frame, "graduates", ["region", "education_group", "form", "year"])
         last = max(coded.uniques["year"])
         years = [y for y in coded.uniques["year"] if y > last - share_years]
         regions = [r for r in coded.uniques["region"] if r != NATIONAL_CODE]
-        counts = _cube(
+        counts = tidy.cube(
             coded, {"year": years, "region": regions, "education_group": groups, "form": forms}
         ).sum(axis=(0, 1))  # (G, F)
         total = counts.sum(axis=1, keepdims=True)
@@ -337,22 +333,17 @@ def dimensioning(
     >>> out[["form", "yearly_need", "graduates_needed", "places"]].values.tolist()
     [['högskola', 100.0, 100.0, 125.0]]
     """
-    _require_frame(need, "need", ["region", "education_group", "period", "horizon", "need"])
-    if (
-        isinstance(graduate_share, bool)
-        or not isinstance(graduate_share, (int, float))
-        or not (0 <= graduate_share <= 1)
-    ):
-        raise KompetensError(
-            f"graduate_share (andel av behovet som nyexaminerade ska möta) ska vara ett tal "
-            f"mellan 0 och 1, inte {graduate_share!r}."
-        )
+    tidy.require_frame(need, "need", ["region", "education_group", "period", "horizon", "need"])
+    graduate_share = check_share(
+        graduate_share, "graduate_share (andel av behovet som nyexaminerade ska möta)",
+        text=False,
+    )
     if isinstance(share_years, bool) or not isinstance(share_years, int) or share_years < 1:
         raise KompetensError(f"share_years ska vara ett heltal ≥ 1, inte {share_years!r}.")
     forms = list(FORMS)
     completion = _per_form(completion_rate, "completion_rate", forms)
     stay = _per_form(stay_share, "stay_share", forms)
-    coded = _encode(need, "need", ["region", "education_group", "period"], "need")
+    coded = tidy.encode(need, "need", ["region", "education_group", "period"], "need")
     horizon = np.asarray(need["horizon"].to_numpy(), dtype=float)
     if (
         not pd.api.types.is_numeric_dtype(need["horizon"])
@@ -373,7 +364,10 @@ def dimensioning(
     places = graduates_needed / np.array([completion[f] for f in forms])[None]
     keep = shares[row_group] > 0  # (N, F)
     rows, cols = np.nonzero(keep)
-    take = lambda column: need[column].to_numpy()[rows]
+
+    def take(column: str) -> np.ndarray:
+        return need[column].to_numpy()[rows]
+
     frame = pd.DataFrame(
         {
             "region": pd.array(take("region"), dtype="string"),

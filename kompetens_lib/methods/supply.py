@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.methods.breakdown import _Coded, _cube, _encode, _fmt_list, _fmt_num, _fmt_years, _require_frame, _years_list
+from kompetens_lib._internal.checks import check_share, check_whole_number, is_share
+from kompetens_lib._internal.text import format_count, format_list, format_years
 from kompetens_lib.errors import InconsistentPopulationError, KompetensError
+from kompetens_lib.methods import tidy
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import AGE_BANDS
 
@@ -19,7 +21,9 @@ __all__ = [
     "DEFAULT_HORIZONS",
     "DEFAULT_PARTICIPATION",
     "EXIT_AGE",
+    "EXIT_AGE_RANGE",
     "GRADUATE_AGE_SHARES",
+    "check_exit_age",
     "exit_probabilities",
     "retirements",
     "supply_projection",
@@ -29,6 +33,10 @@ __all__ = [
 #: "riktålder" of the Swedish pension system apply in the 2020s (the riktålder rises over
 #: time: change it in scenarios).
 EXIT_AGE = 66
+#: The exit ages a scenario may assume (inclusive): from the earliest age of the income
+#: pension (62, minus a margin) to the age up to which employment is protected (LAS, 69 in
+#: the 2020s, plus a margin). :func:`retirements` itself accepts any age of the age bands.
+EXIT_AGE_RANGE: tuple[int, int] = (60, 72)
 DEFAULT_HORIZONS: tuple[int, ...] = (5, 10, 15)
 
 #: Labour-force participation by age band, used only when neither ``participation`` nor
@@ -64,6 +72,17 @@ def _band_bounds() -> list[tuple[int, int]]:
     return bounds
 
 
+
+def check_exit_age(value: object, name: str = "exit_age (utträdesålder)") -> int:
+    """A scenario's exit age: a whole number of years in :data:`EXIT_AGE_RANGE`, from a
+    number or text ("67"); Swedish error naming the range otherwise.
+
+    >>> check_exit_age("67")
+    67
+    """
+    low, high = EXIT_AGE_RANGE
+    return check_whole_number(value, name, low, high, unit="år", example=EXIT_AGE)
+
 def _exit_age_distribution(exit_age: int | Mapping[int, float]) -> list[tuple[int, float]]:
     """``66`` → [(66, 1.0)]; ``{65: .5, 67: .5}`` → [(65, .5), (67, .5)] (weights sum to 1)."""
     if isinstance(exit_age, Mapping):
@@ -74,7 +93,7 @@ def _exit_age_distribution(exit_age: int | Mapping[int, float]) -> list[tuple[in
     for age, weight in items:
         if isinstance(age, bool) or not isinstance(age, (int, np.integer)) or not 17 <= age <= 99:
             ok = False
-        if not isinstance(weight, (int, float, np.number)) or not 0 <= weight <= 1:
+        if not is_share(weight):
             ok = False
     if not ok or abs(sum(w for _, w in items) - 1.0) > 1e-9:
         raise KompetensError(
@@ -97,7 +116,7 @@ def _exit_matrix(horizons: Sequence[int], exit_age: int | Mapping[int, float]) -
 
 
 def _horizons(horizon: int | Sequence[int]) -> list[int]:
-    horizons = _years_list(horizon, "horizon")
+    horizons = tidy.years_list(horizon, "horizon")
     if horizons[0] < 1:
         raise KompetensError(
             f"Horisonten ska vara ett eller flera heltal ≥ 1 (år framåt), t.ex. 5, 10 och 15; "
@@ -139,20 +158,20 @@ def exit_probabilities(
     )
 
 
-def _age_table(frame: object, name: str, keys: Sequence[str]) -> _Coded:
+def _age_table(frame: object, name: str, keys: Sequence[str]) -> tidy.Coded:
     """Encode a table with ``age_band`` and check the bands are the six working-age bands."""
-    frame = _require_frame(frame, name, [*keys, "value"])
-    coded = _encode(frame, name, keys, drop_national="region" in keys)
+    frame = tidy.require_frame(frame, name, [*keys, "value"])
+    coded = tidy.encode(frame, name, keys, drop_national="region" in keys)
     unknown = [b for b in coded.uniques.get("age_band", []) if b not in AGE_BANDS]
     if unknown:
         raise KompetensError(
-            f"Okända åldersgrupper i '{name}': {_fmt_list(unknown)}. Giltiga åldersgrupper: "
+            f"Okända åldersgrupper i '{name}': {format_list(unknown)}. Giltiga åldersgrupper: "
             f"{', '.join(AGE_BANDS)}."
         )
     return coded
 
 
-def _base_year(coded: _Coded, name: str, base_year: int | None) -> int:
+def _base_year(coded: tidy.Coded, name: str, base_year: int | None) -> int:
     years = sorted(coded.uniques["year"])
     if base_year is None:
         return int(years[-1])
@@ -160,7 +179,7 @@ def _base_year(coded: _Coded, name: str, base_year: int | None) -> int:
         raise KompetensError(f"Basåret ska vara ett årtal (heltal), inte {base_year!r}.")
     if int(base_year) not in years:
         raise KompetensError(
-            f"Basåret {base_year} finns inte i '{name}'. Giltiga basår: {_fmt_years(years)}."
+            f"Basåret {base_year} finns inte i '{name}'. Giltiga basår: {format_years(years)}."
         )
     return int(base_year)
 
@@ -215,7 +234,7 @@ def retirements(
     regions = tuple(c for c in COUNTY_CODES if c in set(coded.uniques["region"]))
     groups = tuple(sorted(coded.uniques["education_group"]))
     extra = set(employed.columns) - {*keys, "value"}
-    cube = _cube(
+    cube = tidy.cube(
         coded,
         {"year": [base], "region": regions, "education_group": groups, "age_band": AGE_BANDS},
         duplicates_in=None if extra else "employed",
@@ -262,27 +281,24 @@ def _participation(
         if isinstance(participation, (int, float, np.number)) and not isinstance(
             participation, bool
         ):
-            if not 0 < float(participation) <= 1:
-                raise KompetensError(
-                    f"Deltagandet (participation) ska vara ett tal i (0, 1], t.ex. 0.8, "
-                    f"inte {participation!r}."
-                )
-            return np.full(shape, float(participation)), "parameter"
-        frame = _require_frame(participation, "participation", ["value"])
+            share = check_share(participation, "Deltagandet (participation)", allow_zero=False,
+                                text=False)
+            return np.full(shape, share), "parameter"
+        frame = tidy.require_frame(participation, "participation", ["value"])
         keys = [k for k in ("region", "education_group", "age_band") if k in frame.columns]
         if not keys:
             raise KompetensError(
                 "Tabellen 'participation' ska ha minst en av kolumnerna region, "
                 "education_group, age_band, och kolumnen value (andel i (0, 1])."
             )
-        coded = _encode(frame, "participation", keys)
+        coded = tidy.encode(frame, "participation", keys)
         values = coded.values
         if ((values <= 0) | (values > 1)).any():
             raise KompetensError("Värdena i 'participation' ska vara andelar i (0, 1], t.ex. 0.85.")
         axes_all = {"region": regions, "education_group": groups, "age_band": AGE_BANDS}
         axes = {k: axes_all[k] for k in keys}
-        ones = _Coded(coded.codes, coded.uniques, np.ones(coded.n_rows), coded.n_rows)
-        counts = _cube(ones, axes, duplicates_in="participation")
+        ones = tidy.Coded(coded.codes, coded.uniques, np.ones(coded.n_rows), coded.n_rows)
+        counts = tidy.cube(ones, axes, duplicates_in="participation")
         if counts.min() == 0:
             idx = np.unravel_index(int(np.argmin(counts)), counts.shape)
             where = ", ".join(f"{k} {axes[k][i]}" for k, i in zip(keys, idx))
@@ -290,25 +306,28 @@ def _participation(
                 f"'participation' saknar ett värde för {where}. Ange deltagande för alla "
                 f"kombinationer av {', '.join(keys)} som finns i arbetskraften."
             )
-        rate = _cube(coded, axes)
+        rate = tidy.cube(coded, axes)
         expand = [slice(None) if k in keys else None for k in axes_all]
         return np.broadcast_to(rate[tuple(expand)], shape).copy(), "parameter"
     if population is not None:
-        frame = _require_frame(population, "population", ["region", "age_band", "year", "value"])
-        coded = _encode(frame, "population", ["region", "age_band", "year"], drop_national=True)
+        frame = tidy.require_frame(
+            population, "population", ["region", "age_band", "year", "value"]
+        )
+        coded = tidy.encode(frame, "population", ["region", "age_band", "year"], drop_national=True)
         if base not in coded.uniques["year"]:
             raise KompetensError(
                 f"'population' saknar basåret {base}. År i tabellen: "
-                f"{_fmt_years(coded.uniques['year'])}."
+                f"{format_years(coded.uniques['year'])}."
             )
-        pop = _cube(coded, {"year": [base], "region": regions, "age_band": AGE_BANDS})[0]
+        pop = tidy.cube(coded, {"year": [base], "region": regions, "age_band": AGE_BANDS})[0]
         labour = lf.sum(axis=1)  # (R, A)
         bad = (labour > 0) & (pop < labour)
         if bad.any():
             r, a = np.argwhere(bad)[0]
             raise InconsistentPopulationError(
                 f"Befolkningen i län {regions[r]}, åldersgrupp {AGE_BANDS[a]} år {base} "
-                f"({_fmt_num(pop[r, a])}) är mindre än arbetskraften ({_fmt_num(labour[r, a])}), "
+                f"({format_count(pop[r, a])}) är mindre än arbetskraften "
+                f"({format_count(labour[r, a])}), "
                 "men deltagandet kan inte vara över 1. Kontrollera att 'population' och "
                 "'labour_force' avser samma län, år och åldrar."
             )
@@ -335,9 +354,9 @@ def _flow(
     needed = ["region", "education_group", "value"]
     if default_band is None:
         needed.insert(2, "age_band")
-    frame = _require_frame(frame, name, needed)
+    frame = tidy.require_frame(frame, name, needed)
     keys = [k for k in ("region", "education_group", "age_band", "year") if k in frame.columns]
-    coded = _encode(frame, name, keys)
+    coded = tidy.encode(frame, name, keys)
     _check_members(coded, name, regions, groups)
     if "age_band" in keys:
         unknown = [b for b in coded.uniques["age_band"] if b not in AGE_BANDS]
@@ -346,7 +365,7 @@ def _flow(
         if unknown:
             allowed = default_band or ", ".join(AGE_BANDS)
             raise KompetensError(
-                f"Okända åldersgrupper i '{name}': {_fmt_list(unknown)}. Giltiga: {allowed}."
+                f"Okända åldersgrupper i '{name}': {format_list(unknown)}. Giltiga: {allowed}."
             )
     axes: dict[str, Sequence[Any]] = {"region": regions, "education_group": groups}
     if "age_band" in keys:
@@ -356,7 +375,7 @@ def _flow(
         years = _flow_window(coded, name, base, flow_years)
         axes = {"year": years, **axes}
         divisor = float(len(years))
-    cube = _cube(coded, axes, duplicates_in=name if "year" in keys or len(keys) >= 3 else None)
+    cube = tidy.cube(coded, axes, duplicates_in=name if "year" in keys or len(keys) >= 3 else None)
     if "year" in keys:
         cube = cube.sum(axis=0)
     cube = cube / divisor
@@ -367,32 +386,32 @@ def _flow(
     return cube
 
 
-def _flow_window(coded: _Coded, name: str, base: int, flow_years: int) -> list[int]:
+def _flow_window(coded: tidy.Coded, name: str, base: int, flow_years: int) -> list[int]:
     years = [base - i for i in range(flow_years)][::-1]
     missing = [y for y in years if y not in set(coded.uniques["year"])]
     if missing:
         raise KompetensError(
-            f"'{name}' saknar år {_fmt_years(missing)}: flödet räknas som medelvärdet av de "
+            f"'{name}' saknar år {format_years(missing)}: flödet räknas som medelvärdet av de "
             f"{flow_years} åren till och med basåret {base}. År i tabellen: "
-            f"{_fmt_years(coded.uniques['year'])}. Ändra flow_years eller basåret."
+            f"{format_years(coded.uniques['year'])}. Ändra flow_years eller basåret."
         )
     return years
 
 
 def _check_members(
-    coded: _Coded, name: str, regions: tuple[str, ...], groups: tuple[str, ...]
+    coded: tidy.Coded, name: str, regions: tuple[str, ...], groups: tuple[str, ...]
 ) -> None:
     bad_regions = [r for r in coded.uniques["region"] if r != NATIONAL_CODE and r not in regions]
     if bad_regions:
         raise KompetensError(
-            f"Länen {_fmt_list(bad_regions)} i '{name}' finns inte i arbetskraften. "
-            f"Län i arbetskraften: {_fmt_list(regions, 25)}."
+            f"Länen {format_list(bad_regions)} i '{name}' finns inte i arbetskraften. "
+            f"Län i arbetskraften: {format_list(regions, 25)}."
         )
     bad_groups = [g for g in coded.uniques["education_group"] if g not in set(groups)]
     if bad_groups:
         raise KompetensError(
-            f"Utbildningsgrupperna {_fmt_list(bad_groups)} i '{name}' finns inte i "
-            f"arbetskraften. Grupper i arbetskraften: {_fmt_list(groups)}."
+            f"Utbildningsgrupperna {format_list(bad_groups)} i '{name}' finns inte i "
+            f"arbetskraften. Grupper i arbetskraften: {format_list(groups)}."
         )
 
 
@@ -406,7 +425,9 @@ def _graduate_flow(
 ) -> np.ndarray | None:
     if graduates is None:
         return None
-    frame = _require_frame(graduates, "graduates", ["region", "education_group", "year", "value"])
+    frame = tidy.require_frame(
+        graduates, "graduates", ["region", "education_group", "year", "value"]
+    )
     if "age_band" in frame.columns:
         return _flow(frame, "graduates", regions, groups, base, flow_years)
     if "form" not in frame.columns:
@@ -414,13 +435,13 @@ def _graduate_flow(
             "Tabellen 'graduates' behöver kolumnen form (gymnasium, komvux, yh, högskola) "
             "eller age_band, så att de examinerade kan fördelas på åldersgrupper."
         )
-    coded = _encode(frame, "graduates", ["region", "education_group", "form", "year"])
+    coded = tidy.encode(frame, "graduates", ["region", "education_group", "form", "year"])
     _check_members(coded, "graduates", regions, groups)
     forms = coded.uniques["form"]
     unknown = [f for f in forms if f not in age_shares]
     if unknown:
         raise KompetensError(
-            f"Okända utbildningsformer i 'graduates': {_fmt_list(unknown)}. Giltiga former: "
+            f"Okända utbildningsformer i 'graduates': {format_list(unknown)}. Giltiga former: "
             f"{', '.join(age_shares)} (se graduate_age_shares)."
         )
     shares = np.zeros((len(forms), len(AGE_BANDS)))
@@ -438,7 +459,7 @@ def _graduate_flow(
         for band, share in spec.items():
             shares[f, AGE_BANDS.index(band)] = share
     years = _flow_window(coded, "graduates", base, flow_years)
-    cube = _cube(
+    cube = tidy.cube(
         coded,
         {"year": years, "region": regions, "education_group": groups, "form": forms},
         duplicates_in="graduates",
@@ -534,17 +555,14 @@ def supply_projection(
         or flow_years < 1
     ):
         raise KompetensError(f"flow_years ska vara ett heltal ≥ 1, inte {flow_years!r}.")
-    if not isinstance(graduate_stay_share, (int, float)) or not 0 <= graduate_stay_share <= 1:
-        raise KompetensError(
-            f"graduate_stay_share ska vara en andel mellan 0 och 1, inte {graduate_stay_share!r}."
-        )
+    graduate_stay_share = check_share(graduate_stay_share, "graduate_stay_share", text=False)
     keys = ["region", "education_group", "age_band", "year"]
     coded = _age_table(labour_force, "labour_force", keys)
     base = _base_year(coded, "labour_force", base_year)
     regions = tuple(c for c in COUNTY_CODES if c in set(coded.uniques["region"]))
     groups = tuple(sorted(coded.uniques["education_group"]))
     extra = set(labour_force.columns) - {*keys, "value"}
-    lf = _cube(
+    lf = tidy.cube(
         coded,
         {"year": [base], "region": regions, "education_group": groups, "age_band": AGE_BANDS},
         duplicates_in=None if extra else "labour_force",

@@ -19,6 +19,7 @@ import pandas as pd
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.present.charts.brief import need_chart, shortage_chart
 from kompetens_lib.present.render import MUTED_COLOR, TEXT_COLOR
+from kompetens_lib.present.summaries import mandate_html, mandate_text
 from kompetens_lib.reference.regions import region_name
 from kompetens_lib.workbook import mandate as mandate_mod
 from kompetens_lib.workbook.brief import (
@@ -144,12 +145,12 @@ class Brief:
         return (
             "<section class='kompetens-kort' style='font-family:Segoe UI,Helvetica,Arial,"
             f"sans-serif;color:{TEXT_COLOR};max-width:900px'>"
-            f"{self.header_html()}{mandate_mod.to_html(self.mandate)}"
+            f"{self.header_html()}{mandate_html(self.mandate)}"
             f"{self.messages_html()}{figures}{self.caveats_html()}</section>"
         )
 
     def to_text(self) -> str:
-        lines = [self.title, "", mandate_mod.to_text(self.mandate), "", "Tre budskap:"]
+        lines = [self.title, "", mandate_text(self.mandate), "", "Tre budskap:"]
         lines += [f"{i}. {m.title}: {m.text}" for i, m in enumerate(self.messages, 1)]
         lines += ["", "Att tänka på:"] + [f"- {c}" for c in self.caveats]
         return "\n".join(lines)
@@ -212,7 +213,7 @@ def show(brief: Brief) -> None:
     charts (so that reports can export them), then the caveats."""
     from IPython.display import display
 
-    head = f"{brief.header_html()}{mandate_mod.to_html(brief.mandate)}{brief.messages_html()}"
+    head = f"{brief.header_html()}{mandate_html(brief.mandate)}{brief.messages_html()}"
     display({"text/html": f"<section class='kompetens-kort'>{head}</section>",
              "text/plain": brief.title}, raw=True)
     for chart in brief.charts:

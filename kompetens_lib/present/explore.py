@@ -25,13 +25,20 @@ from typing import Any
 
 import altair as alt
 
+from kompetens_lib._internal.checks import check_share
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.present import charts
 from kompetens_lib.reference.regions import region_name, regions, resolve_region
 from kompetens_lib.reference.taxonomy import education_groups, resolve_group
-from kompetens_lib.workbook import results
+from kompetens_lib.workbook import (
+    balance_tables,
+    breakdown_tables,
+    forecast,
+    need_tables,
+)
+from kompetens_lib.workbook.assumptions import Assumptions
 from kompetens_lib.workbook.brief import forecast_years, source_note
-from kompetens_lib.workbook.results import (
+from kompetens_lib.workbook.defaults import (
     DEFAULT_DAMPING,
     GRADUATE_SHARE,
     METHOD_LABELS,
@@ -208,11 +215,11 @@ class BreakdownState:
 
 def breakdown_view(state: BreakdownState) -> alt.LayerChart:
     """The four methods' lines for the state's county, group and side of the forecast."""
-    values = results.method_values(state.region, state.column, base_year=state.base_year,
+    values = breakdown_tables.method_values(state.region, state.column, base_year=state.base_year,
                                    source=state.source, damping=state.damping)
     group = None if state.group == ALL_GROUPS else state.group
-    totals = results.method_totals(values, group=group)
-    side = results.COLUMN_LABELS[state.column]
+    totals = breakdown_tables.method_totals(values, group=group)
+    side = forecast.COLUMN_LABELS[state.column]
     return charts.method_comparison_chart(
         totals, source=_note(state.source),
         title=f"{side}: {_group_name(state.group)} i {region_name(state.region)}",
@@ -235,7 +242,7 @@ def on_group(state: BreakdownState, value: object) -> tuple[BreakdownState, Any]
 
 def on_column(state: BreakdownState, value: object) -> tuple[BreakdownState, Any]:
     """Callback: demand or supply."""
-    new = replace(state, column=results._column(str(value)))
+    new = replace(state, column=forecast.forecast_side(str(value)))
     return new, breakdown_view(new)
 
 
@@ -255,7 +262,7 @@ def breakdown_explorer(
     Returns an :class:`Explorer` when ``interactive``, else the chart of the initial state.
     """
     state = BreakdownState(resolve_region(region), _group_code(group),
-                                  results._column(column), base_year, source, damping)
+                                  forecast.forecast_side(column), base_year, source, damping)
     if not interactive:
         return breakdown_view(state)
     import ipywidgets as widgets
@@ -295,7 +302,7 @@ class BalanceMapState:
 
 def balance_map_view(state: BalanceMapState) -> alt.TopLevelMixin:
     """Tile map of supply per 100 demanded for the state's group in all 21 counties."""
-    table = results.county_balance(state.group, base_year=state.base_year,
+    table = balance_tables.county_balance(state.group, base_year=state.base_year,
                                    target_year=state.target_year, method=state.method,
                                    source=state.source, damping=state.damping)
     year = table.attrs["target_year"]
@@ -323,8 +330,8 @@ def on_map_method(state: BalanceMapState, value: object) -> tuple[BalanceMapStat
 
 def on_map_target_year(state: BalanceMapState, value: object) -> tuple[BalanceMapState, Any]:
     """Callback: another target year."""
-    base = results.forecast_base_year(state.base_year, state.source)
-    new = replace(state, target_year=results.resolve_target_year(base, int(value), state.source))
+    base = forecast.forecast_base_year(state.base_year, state.source)
+    new = replace(state, target_year=forecast.resolve_target_year(base, int(value), state.source))
     return new, balance_map_view(new)
 
 
@@ -343,8 +350,8 @@ def balance_map_explorer(
 
     Returns an :class:`Explorer` when ``interactive``, else the map of the initial state.
     """
-    base = results.forecast_base_year(base_year, source)
-    target = results.resolve_target_year(base, target_year, source)
+    base = forecast.forecast_base_year(base_year, source)
+    target = forecast.resolve_target_year(base, target_year, source)
     state = BalanceMapState(resolve_group(group), _method(method), target, base, source,
                             damping)
     if not interactive:
@@ -379,7 +386,7 @@ class PlacesState:
     region: str
     graduate_share: float = GRADUATE_SHARE
     method: str = "fixed_share"
-    assumptions: results.Assumptions = field(default_factory=results.Assumptions)
+    assumptions: Assumptions = field(default_factory=Assumptions)
     base_year: int | None = None
     target_year: int | None = None
     source: Any = None
@@ -389,13 +396,13 @@ class PlacesState:
 def places_view(state: PlacesState) -> alt.Chart:
     """Places per year by form for the county's groups with the largest need."""
     a = replace(state.assumptions, graduate_share=state.graduate_share)
-    need = results.need_table(state.region, base_year=state.base_year,
+    need = need_tables.need_table(state.region, base_year=state.base_year,
                               target_year=state.target_year, method=state.method,
                               exit_age=a.exit_age, source=state.source)
-    places = results.places_table(need, a, source=state.source)
+    places = need_tables.places_table(need, a, source=state.source)
     share = f"{state.graduate_share * 100:.0f}".replace(".", ",")
     return charts.places_chart(
-        results.top_places(places, n=state.n), source=_note(state.source),
+        need_tables.top_places(places, n=state.n), source=_note(state.source),
         title=f"Nybörjarplatser per år att planera för i {region_name(state.region)}",
         subtitle=[
             f"Gymnasieskola, komvux och yrkeshögskola: de {state.n} grupperna med flest platser.",
@@ -406,10 +413,10 @@ def places_view(state: PlacesState) -> alt.Chart:
 
 def places_sensitivity_view(state: PlacesState) -> alt.Chart:
     """The batch-run stand-in for the slider: places per form for shares 50–90 %."""
-    need = results.need_table(state.region, base_year=state.base_year,
+    need = need_tables.need_table(state.region, base_year=state.base_year,
                               target_year=state.target_year, method=state.method,
                               exit_age=state.assumptions.exit_age, source=state.source)
-    table = results.places_sensitivity(need, state.assumptions, source=state.source)
+    table = need_tables.places_sensitivity(need, state.assumptions, source=state.source)
     return charts.line_chart(
         table, "graduate_share", "places",
         f"Nybörjarplatser per år och andel som nyexaminerade möter, {region_name(state.region)}",
@@ -429,7 +436,7 @@ def on_places_region(state: PlacesState, value: object) -> tuple[PlacesState, An
 
 def on_graduate_share(state: PlacesState, value: object) -> tuple[PlacesState, Any]:
     """Callback: another share of the need that new graduates meet (0–1)."""
-    new = replace(state, graduate_share=results.check_share(value, "graduate_share"))
+    new = replace(state, graduate_share=check_share(value, "graduate_share"))
     return new, places_view(new)
 
 
@@ -441,7 +448,7 @@ def on_places_method(state: PlacesState, value: object) -> tuple[PlacesState, An
 
 def places_explorer(
     region: object,
-    assumptions: results.Assumptions | None = None,
+    assumptions: Assumptions | None = None,
     *,
     method: str = "fixed_share",
     base_year: int | None = None,
@@ -457,7 +464,7 @@ def places_explorer(
     would show instead: places per form for shares from 50 to 90 %
     (:func:`places_sensitivity_view`).
     """
-    a = assumptions or results.Assumptions()
+    a = assumptions or Assumptions()
     state = PlacesState(resolve_region(region), a.graduate_share, _method(method), a,
                         base_year, target_year, source)
     if not interactive:

@@ -18,9 +18,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.present import keyfigures, render
 from kompetens_lib.present.charts.overview import map_chart
-from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.publish.runner import Result
 from kompetens_lib.reference.regions import region_name
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import nbformat
 
 from kompetens_lib import __version__
-from kompetens_lib.publish.layout import CHART_DIR, NOTEBOOK_DIR, NOTEBOOK_ENV, STATE_DIR
-from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
+from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.publish.executor import DEFAULT_CELL_TIMEOUT, execute_notebook, one_line_error
+from kompetens_lib.publish.layout import CHART_DIR, NOTEBOOK_DIR, NOTEBOOK_ENV, STATE_DIR
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 from kompetens_lib.reference.regions import region_name, region_slug, regions, resolve_region
 

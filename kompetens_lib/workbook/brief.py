@@ -136,10 +136,9 @@ def data_key_figures(region: object, base_year: int | None = None,
     >>> f["history_years"], f["forecast_years"]
     ('2010–2023', '2023–2035')
     """
-    from kompetens_lib.workbook.results import (
+    from kompetens_lib.workbook.breakdown_tables import method_totals, method_values
+    from kompetens_lib.workbook.forecast import (
         forecast_base_year,
-        method_totals,
-        method_values,
         resolve_target_year,
         round_persons,
     )
@@ -267,7 +266,7 @@ class BriefContent:
 
 def _need_by_method(code: str, base: int, target: int, source: Any,
                     groups: Sequence[str]) -> dict[str, pd.DataFrame]:
-    from kompetens_lib.workbook.results import need_table
+    from kompetens_lib.workbook.need_tables import need_table
 
     out = {}
     for m in METHODS:
@@ -296,13 +295,13 @@ def brief_content(region: object, base_year: int | None = None, target_year: int
     >>> len(c.messages), c.mandate.example
     (3, True)
     """
-    from kompetens_lib.workbook.results import (
-        balance_table,
+    from kompetens_lib.workbook.balance_tables import balance_table
+    from kompetens_lib.workbook.forecast import (
         forecast_base_year,
         resolve_target_year,
-        retirement_summary,
         round_persons,
     )
+    from kompetens_lib.workbook.supply_tables import retirement_summary
 
     code = resolve_region(region)
     chosen = resolve_method(method)

@@ -194,7 +194,7 @@ def group_label(code: str) -> str:
 def resolve_years(base_year: int | None, target_year: int | None,
                   source: Any) -> tuple[int, int]:
     """(base year, target year) as the forecast notebooks resolve them."""
-    from kompetens_lib.workbook.results import forecast_base_year, resolve_target_year
+    from kompetens_lib.workbook.forecast import forecast_base_year, resolve_target_year
 
     base = forecast_base_year(base_year, source)
     return base, resolve_target_year(base, target_year, source)

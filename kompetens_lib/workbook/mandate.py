@@ -1,6 +1,7 @@
 """The participant's mandate (*uppdrag*): the question, the decision it serves, who asked, who
 receives the answer, by when, and the delimitation. Stored as a small JSON file per county
-that the later notebooks and the reports show at the top.
+that the later notebooks and the reports show at the top (the display is in
+:mod:`kompetens_lib.present.summaries`).
 
 Where the files live
 --------------------
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import json
 import os
 import re
@@ -29,6 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kompetens_lib._internal.checks import check_flag
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.reference.regions import region_name, resolve_region
 
@@ -37,6 +38,7 @@ __all__ = [
     "EXAMPLE_TITLE",
     "FIELD_LABELS",
     "Mandate",
+    "NotSaved",
     "Saved",
     "check",
     "example",
@@ -47,9 +49,6 @@ __all__ = [
     "mandate_path",
     "save",
     "save_if",
-    "show",
-    "to_html",
-    "to_text",
 ]
 
 ENV_VAR = "KOMPETENS_UPPDRAG"
@@ -325,16 +324,13 @@ class Saved:
             text += f" Den tidigare versionen finns kvar i {_display_path(self.previous)}."
         return text + " Filen innehåller namn: den hålls utanför git (se .gitignore)."
 
-    def _repr_html_(self) -> str:
-        return f"<p class='kompetens-uppdrag-sparat'>{html.escape(self.message())}</p>"
-
     def __str__(self) -> str:
         return self.message()
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Like :func:`kompetens_lib._internal.files.atomic_write_text`, but the file stays readable by its
-    owner only (``mkstemp``'s mode): it names people."""
+    """Like :func:`kompetens_lib._internal.files.atomic_write_text`, but the file stays readable
+    by its owner only (``mkstemp``'s mode): it names people."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -405,123 +401,29 @@ def save(mandate: Mandate, directory: str | os.PathLike | None = None, *,
     return Saved(path, previous)
 
 
-def _as_flag(value: object, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().casefold()
-    if text in ("true", "1", "ja", "yes"):
-        return True
-    if text in ("false", "0", "nej", "no", ""):
-        return False
-    raise KompetensError(f"Parametern {name} ska vara True eller False, inte {value!r}.")
-
-
 @dataclass(frozen=True)
-class _NotSaved:
+class NotSaved:
+    """What :func:`save_if` did when it was not asked to save: why, in Swedish."""
+
     reason: str
 
-    def _repr_html_(self) -> str:
-        return f"<p class='kompetens-uppdrag-sparat'>{html.escape(self.reason)}</p>"
+    def message(self) -> str:
+        return self.reason
 
     def __str__(self) -> str:
         return self.reason
 
 
 def save_if(flag: object, mandate: Mandate, directory: str | os.PathLike | None = None
-            ) -> Saved | _NotSaved:
+            ) -> Saved | NotSaved:
     """Save only when ``flag`` (the notebook's ``save_mandate`` parameter) is true.
 
     Batch runs leave the flag False, so they never write files; the result says in Swedish
     what happened either way.
     """
-    if not _as_flag(flag, "save_mandate"):
-        return _NotSaved(
+    if not check_flag(flag, "save_mandate"):
+        return NotSaved(
             "Uppdraget sparades inte (save_mandate = False). När det är komplett: sätt "
             "save_mandate = True i parametercellen och kör anteckningsboken igen."
         )
     return save(mandate, directory)
-
-
-# ----------------------------------------------------------------------------------------
-# Display
-# ----------------------------------------------------------------------------------------
-
-
-def _value_text(mandate: Mandate, name: str) -> str:
-    value = getattr(mandate, name)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def to_text(mandate: Mandate) -> str:
-    """Plain-text rendering (for logs and the text/plain output)."""
-    head = EXAMPLE_TITLE if mandate.example else f"Uppdrag för {mandate.region_name}"
-    lines = [head]
-    for name, label in FIELD_LABELS.items():
-        lines.append(f"  {label}: {_value_text(mandate, name) or '(saknas)'}")
-    problems = check(mandate)
-    if problems:
-        lines.append("  Saknas: " + " ".join(problems))
-    return "\n".join(lines)
-
-
-_BOX = ("border:1px solid {border};border-left:6px solid {border};background:{background};"
-        "padding:10px 14px;margin:6px 0 12px 0;max-width:860px;font-size:14px;"
-        "line-height:1.45;color:#1b1b1b")
-
-
-def to_html(mandate: Mandate, *, heading_level: int = 3) -> str:
-    """An HTML box for the top of a notebook, report or brief; the example is marked."""
-    level = min(max(int(heading_level), 2), 6)
-    if mandate.example:
-        style = _BOX.format(border="#d9822b", background="#fff6ea")
-        title = EXAMPLE_TITLE
-        intro = (
-            "<p style='margin:4px 0 8px 0'>Det här är arbetsbokens exempel på ett uppdrag för "
-            f"{html.escape(mandate.region_name)}. Formulera ditt eget tillsammans med din chef "
-            "i anteckningsboken <em>00_kom_igang</em>, så står det här i stället.</p>"
-        )
-    else:
-        style = _BOX.format(border="#1f5f8b", background="#f3f7fa")
-        title = f"Uppdrag för {mandate.region_name}"
-        intro = ""
-    rows = []
-    for name, label in FIELD_LABELS.items():
-        value = _value_text(mandate, name)
-        shown = (html.escape(value) if value
-                 else "<em style='color:#c2495b'>saknas</em>")
-        rows.append(
-            f"<tr><th style='text-align:left;vertical-align:top;padding:2px 12px 2px 0;"
-            f"white-space:nowrap;font-weight:600'>{html.escape(label)}</th>"
-            f"<td style='text-align:left;padding:2px 0'>{shown}</td></tr>"
-        )
-    problems = check(mandate)
-    foot = ""
-    if problems:
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
-        foot = (f"<p style='margin:8px 0 2px 0;font-weight:600'>Det här behöver uppdraget "
-                f"innan det kan styra analysen:</p><ul style='margin:0'>{items}</ul>")
-    elif not mandate.example:
-        tips = hints(mandate)
-        foot = "".join(f"<p style='margin:6px 0 0 0'>Tips: {html.escape(t)}</p>" for t in tips)
-    return (
-        f"<div class='kompetens-uppdrag' style='{style}'>"
-        f"<h{level} style='margin:0 0 4px 0'>{html.escape(title)}</h{level}>{intro}"
-        f"<table style='border-collapse:collapse'>{''.join(rows)}</table>{foot}</div>"
-    )
-
-
-def bundle(mandate: Mandate) -> dict:
-    """Display bundle (HTML and plain text)."""
-    return {"text/html": to_html(mandate), "text/plain": to_text(mandate)}
-
-
-def show(mandate: Mandate | object) -> None:
-    """Show a mandate in a notebook; given a county (code or name) show its saved mandate
-    (or the example)."""
-    from IPython.display import display
-
-    if not isinstance(mandate, Mandate):
-        mandate = load(mandate)
-    display(bundle(mandate), raw=True)

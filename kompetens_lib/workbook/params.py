@@ -1,19 +1,29 @@
-"""Notebook parameters: validate what a participant or papermill put in the parameters cell
-and show a short summary at the top of the executed notebook."""
+"""The scenario of a notebook run: validate what a participant or papermill put in the
+parameters cell, and hand the validated :class:`Params` to every table function."""
 
 from __future__ import annotations
 
-import html
+import os
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from kompetens_lib.data.tables import available_years, source_note
+from kompetens_lib._internal.checks import check_flag
+from kompetens_lib.data.tables import SOURCE_ENV, available_years, source_note
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods.breakdown import resolve_method
 from kompetens_lib.reference.regions import region_name, resolve_region
+
+__all__ = ["Params", "scenario", "validate"]
 
 
 @dataclass(frozen=True)
 class Params:
-    """Validated notebook parameters."""
+    """Validated notebook parameters: the scenario the notebook's tables are computed for.
+
+    Every workbook table function takes a Params as its first argument in place of the
+    county, and then takes the base year, target year, method and data source from it
+    (``balance_table(p)``); arguments given explicitly win.
+    """
 
     region: str
     region_name: str
@@ -26,6 +36,34 @@ class Params:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def scenario(
+    region: object,
+    base_year: Any = None,
+    target_year: Any = None,
+    method: Any = None,
+    source: Any = None,
+) -> tuple[object, Any, Any, Any, Any]:
+    """``(region, base_year, target_year, method, source)`` with what a :class:`Params` in
+    ``region`` supplies wherever the caller gave None; anything else passes unchanged.
+
+    >>> p = Params("12", "Skåne län", 2023, "example", "", target_year=2030)
+    >>> scenario(p, target_year=2035)
+    ('12', 2023, 2035, None, 'example')
+    >>> scenario("12", 2020)
+    ('12', 2020, None, None, None)
+    """
+    if not isinstance(region, Params):
+        return region, base_year, target_year, method, source
+    p = region
+    return (
+        p.region,
+        p.base_year if base_year is None else base_year,
+        p.target_year if target_year is None else target_year,
+        p.method if method is None else method,
+        p.source if source is None else source,
+    )
 
 
 def _as_year(value: object, name: str, valid: list[int]) -> int:
@@ -44,40 +82,26 @@ def _as_year(value: object, name: str, valid: list[int]) -> int:
     return year
 
 
-def _as_bool(value: object, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "ja", "yes"):
-        return True
-    if text in ("false", "0", "nej", "no", ""):
-        return False
-    raise KompetensError(f"Parametern {name} ska vara True eller False, inte {value!r}.")
-
-
 def validate(region: object, base_year: object = None, source: object = None, *,
              target_year: object = None, method: object = None,
              interactive: object = False) -> Params:
-    """Check the common parameters and return them normalised.
+    """Check the common parameters and return them normalised, as the run's scenario.
 
     ``region`` may be a code, a name or an integer (papermill's ``-p region 05`` gives
     ``5``); ``base_year`` must be a year of the employment history (default: the latest);
-    ``source`` is the data source ("example" or a folder; default: ``$KOMPETENS_DATA`` or
-    the bundled example); ``target_year`` a forecast year after the base year (default: the
-    forecast's last year); ``method`` one of the breakdown methods (by code or Swedish
-    name); ``interactive`` whether widgets are shown (False in batch runs).
-    Raises :class:`KompetensError` in Swedish naming the valid choices.
+    ``source`` is the data source ("example" or a folder; default: ``$KOMPETENS_DATA``, as
+    ``kompetens run --data`` sets it for the kernel, or the bundled example); ``target_year``
+    a forecast year after the base year (default: the forecast's last year); ``method`` one
+    of the breakdown methods (by code or Swedish name); ``interactive`` whether widgets are
+    shown (False in batch runs). The source is carried by the returned :class:`Params`
+    only: nothing else in the process changes, so two scenarios with different sources can
+    be used side by side. Raises :class:`KompetensError` in Swedish naming the valid choices.
     """
-    import os
-
     code = resolve_region(region)
     if source in (None, ""):
-        source = os.environ.get("KOMPETENS_DATA") or "example"
+        source = os.environ.get(SOURCE_ENV) or "example"
     source_text = str(source)
-    # The notebook's choice of data source holds for every later load in this kernel.
-    available_years("employed", source_text)  # an unknown source stops here, in Swedish
-    os.environ["KOMPETENS_DATA"] = source_text
-    years = available_years("employed", source_text)
+    years = available_years("employed", source_text)  # an unknown source stops here, in Swedish
     year = years[-1] if base_year in (None, "") else _as_year(base_year, "base_year", years)
     target = None
     if target_year not in (None, ""):
@@ -85,38 +109,7 @@ def validate(region: object, base_year: object = None, source: object = None, *,
         if not forecast_years:
             raise KompetensError(f"Prognosen har inga år efter basåret {year}.")
         target = _as_year(target_year, "target_year", forecast_years)
-    chosen = None
-    if method not in (None, ""):
-        from kompetens_lib.methods.breakdown import resolve_method
-
-        chosen = resolve_method(method)
+    chosen = None if method in (None, "") else resolve_method(method)
     return Params(code, region_name(code), year, source_text,
                   source_note("employed", source_text), target, chosen,
-                  _as_bool(interactive, "interactive"))
-
-
-def summary_bundle(params: Params) -> dict:
-    """Display bundle summarising the parameters (HTML and plain text)."""
-    rows = [("Län", f"{params.region_name} ({params.region})"),
-            ("Basår", str(params.base_year))]
-    if params.target_year is not None:
-        rows.append(("Målår", str(params.target_year)))
-    if params.method is not None:
-        from kompetens_lib.methods.breakdown import METHOD_LABELS
-
-        rows.append(("Metod", METHOD_LABELS.get(params.method, params.method)))
-    rows.append(("Datakälla", params.source_note))
-    body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-                   f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
-    return {
-        "text/html": f"<table class='kompetens-parametrar'><caption>Parametrar för den här "
-                     f"körningen</caption>{body}</table>",
-        "text/plain": "Parametrar: " + "; ".join(f"{k}: {v}" for k, v in rows),
-    }
-
-
-def show(params: Params) -> None:
-    """Display the parameter summary in a notebook."""
-    from IPython.display import display
-
-    display(summary_bundle(params), raw=True)
+                  check_flag(interactive, "interactive"))

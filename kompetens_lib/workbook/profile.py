@@ -1,23 +1,26 @@
 """Where a county stands today (nuläge): employment by group against Riket, education level,
-age structure, the share aged 55+ and commuting. All figures come from the data layer."""
+age structure, the share aged 55+ and commuting. All figures come from the data layer; the
+key figures are shown by :mod:`kompetens_lib.present.summaries`."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kompetens_lib.present import keyfigures
 from kompetens_lib.data.tables import load
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.reference.regions import NATIONAL_CODE, region_name, resolve_region
 from kompetens_lib.reference.taxonomy import AGE_BANDS, LEVELS, education_groups
+from kompetens_lib.workbook.params import scenario
 
 OLDER_BANDS = ("55-64", "65-74")
-KEY_FIGURES_MIME = keyfigures.MIME
 
 
-def _employed_year(year: int, source) -> pd.DataFrame:
+def _employed_year(year: int | None, source) -> pd.DataFrame:
+    """The employed in ``year`` (default the latest year), or a Swedish error."""
     employed = load("employed", source)
     years = sorted(employed["year"].unique())
+    if year is None:
+        year = years[-1]
     if year not in years:
         raise KompetensError(
             f"Året {year} finns inte i tabellen förvärvsarbetande. Giltiga år: "
@@ -26,7 +29,7 @@ def _employed_year(year: int, source) -> pd.DataFrame:
     return employed[employed["year"] == year]
 
 
-def location_quotients(region: object, year: int, source=None) -> pd.DataFrame:
+def location_quotients(region: object, year: int | None = None, source=None) -> pd.DataFrame:
     """Employment by education group in the county compared with Riket.
 
     ``lq = (E_re / E_r) / (E_Ne / E_N)``: above 1 the group is a larger part of the county's
@@ -35,6 +38,7 @@ def location_quotients(region: object, year: int, source=None) -> pd.DataFrame:
     Returns columns ``education_group``, ``short_name``, ``level``, ``employed``,
     ``region_share``, ``national_share``, ``lq``, sorted by ``employed`` (largest first).
     """
+    region, year, _, _, source = scenario(region, year, source=source)
     code = resolve_region(region)
     frame = _employed_year(year, source)
     by_group = frame.groupby(["region", "education_group"], observed=True)["value"].sum()
@@ -53,11 +57,12 @@ def location_quotients(region: object, year: int, source=None) -> pd.DataFrame:
     return result.sort_values("employed", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def level_mix(region: object, year: int, source=None) -> pd.DataFrame:
+def level_mix(region: object, year: int | None = None, source=None) -> pd.DataFrame:
     """Education level of the employed in the county and in Riket.
 
     Returns ``area`` (county name or "Riket"), ``level``, ``employed``, ``share``.
     """
+    region, year, _, _, source = scenario(region, year, source=source)
     code = resolve_region(region)
     frame = _employed_year(year, source)
     levels = education_groups().set_index("code")["level"]
@@ -74,9 +79,10 @@ def level_mix(region: object, year: int, source=None) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def age_structure(region: object, year: int, source=None) -> pd.DataFrame:
+def age_structure(region: object, year: int | None = None, source=None) -> pd.DataFrame:
     """Age structure of the employed in the county and in Riket: ``area``, ``age_band``,
     ``employed``, ``share``."""
+    region, year, _, _, source = scenario(region, year, source=source)
     code = resolve_region(region)
     frame = _employed_year(year, source)
     frame = frame[frame["region"].isin([code, NATIONAL_CODE])]
@@ -89,12 +95,13 @@ def age_structure(region: object, year: int, source=None) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def older_share(region: object, year: int, source=None) -> pd.DataFrame:
+def older_share(region: object, year: int | None = None, source=None) -> pd.DataFrame:
     """Share of the employed aged 55+ per education group in the county.
 
     Returns ``education_group``, ``short_name``, ``employed``, ``employed_55plus``,
     ``share_55plus``; groups with no employed are left out. Sorted by ``employed``.
     """
+    region, year, _, _, source = scenario(region, year, source=source)
     code = resolve_region(region)
     frame = _employed_year(year, source)
     frame = frame[frame["region"] == code]
@@ -114,6 +121,7 @@ def older_share(region: object, year: int, source=None) -> pd.DataFrame:
 def commuting(region: object, source=None) -> pd.DataFrame:
     """In- and out-commuters across the county border by year: ``year``, ``direction``
     ("in"/"ut"), ``value``."""
+    region, _, _, _, source = scenario(region, source=source)
     code = resolve_region(region)
     frame = load("commuting", source)
     frame = frame[frame["region"] == code]
@@ -121,13 +129,16 @@ def commuting(region: object, source=None) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def key_figures(region: object, year: int, source=None, *, min_employed: int = 500) -> dict:
+def key_figures(region: object, year: int | None = None, source=None, *,
+                min_employed: int = 500) -> dict:
     """The first notebook's key figures for a county, as plain Python values.
 
     ``top_lq`` lists the three groups with the highest location quotient among groups with
     at least ``min_employed`` employed in the county (tiny groups have noisy quotients).
     """
+    region, year, _, _, source = scenario(region, year, source=source)
     code = resolve_region(region)
+    year = int(_employed_year(year, source)["year"].iloc[0])
     lq = location_quotients(code, year, source)
     ages = age_structure(code, year, source)
     levels = level_mix(code, year, source)
@@ -174,25 +185,6 @@ KEY_FIGURE_LABELS = {
     "in_commuters": "Inpendlare",
     "out_commuters": "Utpendlare",
 }
-
-
-def key_figures_bundle(figures: dict, *, note: str = "") -> dict:
-    """Display bundle of :func:`key_figures` (see :mod:`kompetens_lib.present.keyfigures`)."""
-    return keyfigures.bundle(figures, section="nulage",
-                             title=f"Nyckeltal för {figures['region_name']} {figures['year']}",
-                             labels=KEY_FIGURE_LABELS, note=note)
-
-
-def show_key_figures(figures: dict, *, note: str = "") -> None:
-    """Display the nuläge key figures in a notebook."""
-    keyfigures.show(figures, section="nulage",
-                    title=f"Nyckeltal för {figures['region_name']} {figures['year']}",
-                    labels=KEY_FIGURE_LABELS, note=note)
-
-
-def read_key_figures(notebook) -> list[dict]:
-    """Key figures shown in an executed notebook, without their ``section`` tag."""
-    return [{k: v for k, v in r.items() if k != "section"} for r in keyfigures.read(notebook)]
 
 
 def county_group_measures(year: int, source=None) -> pd.DataFrame:

@@ -83,7 +83,7 @@ def shortage_chart(table: pd.DataFrame, *, source: str, n: int = 10,
     >>> [row["missing"] for row in spec["datasets"][spec["data"]["name"]]]
     [12.0, 3.0]
     """
-    from kompetens_lib.workbook.results import JUDGEMENT_STYLE
+    from kompetens_lib.present.tables import JUDGEMENT_STYLE
 
     for column in ("short_name", "ratio", "judgement"):
         if column not in table.columns:

@@ -511,7 +511,7 @@ def balance_ratio_chart(
     >>> spec["layer"][0]["encoding"]["x2"]["field"]
     'base'
     """
-    from kompetens_lib.workbook.results import JUDGEMENT_STYLE
+    from kompetens_lib.present.tables import JUDGEMENT_STYLE
 
     name = "balansdiagrammet"
     frame = checked_frame(df, name, ["short_name", "ratio", "judgement"])

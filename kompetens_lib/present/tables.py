@@ -1,0 +1,282 @@
+"""HTML tables for participants: Swedish headers and number formats, the judgement per group
+as a coloured table that reads without colour, and the assumptions with their reasons."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from kompetens_lib.errors import KompetensError
+from kompetens_lib.reference.taxonomy import FORM_LABELS, FORMS, JUDGEMENTS, NOT_APPLICABLE
+from kompetens_lib.workbook.assumptions import (
+    ASSUMPTION_REASONS,
+    Assumptions,
+    SupplyAssumptions,
+)
+from kompetens_lib.workbook.forecast import round_persons
+
+__all__ = [
+    "JUDGEMENT_STYLE",
+    "assumptions_html",
+    "show_assumptions",
+    "show_supply_assumptions",
+    "show_table",
+    "show_traffic_lights",
+    "supply_assumptions_html",
+    "table_html",
+    "traffic_light_html",
+]
+
+
+#: Colour, text colour and short word for each judgement: a red–blue diverging scale (red =
+#: shortage, blue = surplus, as on the county map), readable for the common colour-vision
+#: deficiencies; the word is always printed, so the table reads without colour too.
+JUDGEMENT_STYLE: dict[str, tuple[str, str]] = {
+    "stor brist": ("#b2182b", "white"),
+    "brist": ("#e08064", "#1b1b1b"),
+    "viss brist": ("#fbd5c3", "#1b1b1b"),
+    "balans": ("#f2f2f2", "#1b1b1b"),
+    "visst överskott": ("#d1e5f0", "#1b1b1b"),
+    "överskott": ("#6fa8d0", "#1b1b1b"),
+    "stort överskott": ("#2166ac", "white"),
+    NOT_APPLICABLE: ("#ffffff", "#5a5a5a"),
+}
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f} %"
+
+
+def _assumptions_table(caption: str, rows: list[tuple[str, str, str, str]]) -> str:
+    """An HTML table of assumptions: name, value in this run, default, reason."""
+    head = "".join(f"<th style='text-align:left'>{h}</th>"
+                   for h in ("Antagande", "Värde i den här körningen", "Förval", "Skäl"))
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row)
+        + "</tr>" for row in rows)
+    return (f"<table class='kompetens-antaganden'><caption>{caption}"
+            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def assumptions_html(a: Assumptions) -> str:
+    """An HTML table of the assumptions with their values, defaults and reasons."""
+
+    def per_form(values: Mapping[str, float]) -> str:
+        return ", ".join(f"{FORM_LABELS[f].lower()} {_pct(values[f])}" for f in FORMS)
+
+    default = Assumptions()
+    rows = [
+        ("Andel av behovet som nyexaminerade ska möta", _pct(a.graduate_share),
+         _pct(default.graduate_share), ASSUMPTION_REASONS["graduate_share"]),
+        ("Andel som fullföljer utbildningen", per_form(a.completion_rate),
+         per_form(default.completion_rate), ASSUMPTION_REASONS["completion_rate"]),
+        ("Andel examinerade som stannar i länet", per_form(a.stay_share),
+         per_form(default.stay_share), ASSUMPTION_REASONS["stay_share"]),
+        ("Utträdesålder (pension)", f"{a.exit_age} år", f"{default.exit_age} år",
+         ASSUMPTION_REASONS["exit_age"]),
+    ]
+    return _assumptions_table("Antaganden för dimensioneringen", rows)
+
+
+def show_assumptions(a: Assumptions) -> None:
+    """Display :func:`assumptions_html` in a notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(assumptions_html(a)))
+
+
+def supply_assumptions_html(a: SupplyAssumptions) -> str:
+    """An HTML table of the supply assumptions with their values, defaults and reasons."""
+    rows = [
+        ("Utträdesålder (pension)", f"{a.exit_age} år", f"{SupplyAssumptions().exit_age} år",
+         ASSUMPTION_REASONS["exit_age"]),
+        ("Andel examinerade som stannar i länet", _pct(a.graduate_stay_share), "80 %",
+         "Mellan gymnasiets 85 % och högskolans 50 %; ersätt med länets egen uppföljning."),
+        ("Nettoinflyttning per år, andel av arbetskraften",
+         f"{a.net_migration * 100:.1f} %".replace(".", ","), "0,0 %",
+         ("Exempeldata saknar flyttflöden; SCB:s matchningsindikatorer har in- och "
+          "utflyttade per utbildningsgrupp.")),
+    ]
+    return _assumptions_table("Antaganden för tillgången", rows)
+
+
+def show_supply_assumptions(a: SupplyAssumptions) -> None:
+    """Display :func:`supply_assumptions_html` in a notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(supply_assumptions_html(a)))
+
+
+def _fmt_count(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{round_persons(float(value)):,}".replace(",", "\u00a0").replace("-", "\u2212")
+
+
+def _fmt_decimal(value: Any, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{float(value):,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
+    return text.replace("-", "\u2212")
+
+
+def _fmt_percent(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return _fmt_decimal(float(value) * 100, digits) + "\u00a0%"
+
+
+_FORMATTERS = {
+    "count": _fmt_count,
+    "decimal": lambda v: _fmt_decimal(v, 1),
+    "integer": lambda v: _fmt_decimal(v, 0),
+    "percent": _fmt_percent,
+    "text": lambda v: "" if v is None or v is pd.NA else str(v),
+}
+
+
+def table_html(
+    df: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    formats: Mapping[str, str] | None = None,
+    caption: str = "",
+    note: str = "",
+    css_class: str = "kompetens-tabell",
+    empty_text: str = "Inga rader att visa.",
+) -> str:
+    """A small HTML table with Swedish headers and number formats.
+
+    ``columns`` maps column → header (in display order); ``formats`` maps column → one of
+    "count" (persons, rounded with :func:`round_persons`), "decimal", "integer", "percent"
+    (share 0–1), "text" (default: "count" for numbers, "text" otherwise).
+    """
+    formats = dict(formats or {})
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KompetensError(
+            f"Tabellen saknar kolumnerna {', '.join(missing)}; den har "
+            f"{', '.join(map(str, df.columns))}."
+        )
+    kinds = {}
+    for column in columns:
+        kind = formats.get(column) or (
+            "count" if pd.api.types.is_numeric_dtype(df[column]) else "text")
+        if kind not in _FORMATTERS:
+            raise KompetensError(
+                f"Okänt format {kind!r} för kolumnen {column!r}. Giltiga: "
+                f"{', '.join(_FORMATTERS)}."
+            )
+        kinds[column] = kind
+    head = "".join(
+        f"<th style='text-align:{'left' if kinds[c] == 'text' else 'right'}'>"
+        f"{html.escape(label)}</th>" for c, label in columns.items())
+    rows = []
+    for record in df[list(columns)].itertuples(index=False):
+        cells = []
+        for column, value in zip(columns, record):
+            align = "left" if kinds[column] == "text" else "right"
+            cells.append(f"<td style='text-align:{align}'>"
+                         f"{html.escape(_FORMATTERS[kinds[column]](value))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    if not rows:
+        rows.append(f"<tr><td colspan='{len(columns)}' style='text-align:left'>"
+                    f"{html.escape(empty_text)}</td></tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    foot = f"<p><small>{html.escape(note)}</small></p>" if note else ""
+    return (f"<table class='{css_class}'>{cap}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{foot}")
+
+
+def show_table(df: pd.DataFrame, columns: Mapping[str, str], **kwargs: Any) -> None:
+    """Display :func:`table_html` in a notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(df, columns, **kwargs)))
+
+
+def _direction(start: str, end: str) -> str:
+    rank = {j: i for i, j in enumerate(JUDGEMENTS)}
+    if start not in rank or end not in rank:
+        return "–"
+    if rank[end] < rank[start]:
+        return "mot brist"
+    if rank[end] > rank[start]:
+        return "mot överskott"
+    return "oförändrad"
+
+
+def _judgement_cell(word: str) -> str:
+    background, color = JUDGEMENT_STYLE.get(word, JUDGEMENT_STYLE[NOT_APPLICABLE])
+    return (f"<td class='bedomning' data-bedomning='{html.escape(word)}' "
+            f"style='background:{background};color:{color};text-align:left;"
+            f"font-weight:600'>{html.escape(word)}</td>")
+
+
+def traffic_light_html(
+    table: pd.DataFrame,
+    *,
+    n: int | None = None,
+    caption: str = "",
+    note: str = "",
+) -> str:
+    """The judgement per group as a coloured table that also reads without colour.
+
+    ``table`` is :func:`~kompetens_lib.workbook.balance_tables.balance_table`; ``n`` keeps
+    the ``n`` groups with the largest demand (in the table's order). Each judgement is
+    printed as a word in a cell coloured on a red (shortage) – blue (surplus) scale, and a
+    column says in words which way the group moved since the base year. A legend row lists
+    the scale.
+    """
+    required = ["short_name", "supply", "demand", "balance", "ratio", "judgement_base",
+                "judgement"]
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise KompetensError(
+            f"Trafikljustabellen behöver kolumnerna {', '.join(required)} (från "
+            f"balance_table); {', '.join(missing)} saknas."
+        )
+    frame = table
+    if n is not None:
+        keep = table.nlargest(n, "demand").index
+        frame = table.loc[table.index.isin(keep)]
+    attrs = table.attrs
+    base, target = attrs.get("base_year", "basåret"), attrs.get("target_year", "målåret")
+    headers = ["Utbildningsgrupp", "Tillgång", "Efterfrågan", "Tillgång − efterfrågan",
+               "Tillgång per 100 efterfrågade", f"Bedömning {base}", f"Bedömning {target}",
+               "Riktning"]
+    head = "".join(
+        f"<th style='text-align:{'left' if i in (0, 5, 6, 7) else 'right'}'>{h}</th>"
+        for i, h in enumerate(headers))
+    rows = []
+    for r in frame.itertuples(index=False):
+        rows.append(
+            "<tr>"
+            f"<td style='text-align:left'>{html.escape(str(r.short_name))}</td>"
+            f"<td style='text-align:right'>{_fmt_count(r.supply)}</td>"
+            f"<td style='text-align:right'>{_fmt_count(r.demand)}</td>"
+            f"<td style='text-align:right'>{_fmt_count(r.balance)}</td>"
+            f"<td style='text-align:right'>{_fmt_decimal(r.ratio, 0)}</td>"
+            f"{_judgement_cell(str(r.judgement_base))}{_judgement_cell(str(r.judgement))}"
+            f"<td style='text-align:left'>{_direction(str(r.judgement_base), str(r.judgement))}"
+            "</td></tr>")
+    legend = " ".join(
+        f"<span style='background:{bg};color:{fg};padding:1px 6px;border:1px solid #ccc;"
+        f"white-space:nowrap'>{html.escape(word)}</span>"
+        for word, (bg, fg) in JUDGEMENT_STYLE.items())
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    foot = (f"<p><small>Skala från stram till god tillgång: {legend}</small></p>"
+            + (f"<p><small>{html.escape(note)}</small></p>" if note else ""))
+    return (f"<table class='kompetens-trafikljus'>{cap}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{foot}")
+
+
+def show_traffic_lights(table: pd.DataFrame, **kwargs: Any) -> None:
+    """Display :func:`traffic_light_html` in a notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(traffic_light_html(table, **kwargs)))
