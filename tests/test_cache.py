@@ -158,7 +158,7 @@ def test_a_failed_recipe_is_reported_and_the_others_are_written(tmp_path, capsys
     assert code == 1
     out = capsys.readouterr().out
     assert "MISSLYCKADES graduates: Tabellen RegionInd19U3N finns inte" in out
-    assert "national_forecast saknas" in out and "--tp-mall" in out
+    assert "national_forecast saknas" in out and "--tp-template" in out
     assert set(read_manifest(cache)["tables"]) == {"population", "employed", "labour_force",
                                                    "commuting"}
     assert len(load("commuting", source=cache)) > 0

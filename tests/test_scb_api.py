@@ -422,8 +422,8 @@ def test_the_data_guide_names_every_recipe_and_flag():
     text = guide.read_text(encoding="utf-8")
     for name in RECIPES:
         assert f"`{name}`" in text, name
-    for flag in ("--select", "--out", "--api-url", "--recipe", "--variabler", "--lista",
-                 "--recipes", "--from-files", "--tp-mall", "--kontrollera", API_URL_ENV,
+    for flag in ("--select", "--out", "--api-url", "--recipe", "--variables", "--list",
+                 "--recipes", "--from-files", "--tp-template", "--check", API_URL_ENV,
                  "manifest.json", "provenance.json", "SOURCES"):
         assert flag in text, flag
 

@@ -107,7 +107,7 @@ def _fetch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if bool(args.table) == bool(args.recipe):
             parser.print_usage(sys.stderr)
             print(f"{prog}: fel: ange antingen ett tabell-id (t.ex. TAB638) eller --recipe "
-                  "NAMN, inte båda och inte ingetdera. 'kompetens data fetch --lista' visar "
+                  "NAMN, inte båda och inte ingetdera. 'kompetens data fetch --list' visar "
                   "recepten.", file=sys.stderr)
             return 2
         select = parse_select(args.select)
@@ -123,7 +123,7 @@ def _fetch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                                "eller ett annat filnamn.")
         if recipe is not None:
             if args.variables:
-                raise KompetensError("--variabler gäller ett tabell-id, inte ett recept.")
+                raise KompetensError("--variables gäller ett tabell-id, inte ett recept.")
             years = recipes.years_from_select(select)
             frame = recipes.fetch_recipe(recipe.name, api_url=args.api_url, years=years)
         else:

@@ -219,7 +219,7 @@ def build_cache(
         tables[name] = (frame, record, "fil")
     if tp_template is not None:
         if "national_forecast" in tables:
-            raise KompetensError("national_forecast ges både med --from-files och --tp-mall; "
+            raise KompetensError("national_forecast ges både med --from-files och --tp-template; "
                                  "välj en av dem.")
         frame, record = _from_template(Path(tp_template))
         tables["national_forecast"] = (frame, record, "mall")
@@ -335,7 +335,7 @@ def summary(report: CacheReport) -> str:
     missing = [t for t in TABLES if t not in present]
     if "national_forecast" in missing:
         lines.append("  Obs: national_forecast saknas – SCB har ingen tabell för T&P; fyll i "
-                     "T&P-mallen (docs/tp-mall.md) och kör igen med --tp-mall FIL.")
+                     "T&P-mallen (docs/tp-mall.md) och kör igen med --tp-template FIL.")
     others = [t for t in missing if t != "national_forecast"]
     if others:
         lines.append(f"  Obs: tabeller som saknas i cachen: {', '.join(others)}.")

@@ -524,7 +524,7 @@ NO_SCB_FORECAST = (
     "Excelbilaga till T&P-mallen (docs/tp-mall.md, exempel i "
     "kompetens_lib/data/tp_template_example.csv), kontrollera den med "
     "kompetens_lib.data.tp_template.validate_tp_template, och lägg den i cachen med "
-    "'kompetens data cache --tp-mall FIL'."
+    "'kompetens data cache --tp-template FIL'."
 )
 
 RECIPES: dict[str, Recipe] = {
@@ -594,7 +594,7 @@ def get_recipe(name: str) -> Recipe:
 
 
 def describe() -> str:
-    """The recipes as a Swedish list (``kompetens data fetch --lista``)."""
+    """The recipes as a Swedish list (``kompetens data fetch --list``)."""
     lines = ["Recept (kompetens data fetch --recipe NAMN):"]
     for recipe in RECIPES.values():
         kind = "arbetsbokens tabell" if recipe.workbook else "extra tabell"

@@ -192,7 +192,7 @@ def _translated(url: str, what: str, table_id: str | None = None,
         if status in (400, 403, 413):
             raise ScbApiError(
                 f"SCB:s API avvisade frågan mot tabell {table_id or '?'} ({status}).{extra} "
-                "Kontrollera variabler och koder: 'kompetens data fetch TABELL --variabler' "
+                "Kontrollera variabler och koder: 'kompetens data fetch TABELL --variables' "
                 "visar vad tabellen har.",
                 "query",
             ) from exc

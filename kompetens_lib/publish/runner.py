@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from kompetens_lib.reference.regions import region_name, region_slug, regions, r
 
 __all__ = ["Job", "Result", "execute", "plan",
            "run_jobs", "write_summary"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = DEFAULT_CELL_TIMEOUT  # seconds per cell
 TASKS_PER_WORKER = 120
@@ -385,24 +388,19 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
                     try:
                         future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker process
-                        _warn(f"en länsrapport kunde inte byggas: {one_line_error(exc)}")
+                        logger.warning("en länsrapport kunde inte byggas: %s", one_line_error(exc))
             except KeyboardInterrupt:
                 stop_pool(pool)
                 raise
     return [results[i] for i in range(len(jobs))]
 
 
-def _warn(message: str) -> None:
-    import sys
-
-    print(f"Varning: {message}", file=sys.stderr, flush=True)
-
-
 def _after_region_safely(function, code: str, folder: Path, executed: list[Path]) -> None:
     try:
         function(code, folder, executed)
     except Exception as exc:  # noqa: BLE001 - a report must not fail the run
-        _warn(f"rapporten för {region_name(code)} kunde inte byggas: {one_line_error(exc)}")
+        logger.warning("rapporten för %s kunde inte byggas: %s", region_name(code),
+                       one_line_error(exc))
 
 
 def write_summary(out_dir: Path, results: list[Result]) -> Path:

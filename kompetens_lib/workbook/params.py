@@ -7,13 +7,13 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kompetens_lib._internal.checks import check_flag
+from kompetens_lib._internal.checks import check_flag, check_share
 from kompetens_lib.data.tables import SOURCE_ENV, available_years, source_note
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.methods.breakdown import resolve_method
 from kompetens_lib.reference.regions import region_name, resolve_region
 
-__all__ = ["Params", "scenario", "validate"]
+__all__ = ["Params", "check_share", "scenario", "validate"]
 
 
 @dataclass(frozen=True)
