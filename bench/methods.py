@@ -18,8 +18,8 @@ from kompetens_lib.methods.backtest import backtest
 from kompetens_lib.methods.balance import balance
 from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS, breakdown, compare_methods
 from kompetens_lib.methods.need import dimensioning, recruitment_need
-from kompetens_lib.reference.regions import COUNTY_CODES
 from kompetens_lib.methods.supply import retirements, supply_projection
+from kompetens_lib.reference.regions import COUNTY_CODES
 
 REPEAT = 7
 

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kompetens_lib.reference.regions import regions  # noqa: E402
 from kompetens_lib.publish.runner import find_notebooks  # noqa: E402
+from kompetens_lib.reference.regions import regions  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -152,7 +152,7 @@ class PxWebServer:
         out = copy.deepcopy({k: v for k, v in cube.items() if k not in ("value", "status")})
         out["dimension"] = {}
         kept: list[str] = []
-        for axis, dim_id in enumerate(cube["id"]):
+        for dim_id in cube["id"]:
             dim = cube["dimension"][dim_id]
             order = sorted(dim["category"]["index"], key=dim["category"]["index"].get)
             if dim_id in wanted:

@@ -100,7 +100,8 @@ def jupyterlab(folder: Path, home: Path):
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.flush()
                     raise RuntimeError("JupyterLab did not start:\n"
-                                       + (home / "jupyterlab.log").read_text(errors="replace"))
+                                       + (home / "jupyterlab.log").read_text(errors="replace")
+                                       ) from None
                 time.sleep(0.3)
         yield url
     finally:

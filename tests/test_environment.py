@@ -21,7 +21,7 @@ def _pyproject() -> dict[str, str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     project = data["project"]
     reqs = list(project["dependencies"])
-    for name, extra in project["optional-dependencies"].items():
+    for extra in project["optional-dependencies"].values():
         reqs += [r for r in extra if not r.startswith(project["name"])]
     out = dict(_split(r) for r in reqs)
     out["python"] = project["requires-python"]

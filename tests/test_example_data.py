@@ -84,7 +84,7 @@ def test_forecast_base_year_demand_is_the_employed_of_that_year():
     ("Gymn. vård och omsorg", "brist", "stor brist"),
 ])
 def test_national_judgements_follow_published_tp_results(group, base, target):
-    code = kl.resolve_group(group)
+    code = kl.resolve_group(group)  # noqa: F841 - used by name in the query below
     forecast = kl.load("national_forecast").query("education_group == @code")
     judged = forecast.set_index("year")["judgement"]
     assert (judged[2023], judged[2035]) == (base, target)

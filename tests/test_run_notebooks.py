@@ -163,8 +163,9 @@ def test_overview_and_a_county_report_draw_offline_in_chromium(build):
             assert before["marks"] >= 21 and before["width"] > 100
             page.select_option("select >> nth=1", label="Andel 55 år och äldre")
             page.wait_for_timeout(300)
-            after = page.evaluate("""() => [...document.querySelectorAll('.kompetens-chart svg text')]
-                                     .map(t => t.textContent)""")
+            after = page.evaluate(
+                """() => [...document.querySelectorAll('.kompetens-chart svg text')]
+                   .map(t => t.textContent)""")
             assert any(t.endswith("%") for t in after)
             assert before["texts"] != after
             assert log.outside_requests == [] and log.console_errors == []

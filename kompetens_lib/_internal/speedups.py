@@ -20,7 +20,8 @@ DEFERRED = "rfc3987_syntax"
 
 
 def _stand_in(name: str) -> types.ModuleType:
-    module = types.ModuleType(name, f"Deferred stand-in for {name} (see kompetens_lib._internal.speedups).")
+    module = types.ModuleType(
+        name, f"Deferred stand-in for {name} (see kompetens_lib._internal.speedups).")
 
     def real() -> types.ModuleType:
         if sys.modules.get(name) is module:

@@ -317,7 +317,7 @@ def build_cache(
 def summary(report: CacheReport) -> str:
     """A Swedish summary of what :func:`build_cache` did (what the CLI prints)."""
     lines = [f"Cachen i {report.directory}:"]
-    for name, entry in report.written.items():
+    for entry in report.written.values():
         years = entry.get("years")
         span = f", år {years[0]}–{years[1]}" if years else ""
         origin = {"api": f"SCB {entry.get('table_id')}", "fil": "egen fil",

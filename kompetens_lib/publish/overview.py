@@ -140,7 +140,8 @@ def write_index(out_dir: Path, results: list[Result], *, source_note: str,
 <html lang="sv"><head><meta charset="utf-8"><title>Kompetens – alla län</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:75rem;color:#1b1b1b}}
-table{{border-collapse:collapse;margin-top:1rem}}td,th{{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}}
+table{{border-collapse:collapse;margin-top:1rem}}
+td,th{{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}}
 .tal{{text-align:right}}.fel{{color:#a00}}.not{{color:#555;font-size:.9rem}}
 .varning{{background:#fff4e5;border-left:4px solid #d9822b;padding:.5rem 1rem}}</style></head>
 <body><h1>Regional nedbrytning – alla län</h1>
@@ -152,7 +153,8 @@ statistik</strong>. {html.escape(source_note)}</p>
 {chart_block}
 <h2>Län</h2>
 <table><thead><tr><th>Kod</th><th>Län</th><th class='tal'>Förvärvsarbetande</th>
-<th class='tal'>Andel 55+</th><th class='tal'>Andel eftergymn. ≥ 3 år</th><th>Sidor</th></tr></thead>
+<th class='tal'>Andel 55+</th>
+<th class='tal'>Andel eftergymn. ≥ 3 år</th><th>Sidor</th></tr></thead>
 <tbody>
 {''.join(rows)}
 </tbody></table></body></html>
