@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AnswerMissing",
     "ConvergenceWarning",
     "DataValidationError",
     "InconsistentPopulationError",
@@ -30,6 +31,11 @@ class KompetensError(ValueError):
 
 class DataValidationError(KompetensError):
     """A data table broke a validation rule (the message names file, rule and a row)."""
+
+
+class AnswerMissing(KompetensError):
+    """An answer an exercise check needs is not given yet (message in Swedish): the check
+    reports "not answered", not "wrong" (raised through ``exercises.framework.missing``)."""
 
 
 class InconsistentPopulationError(KompetensError):

@@ -163,6 +163,25 @@ def test_there_is_no_import_cycle_between_modules():
     assert cycle is None, "import cycle: " + " → ".join(cycle or [])
 
 
+EXCEPTION_BASES = {"Exception", "BaseException", "ValueError", "UserWarning", "Warning",
+                   "KompetensError", "KompetensWarning", "DataValidationError"}
+
+
+def test_every_exception_and_warning_class_is_defined_in_errors_py():
+    elsewhere = []
+    for module, path in MODULES.items():
+        if module == f"{ROOT_NAME}.errors":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                         for b in node.bases}
+                if bases & EXCEPTION_BASES or node.name.endswith(("Error", "Warning")):
+                    elsewhere.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} "
+                                     f"{node.name}")
+    assert elsewhere == [], "exception classes outside errors.py:\n" + "\n".join(elsewhere)
+
+
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_no_module_is_a_god_module(module):
     lines = MODULES[module].read_text(encoding="utf-8").count("\n")

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import AnswerMissing, KompetensError
 from kompetens_lib.exercises.answers import resolve_groups
 from kompetens_lib.reference.regions import regions, resolve_region
 from kompetens_lib.reference.taxonomy import education_groups, resolve_group
@@ -382,14 +382,10 @@ class ExerciseReport:
         }
 
 
-class _Missing(Exception):
-    """An answer the check needs is not given yet (message in Swedish). Private: checks
-    raise it through :func:`missing`, the framework turns it into a ``missing`` result."""
-
-
 def missing(message: str) -> NoReturn:
-    """Stop a check: an answer it needs is not given yet (``message`` in Swedish)."""
-    raise _Missing(message)
+    """Stop a check: an answer it needs is not given yet (``message`` in Swedish); the
+    framework turns it into a ``missing`` result."""
+    raise AnswerMissing(message)
 
 
 @dataclass(frozen=True)
@@ -438,7 +434,7 @@ def check(exercise_id: str, check_id: str, title: str, variables: Sequence[str])
                 return result(MISSING, [f"{FILL_IN}: ersätt ... i {variables[0]} med ditt svar."])
             try:
                 problems = func(ctx, *answers)
-            except _Missing as exc:
+            except AnswerMissing as exc:
                 return result(MISSING, [str(exc)])
             except KompetensError as exc:
                 problems = [str(exc)]

@@ -240,16 +240,15 @@ def execute(job: Job) -> Result:
                                data=job.data, cwd=job.notebook.parent,
                                cell_timeout=job.timeout, keep_failed=True)
         kernel_peak = run.kernel_peak_mb
-        if not run.ok:
-            raise _Failed(run.error)
-        nb = run.nb
-        export_html(nb, job.html, include_code=True,
-                    title=f"{job.notebook.stem} – {region_name(job.region)}")
-        export_charts(nb, job.county_dir / CHART_DIR, prefix=job.notebook.stem)
-        figures = read_key_figures(nb)
-        result = Result(job, True, time.perf_counter() - started, key_figures=figures)
-    except _Failed as failed:
-        result = Result(job, False, time.perf_counter() - started, error=str(failed))
+        if run.ok:
+            nb = run.nb
+            export_html(nb, job.html, include_code=True,
+                        title=f"{job.notebook.stem} – {region_name(job.region)}")
+            export_charts(nb, job.county_dir / CHART_DIR, prefix=job.notebook.stem)
+            figures = read_key_figures(nb)
+            result = Result(job, True, time.perf_counter() - started, key_figures=figures)
+        else:
+            result = Result(job, False, time.perf_counter() - started, error=run.error)
     except BaseException as exc:  # noqa: BLE001 - a page that cannot be built fails the job
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -264,10 +263,6 @@ def execute(job: Job) -> Result:
              "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
     atomic_write_text(job.state_file, json.dumps(state, ensure_ascii=False, indent=1))
     return result
-
-
-class _Failed(Exception):
-    """A notebook run that failed, with the executor's one-line summary."""
 
 
 def _split_regions(values: list[str]) -> list[str]:
