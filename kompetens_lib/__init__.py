@@ -58,7 +58,7 @@ LEGACY_MODULES: dict[str, str] = {
     "charts": "present.charts",
     "compare": "compat.compare",
     "example_data": "data.example_data",
-    "explore": "present.explore",
+    "explore": "compat.explore",
     "files": "_internal.files",
     "html_export": "present.html_export",
     "kernels": "publish.kernels",

@@ -20,10 +20,13 @@ def shared_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _restore_data_source():
-    """A notebook's chosen data source is set for its whole kernel (params.validate); in the
-    test process that must not leak from one test into the next."""
+    """The data source a test chose (through KOMPETENS_DATA, or a legacy params.validate that
+    the compat facades remember) must not leak from one test into the next."""
+    from kompetens_lib.compat import scenario
+
     before = os.environ.get("KOMPETENS_DATA")
     yield
+    scenario.forget()
     if before is None:
         os.environ.pop("KOMPETENS_DATA", None)
     else:

@@ -94,3 +94,43 @@ def test_old_module_names_import_with_from_import(module):
 def test_public_api_names_keep_working():
     for name in kompetens_lib.__all__:
         assert getattr(kompetens_lib, name) is not None, name
+
+
+@pytest.fixture
+def doubled_source(tmp_path):
+    """A data folder like the example data, with twice as many employed everywhere."""
+    import shutil
+
+    import pandas as pd
+
+    from kompetens_lib.compat import scenario
+    from kompetens_lib.data.tables import example_dir
+
+    folder = tmp_path / "dubbla"
+    shutil.copytree(example_dir(), folder)
+    employed = pd.read_parquet(folder / "employed.parquet")
+    employed["value"] = employed["value"] * 2
+    employed.to_parquet(folder / "employed.parquet", index=False)
+    yield str(folder)
+    scenario.forget()
+
+
+def test_an_old_notebook_reads_the_data_it_validated_without_naming_it_again(
+        doubled_source, monkeypatch):
+    import os
+
+    monkeypatch.delenv("KOMPETENS_DATA", raising=False)
+    from kompetens_lib.workbook import profile as layered_profile
+
+    example = layered_profile.key_figures("12", 2023)["employed"]
+    before = dict(os.environ)
+    namespace: dict = {}
+    exec(  # noqa: S102 - the cells of a notebook written for the flat layout
+        "from kompetens_lib import params, profile\n"
+        f"p = params.validate(region='12', base_year=2023, source={doubled_source!r})\n"
+        "old = profile.key_figures(p.region, p.base_year)['employed']\n",
+        namespace)
+    assert namespace["old"] == 2 * example
+    assert dict(os.environ) == before  # remembered in the legacy facade, not the environment
+    # Code of the layered library is not affected: without a source it reads the example.
+    assert layered_profile.key_figures("12", 2023)["employed"] == example
