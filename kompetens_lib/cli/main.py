@@ -102,9 +102,10 @@ def build_parser() -> SwedishArgumentParser:
     cohort.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
     exercises = commands.add_parser(
         "exercises", aliases=["ovningar"], add_help=False,
-        help="övningarnas verktyg: deltagarkopior av lösningarna "
+        help="skapa deltagarnas exemplar av övningarna ur handledarens original "
              "(se 'kompetens exercises --help')",
-        description="Övningskommandon: tar fram deltagarkopior av övningarnas lösningar.")
+        description="Skapar deltagarnas exemplar av övningarna ur handledarens original, "
+                    "utan lösningar.")
     exercises.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
 
     regions = commands.add_parser("regions", aliases=["regioner"],
