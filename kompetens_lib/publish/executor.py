@@ -25,7 +25,7 @@ from kompetens_lib._internal.files import make_readable
 
 __all__ = ["ALWAYS_RUN_TAG", "CELL_TIMEOUT", "DEAD_KERNEL", "ERROR", "NOTEBOOK_TIMEOUT", "STARTUP",
            "CellRun", "DEFAULT_CELL_TIMEOUT", "ENGINE_NAME", "Execution",
-           "execute_notebook", "inject_parameters", "make_readable", "one_line_error",
+           "execute_notebook", "inject_parameters", "one_line_error",
            "register_engine", "sign_notebook"]
 
 DEFAULT_CELL_TIMEOUT = 600  # seconds

@@ -28,8 +28,7 @@ from kompetens_lib.publish.layout import CHART_DIR, NOTEBOOK_DIR, NOTEBOOK_ENV, 
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 from kompetens_lib.reference.regions import region_name, region_slug, regions, resolve_region
 
-__all__ = ["Job", "Result", "execute", "plan",
-           "run_jobs", "write_summary"]
+__all__ = ["Job", "Result", "execute", "plan", "run_jobs", "write_summary"]
 
 logger = logging.getLogger(__name__)
 
