@@ -44,6 +44,12 @@ _EXPORTS: dict[str, str] = {
     # notebooks
     "setup": "present.render",
     "export_html": "present.html_export",
+    # industries and establishments (issue 13)
+    "industries": "reference.industries",
+    "resolve_industry": "reference.industries",
+    "industry_breakdown": "methods.industry",
+    "establishment_demand": "methods.establishments",
+    "read_scenario": "workbook.scenario_file",
     # errors
     "KompetensError": "errors",
     "DataValidationError": "errors",
@@ -120,9 +126,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from kompetens_lib.methods.backtest import backtest
     from kompetens_lib.methods.balance import balance
     from kompetens_lib.methods.breakdown import breakdown, compare_methods
+    from kompetens_lib.methods.establishments import establishment_demand
+    from kompetens_lib.methods.industry import industry_breakdown
     from kompetens_lib.methods.need import dimensioning, recruitment_need
     from kompetens_lib.methods.supply import retirements, supply_projection
     from kompetens_lib.present.html_export import export_html
     from kompetens_lib.present.render import setup
+    from kompetens_lib.reference.industries import industries, resolve_industry
     from kompetens_lib.reference.regions import region_name, regions, resolve_region
     from kompetens_lib.reference.taxonomy import age_bands, education_groups, resolve_group
+    from kompetens_lib.workbook.scenario_file import read_scenario

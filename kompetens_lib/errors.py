@@ -16,6 +16,7 @@ __all__ = [
     "KompetensError",
     "KompetensWarning",
     "RecipeError",
+    "ScenarioError",
     "ScbApiError",
     "ScbImportError",
     "TemplateError",
@@ -73,6 +74,20 @@ class TemplateError(DataValidationError):
         lines = "\n".join(f"- {p}" for p in self.problems)
         super().__init__(
             f"T&P-mallen {name} har {count}:\n{lines}\nSe docs/tp-mall.md för hur mallen fylls i."
+        )
+
+
+class ScenarioError(KompetensError):
+    """Establishment events (a scenario file or a list of dicts) broke one or more rules;
+    ``problems`` lists each in Swedish, naming the event, what was wrong and what is valid."""
+
+    def __init__(self, problems: Sequence[object], origin: str = "scenariot") -> None:
+        self.problems = list(problems)
+        count = "ett problem" if len(self.problems) == 1 else f"{len(self.problems)} problem"
+        lines = "\n".join(f"- {p}" for p in self.problems)
+        super().__init__(
+            f"Etableringarna i {origin} har {count}:\n{lines}\nSe docs/scenarier.md för "
+            "formatet."
         )
 
 

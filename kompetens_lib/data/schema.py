@@ -42,3 +42,17 @@ TABLE_LABELS: dict[str, str] = {
     "commuting": "pendling",
     "national_forecast": "nationell prognos",
 }
+
+# Industry tables (issue 13): loadable and validated like the others, but optional, so they
+# stay out of TABLES, which caches, kernel preloads and the data overview require of every
+# data source.
+OPTIONAL_TABLES: dict[str, TableSpec] = {
+    "industry_employed": TableSpec(("region", "industry", "education_group", "year")),
+    "industry_forecast": TableSpec(("industry", "year"), counts=("demand",),
+                                   national_rows=False),
+}
+TABLE_LABELS.update({
+    "industry_employed": "förvärvsarbetande efter näringsgren och utbildningsgrupp",
+    "industry_forecast": "nationell prognos efter näringsgren",
+})
+__all__ += ["OPTIONAL_TABLES"]

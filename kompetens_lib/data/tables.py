@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from kompetens_lib.data.cache_manifest import MANIFEST, verify_table
-from kompetens_lib.data.schema import TABLE_LABELS, TABLES, TableSpec
+from kompetens_lib.data.schema import OPTIONAL_TABLES, TABLE_LABELS, TABLES, TableSpec
 from kompetens_lib.errors import DataValidationError, KompetensError
+from kompetens_lib.reference.industries import INDUSTRY_CODES
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import (
     AGE_BANDS,
@@ -57,6 +58,7 @@ def _domains() -> dict[str, set[str]]:
         "form": set(FORMS),
         "direction": {"in", "ut"},
         "judgement": {"", *JUDGEMENTS, *OTHER_JUDGEMENTS},
+        "industry": set(INDUSTRY_CODES),
     }
 
 
@@ -94,8 +96,8 @@ def _table_file(directory: Path, name: str) -> Path:
 
 
 def _check_name(name: str) -> None:
-    if name not in TABLES:
-        valid = ", ".join(f"'{n}' ({TABLE_LABELS[n]})" for n in TABLES)
+    if name not in TABLES and name not in OPTIONAL_TABLES:
+        valid = ", ".join(f"'{n}' ({TABLE_LABELS[n]})" for n in (*TABLES, *OPTIONAL_TABLES))
         raise KompetensError(f"Okänd tabell: {name!r}. Giltiga tabeller: {valid}.")
 
 
@@ -163,7 +165,7 @@ def validate(name: str, frame: pd.DataFrame, file: Path | str = "<tabell>") -> p
     add up to the Riket rows ("00") where the table has them. Raises
     :class:`DataValidationError` naming the file, the rule and an example row.
     """
-    spec = TABLES[name]
+    spec = TABLES[name] if name in TABLES else OPTIONAL_TABLES[name]
     expected = [*spec.keys, *spec.counts, *spec.extra]
     missing = [c for c in expected if c not in frame.columns]
     if missing:
@@ -274,6 +276,10 @@ def _provenance_for(directory: Path, name: str) -> dict:
         records = json.loads(file.read_text(encoding="utf-8"))
         if name in records:
             return dict(records[name])
+    for side in (directory / f"{name}.parquet.provenance.json",
+                 directory / f"{name}.csv.provenance.json"):
+        if name in OPTIONAL_TABLES and side.exists():  # the optional tables' own sidecars
+            return dict(json.loads(side.read_text(encoding="utf-8")))
     return {"table": name, "source": str(directory), "synthetic": False}
 
 
