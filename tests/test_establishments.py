@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import kompetens_lib as kl
-from kompetens_lib.errors import ScenarioError
+from kompetens_lib.errors import KompetensWarning, ScenarioError
 from kompetens_lib.methods.establishments import (
     Establishment,
     add_layer,
@@ -189,3 +189,14 @@ def test_public_names_are_exported():
     assert kl.industries is not None and kl.resolve_industry("C") == "C"
     assert kl.establishment_demand is establishment_demand
     assert kl.read_scenario is read_scenario
+
+
+def test_a_closure_larger_than_demand_warns_in_swedish_and_is_not_hidden():
+    demand = pd.DataFrame({"region": ["25"], "education_group": ["505"], "year": [2030],
+                           "value": [100.0]})
+    layer = establishment_demand([_event(jobb=-250, utbildningsmix={"505": 1.0})], YEARS)
+    with pytest.warns(KompetensWarning, match="nedläggningen är större än gruppens"):
+        total = add_layer(demand, layer)
+    cell = total[(total["year"] == 2030)].set_index("education_group")
+    assert cell.loc["505", "value"] == pytest.approx(-150)
+    assert cell.loc["505", "base"] == 100

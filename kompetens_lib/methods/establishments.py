@@ -10,6 +10,7 @@ year, else the national mix of the industry.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kompetens_lib._internal.text import format_years
-from kompetens_lib.errors import KompetensError, ScenarioError
+from kompetens_lib.errors import KompetensError, KompetensWarning, ScenarioError
 from kompetens_lib.methods import tidy
 from kompetens_lib.reference.industries import industry_label, resolve_industry
 from kompetens_lib.reference.regions import NATIONAL_CODE, resolve_region
@@ -303,7 +304,9 @@ def add_layer(demand: pd.DataFrame, layer: pd.DataFrame) -> pd.DataFrame:
     establishment layer added; cells only the layer has are added, nothing is clipped.
 
     Returns ``region``, ``education_group``, ``year``, ``value``, ``base`` (the demand
-    without the layer) and ``establishments`` (the layer), so that both stay visible.
+    without the layer) and ``establishments`` (the layer), so that both stay visible. A
+    closure larger than a group's demand leaves a negative value and a
+    :class:`~kompetens_lib.errors.KompetensWarning` (Swedish) that names the first such cell.
     """
     keys = ["region", "education_group", "year"]
     demand = tidy.require_frame(demand, "demand", [*keys, "value"])
@@ -313,4 +316,13 @@ def add_layer(demand: pd.DataFrame, layer: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat([base, extra], axis=1).fillna(0.0).reset_index()
     out["value"] = out["base"] + out["establishments"]
     out = out[[*keys, "value", "base", "establishments"]]
+    negative = out["value"] < -1e-9
+    if negative.any():
+        first = out[negative].iloc[0]
+        warnings.warn(
+            f"Etableringslagret gör efterfrågan negativ i {int(negative.sum())} celler, t.ex. "
+            f"län {first['region']}, grupp {first['education_group']}, år {first['year']} "
+            f"({first['value']:.0f}): nedläggningen är större än gruppens efterfrågan. "
+            "Kontrollera antalet jobb eller utbildningsmixen.",
+            KompetensWarning, stacklevel=2)
     return out.astype({"region": "string", "education_group": "string", "year": "int64"})

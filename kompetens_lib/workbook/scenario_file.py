@@ -67,7 +67,7 @@ def _toml_events(text: str, origin: str) -> list[dict]:
     if unknown:
         raise ScenarioError([f"okända nycklar {', '.join(map(repr, unknown))} överst i filen. "
                              "Etableringar skrivs som [[etablering]]; överst får bara "
-                             f"{', '.join(_INFO_KEYS[:1] + _INFO_KEYS[2:3])} stå."], origin)
+                             f"{', '.join(_INFO_KEYS[::2])} stå."], origin)
     events: list = []
     for key in _EVENT_KEYS:
         value = document.get(key)
