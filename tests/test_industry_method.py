@@ -167,6 +167,13 @@ def test_errors_are_swedish_and_name_what_is_valid():
         industry_projection(_forecast(), _history(), damping=1.5)
     with pytest.raises(KompetensError, match="Basåret 2019 finns inte"):
         industry_projection(_forecast(), _history(), base_year=2019)
+    empty = _history().assign(value=lambda f: f["value"].where(f["industry"] != "Q", 0.0))
+    with pytest.raises(KompetensError, match="Q har inga förvärvsarbetande i något län"):
+        industry_projection(_forecast(), empty)
+    with pytest.raises(KompetensError, match="Fönstret ska anges som"):
+        industry_projection(_forecast(), _history(), window=("2020", "2023"))
+    with pytest.raises(KompetensError, match="sluta senast basåret"):
+        industry_projection(_forecast(), _history(), base_year=2020, window=(2020, 2023))
     with pytest.raises(KompetensError, match="saknar prognosåren"):
         industry_breakdown(_national()[lambda f: f["year"] == 2023], _forecast(), _history())
 
@@ -177,3 +184,52 @@ def test_inputs_are_not_modified():
     industry_breakdown(national, forecast, history, damping=1)
     for before, after in zip(copies, (history, forecast, national)):
         pd.testing.assert_frame_equal(before, after)
+
+
+def _random_inputs(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    regions, industries, groups = ["01", "12", "25"], ["B", "C", "Q"], ["501", "505", "702",
+                                                                        "713"]
+    index = pd.MultiIndex.from_product([regions, industries, groups, [2018, 2023]],
+                                       names=["region", "industry", "education_group", "year"])
+    values = rng.integers(0, 500, len(index)).astype(float)
+    values[rng.random(len(index)) < 0.2] = 0.0  # some empty cells
+    history = pd.DataFrame({"value": values}, index=index).reset_index()
+    base = history[history["year"] == 2023].groupby("industry")["value"].sum()
+    forecast = pd.DataFrame(
+        [(i, y, base[i] * (1 + rng.uniform(-0.3, 0.6)) if y > 2023 else base[i])
+         for i in industries for y in (2023, 2028, 2035)],
+        columns=["industry", "year", "demand"])
+    national = pd.DataFrame(
+        [(g, y, rng.uniform(100, 2000)) for g in groups for y in (2023, 2028, 2035)],
+        columns=["education_group", "year", "demand"])
+    return history, forecast, national
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_properties_hold_on_random_inputs(seed):
+    history, forecast, national = _random_inputs(seed)
+    damping = [0.0, 0.3, 1.0][seed % 3]
+    projection = industry_projection(forecast, history, damping=damping)
+    by_industry = projection.groupby(["industry", "year"])["value"].sum()
+    wanted = forecast.set_index(["industry", "year"])["demand"]
+    for key, value in by_industry.items():
+        assert value == pytest.approx(wanted[key], rel=1e-9)
+    result = industry_breakdown(national, forecast, history, damping=damping)
+    by_group = result.groupby(["education_group", "year"])["value"].sum()
+    target = national.set_index(["education_group", "year"])["demand"]
+    for key, value in by_group.items():
+        assert value == pytest.approx(target[key], rel=1e-9)
+    assert (result["value"] >= 0).all()
+    scaled = industry_breakdown(national.assign(demand=national["demand"] * 7),
+                                forecast.assign(demand=forecast["demand"] * 7),
+                                history.assign(value=history["value"] / 1000),
+                                damping=damping)
+    np.testing.assert_allclose(scaled["value"], result["value"] * 7, rtol=1e-9, atol=1e-9)
+    if damping == 0:
+        base = history[history["year"] == 2023].groupby(["region", "industry"])["value"].sum()
+        shares = base / base.groupby("industry").transform("sum")
+        for year in (2028, 2035):
+            at = projection[projection["year"] == year].set_index(["region", "industry"])
+            got = at["value"] / at.groupby("industry")["value"].transform("sum")
+            np.testing.assert_allclose(got.loc[shares.index], shares.fillna(0), atol=1e-12)

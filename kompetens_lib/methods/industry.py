@@ -56,8 +56,9 @@ def _window(years: np.ndarray, base: int, window: object) -> tuple[int, int]:
     if window is None:
         inside = years[(years <= base) & (years > base - DEFAULT_WINDOW_YEARS)]
         first, last = int(inside[0]), int(inside[-1])
-    elif isinstance(window, tuple) and len(window) == 2:
-        first, last = (int(x) for x in window)
+    elif (isinstance(window, tuple) and len(window) == 2
+          and all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in window)):
+        first, last = int(window[0]), int(window[1])
     else:
         raise KompetensError(f"Fönstret ska anges som (första år, sista år), t.ex. (2014, 2023), "
                              f"inte {window!r}.")
@@ -144,6 +145,14 @@ class _Run:
         self.base = _base_year(self.hist_years, base_year)
         self.years, levels, growth = _forecast_growth(forecast, column, self.industries,
                                                       self.base)
+        base_total = self.cube[int(np.searchsorted(self.hist_years, self.base))].sum(axis=(0, 2))
+        empty = [i for i, b, f in zip(self.industries, base_total, levels.max(axis=0))
+                 if b <= 0 < f]
+        if empty:
+            raise KompetensError(
+                f"Näringsgrenarna {format_list(empty)} har inga förvärvsarbetande i något län "
+                f"basåret {self.base}, men en positiv prognos; den kan inte fördelas på län. "
+                "Välj ett annat basår eller ta bort näringsgrenen ur prognosen.")
         self.projection = _project(self.cube, self.hist_years, self.base, window, self.damping,
                                    growth, levels, self.years)
 
