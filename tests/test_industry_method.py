@@ -233,3 +233,20 @@ def test_properties_hold_on_random_inputs(seed):
             at = projection[projection["year"] == year].set_index(["region", "industry"])
             got = at["value"] / at.groupby("industry")["value"].transform("sum")
             np.testing.assert_allclose(got.loc[shares.index], shares.fillna(0), atol=1e-12)
+
+
+def test_it_runs_from_an_earlier_base_year_as_a_back_test_would():
+    history = kl.load("industry_employed")
+    national_rows = history[history["region"] == "00"]
+    actual = national_rows[national_rows["year"].isin([2015, 2023])]
+    forecast = actual.groupby(["industry", "year"], as_index=False)["value"].sum()
+    groups = actual.groupby(["education_group", "year"], as_index=False)["value"].sum()
+    past = history[history["year"] <= 2015]
+    result = industry_breakdown(groups, forecast, past, base_year=2015, column="value",
+                                forecast_column="value")
+    in_2023 = result[result["year"] == 2023].set_index(["region", "education_group"])["value"]
+    truth = (history[(history["year"] == 2023) & (history["region"] != "00")]
+             .groupby(["region", "education_group"])["value"].sum())
+    assert in_2023.sum() == pytest.approx(truth.sum())
+    error = (in_2023 - truth.reindex(in_2023.index, fill_value=0)).abs().sum() / truth.sum()
+    assert 0 < error < 0.2  # a real forecast error, not a copy of the answer
