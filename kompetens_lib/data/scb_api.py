@@ -124,9 +124,9 @@ def _status_of(exc: BaseException, last: _LastAnswer | None) -> int | None:
         response = last.response
     if response is not None and getattr(response, "status_code", None):
         return int(response.status_code)
-    # The two calls pxwebpy makes while the client is constructed (/config, /tables) go out
-    # before the adapter can be mounted on its session, and its HTTPError carries only text:
-    # for those, and only those, the status is read from that text.
+    # The constructor's two calls (/config, /tables) are not given the client's record of
+    # answers, and pxwebpy's HTTPError carries only text: for those, and only those, the
+    # status is read from that text.
     match = re.search(r"Error (\d{3})", str(exc))
     return int(match.group(1)) if match else None
 
