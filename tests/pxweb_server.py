@@ -5,8 +5,8 @@ answer as the real API does; a data selection is cut out of the table's recorded
 ``data.json`` (every value); a variable left out is answered with its
 ``eliminationValueCode`` (the table's total) or summed when it may be eliminated, and
 refused (400) when it may not. The server listens on 127.0.0.1 on a free port, runs in a
-daemon thread, records every request, can answer 429 or break the connection on demand,
-and stops by itself after ``lifetime`` seconds if a test forgets to stop it.
+daemon thread, records every request, can answer 429, break the connection or hang (never
+answer) on demand, and stops by itself after ``lifetime`` seconds if a test forgets to stop it.
 
 >>> with PxWebServer() as server:  # doctest: +SKIP
 ...     ScbClient(server.url).fetch("TAB638", {"Region": ["12"]})
@@ -44,8 +44,10 @@ class Seen:
 
 @dataclass
 class _Faults:
-    data: list[str] = field(default_factory=list)  # "429" or "break", consumed in order
+    data: list[str] = field(default_factory=list)  # "429", "break" or "hang", in order
     retry_after: str = "0.2"
+    hang_config: bool = False  # /config never answers (issue 15)
+    hang_seconds: float = 30.0  # how long "never" lasts before the handler gives up
 
 
 class PxWebServer:
@@ -110,10 +112,21 @@ class PxWebServer:
     # -- test controls ------------------------------------------------------------------
 
     def answer_data_with(self, *faults: str, retry_after: str = "0.2") -> None:
-        """The next data requests get these answers in turn: "429" or "break"."""
+        """The next data requests get these answers in turn: "429", "break" or "hang"."""
         with self._lock:
             self.faults.data.extend(faults)
             self.faults.retry_after = retry_after
+
+    def never_answer_config(self, seconds: float = 30.0) -> None:
+        """``/config`` accepts the request and then sends nothing (for ``seconds``)."""
+        with self._lock:
+            self.faults.hang_config = True
+            self.faults.hang_seconds = seconds
+
+    def _hang(self) -> None:
+        deadline = time.monotonic() + self.faults.hang_seconds
+        while self._httpd is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def data_requests(self, table_id: str | None = None) -> list[Seen]:
         return [r for r in self.requests if r.path.endswith("/data")
@@ -243,6 +256,11 @@ class _Handler(BaseHTTPRequestHandler):
         path = path[len(PREFIX):].rstrip("/")
         status, doc, headers = 404, _problem(404, "Not Found", "Unknown path"), {}
         if path == "/config":
+            if owner.faults.hang_config:
+                seen.status = -2
+                owner._hang()
+                self.close_connection = True
+                return
             status, doc = 200, owner.config
         elif path == "/tables":
             status = 200
@@ -259,6 +277,11 @@ class _Handler(BaseHTTPRequestHandler):
             with owner._lock:
                 fault = owner.faults.data.pop(0) if owner.faults.data else None
                 retry_after = owner.faults.retry_after
+            if fault == "hang":
+                seen.status = -2
+                owner._hang()
+                self.close_connection = True
+                return
             if fault == "break":
                 seen.status = -1
                 self.close_connection = True

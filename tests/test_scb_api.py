@@ -130,7 +130,7 @@ def test_period_codes_stay_text_and_wildcards_expand(client):
     frame = client.fetch("RegionInd19U3N", {"Region": ["0*"], "Utbildngrupp": ["00S"],
                                             "Kon": ["1+2"], "ContentsCode": ["U3N08"]})
     assert set(frame["region"]) == {"00", "01", "03", "04", "05", "06", "07", "08", "09"}
-    assert set(frame["period"]) == {"2021-2022", "2022-2023"}
+    assert set(frame["period"]) == {f"{y - 1}-{y}" for y in range(2019, 2024)}
     assert "year" not in frame.columns
 
 
@@ -256,8 +256,8 @@ def test_employment_spreads_scb_totals_over_ages_without_changing_them(client):
 def test_recipe_drops_aggregates_and_names_groups_the_workbook_lacks(client):
     employed = fetch_recipe("employment", client=client)
     groups = set(employed["education_group"])
-    assert groups == {"002", "003", "103", "104", "313", "305", "404", "405", "502", "522",
-                      "702", "713", "903"}
+    assert groups == {"002", "003", "103", "104", "108", "307", "313", "305", "404", "405",
+                      "502", "522", "702", "713", "903"}
     notes = " ".join(employed.attrs["provenance"]["notes"])
     assert "röntgensjuksköterskeutbildning" in notes and "utelämnades" in notes
 
@@ -274,7 +274,7 @@ def test_commuting_and_graduates_follow_their_documented_rules(client):
     forms = graduates.drop_duplicates("education_group").set_index("education_group")["form"]
     assert forms["502"] == "gymnasium" and forms["522"] == "yh" and forms["313"] == "yh"
     assert forms["103"] == "högskola" and "002" not in forms.index
-    assert set(graduates["year"]) == {2022, 2023}  # "2022-2023" → 2023
+    assert set(graduates["year"]) == set(range(2019, 2024))  # "2022-2023" → 2023
 
 
 def test_extra_recipes_give_tidy_tables(client):
@@ -289,9 +289,12 @@ def test_extra_recipes_give_tidy_tables(client):
 
 
 def test_years_can_be_chosen_and_unknown_years_are_explained(client):
-    population = fetch_recipe("population", client=client, years=[2023])
-    assert set(population["year"]) == {2023}
-    with pytest.raises(RecipeError, match="inga uppgifter för år 1999.*2022–2023"):
+    population = fetch_recipe("population", client=client, years=[2022])
+    assert set(population.loc[~population["projection"], "year"]) == {2022}
+    # the projection follows the chosen base year with no gap (2023 interpolated)
+    assert sorted(set(population.loc[population["projection"], "year"])) == list(
+        range(2023, 2041))
+    with pytest.raises(RecipeError, match="inga uppgifter för år 1999.*2019–2023"):
         fetch_recipe("population", client=client, years=[1999])
     assert years_from_select({"Tid": ["2022", "2023"]}) == [2022, 2023]
     with pytest.raises(RecipeError, match="bara år går att välja"):
@@ -423,7 +426,8 @@ def test_the_data_guide_names_every_recipe_and_flag():
     for name in RECIPES:
         assert f"`{name}`" in text, name
     for flag in ("--select", "--out", "--api-url", "--recipe", "--variables", "--list",
-                 "--recipes", "--from-files", "--tp-template", "--check", API_URL_ENV,
+                 "--recipes", "--from-files", "--tp-template", "--befolkningsprognos",
+                 "--check", API_URL_ENV,
                  "manifest.json", "provenance.json", "SOURCES"):
         assert flag in text, flag
 

@@ -221,6 +221,9 @@ def _cache_parser(actions: argparse._SubParsersAction) -> None:
                         help="färdiga tabeller att lägga in, t.ex. employed=hämtad.parquet")
     parser.add_argument("--tp-template", "--tp-mall", metavar="FIL",
                         help="ifylld T&P-mall (docs/tp-mall.md) → national_forecast")
+    parser.add_argument("--population-template", "--befolkningsprognos", metavar="FIL",
+                        help="regionens egen befolkningsprognos "
+                             "(docs/data.md) → population")
     parser.add_argument("--select", action="append", default=[], metavar="Tid=ÅR,ÅR",
                         help="bara dessa år, t.ex. Tid=2022,2023")
     parser.add_argument("--api-url", metavar="URL",
@@ -242,7 +245,8 @@ def _cache(prog: str, args: argparse.Namespace) -> int:
             return 0
         years = years_from_select(parse_select(args.select))
         report = build_cache(args.out, recipes=args.recipes, from_files=args.from_files,
-                             tp_template=args.tp_template, api_url=args.api_url, years=years)
+                             tp_template=args.tp_template, api_url=args.api_url, years=years,
+                             population_template=args.population_template)
     except KompetensError as exc:  # ScbApiError included
         return _fail(prog, str(exc))
     except OSError as exc:

@@ -30,9 +30,13 @@ from kompetens_lib.data.cache_manifest import (
     verify_cache,
     verify_table,
 )
+from kompetens_lib.data.population_projection import (
+    apply_own_projection,
+    validate_projection_template,
+)
 from kompetens_lib.data.recipes import WORKBOOK_RECIPES, fetch_recipe, get_recipe
 from kompetens_lib.data.scb_api import ScbClient, read_provenance
-from kompetens_lib.data.tables import TABLE_LABELS, TABLES, validate
+from kompetens_lib.data.tables import TABLE_LABELS, TABLES, load, provenance, validate
 from kompetens_lib.data.tp_template import validate_tp_template
 from kompetens_lib.data.writing import readable, write_tidy
 from kompetens_lib.errors import DataValidationError, KompetensError, RecipeError, ScbApiError
@@ -160,6 +164,36 @@ def _parse_from_files(items: Sequence[str]) -> list[tuple[str, Path]]:
     return out
 
 
+def _with_own_projection(directory: Path, fetched: tuple | None,
+                         template: Path) -> tuple[pd.DataFrame, dict, str]:
+    """The population table with the region's own projection in place of the fallback."""
+    own = validate_projection_template(template)
+    if fetched is not None:
+        frame, record, origin = fetched
+    else:
+        try:
+            frame = load("population", directory)
+        except KompetensError:
+            raise KompetensError(
+                "Befolkningsprognosen kompletterar tabellen 'population', men den finns inte i "
+                f"cachen {directory}. Hämta den samtidigt: kompetens data cache --recipes "
+                "population --befolkningsprognos FIL.") from None
+        record = dict(provenance("population", directory))
+        origin = "api"
+    counties = sorted(set(own["region"]))
+    table = validate("population", apply_own_projection(frame, own), template.name)
+    record = dict(record)
+    record["notes"] = [*record.get("notes", []),
+                       f"Framskrivna år för län {', '.join(counties)} kommer från regionens egen "
+                       f"befolkningsprognos ({template.name}), inte från SCB."]
+    record["method"] = (f"{record.get('method', '')} Län {', '.join(counties)}: regionens "
+                        f"egen befolkningsprognos ({template.name}).").strip()
+    record["own_projection"] = {"file": template.name, "counties": counties,
+                                "sha256": sha256_file(template)}
+    table.attrs = {}
+    return table, record, origin
+
+
 def _atomic_text(path: Path, text: str) -> None:
     atomic_write_text(path, text)
 
@@ -170,6 +204,7 @@ def build_cache(
     recipes: Sequence[str] | None = None,
     from_files: Sequence[str] = (),
     tp_template: str | os.PathLike[str] | None = None,
+    population_template: str | os.PathLike[str] | None = None,
     api_url: str | None = None,
     client=None,
     years: Sequence[int] | None = None,
@@ -192,6 +227,10 @@ def build_cache(
     tp_template
         A filled T&P template (docs/tp-mall.md), validated and stored as
         ``national_forecast.parquet``.
+    population_template
+        The region's own population projection (docs/data.md): replaces
+        the projected years of its counties in ``population`` (fetched now, or already in
+        the cache); the provenance says which counties use it.
     api_url, client, years
         Where and what to fetch (see :func:`kompetens_lib.data.recipes.fetch_recipe`).
 
@@ -244,6 +283,9 @@ def build_cache(
                 logger.debug("Receptet %s misslyckades: tabellen har ändrats.", name)
                 continue
             tables[recipe.output] = (frame, frame.attrs["provenance"], "api")
+    if population_template is not None:
+        tables["population"] = _with_own_projection(directory, tables.get("population"),
+                                                    Path(population_template))
 
     directory.mkdir(parents=True, exist_ok=True)
     old_manifest = read_manifest(directory) if (directory / MANIFEST).exists() else None

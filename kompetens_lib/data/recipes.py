@@ -1,9 +1,8 @@
 """Recipes: which of SCB's tables make each of the workbook's tables, and how.
 
 ``fetch_recipe("employment")`` fetches SCB's tables through :mod:`kompetens_lib.data.scb_api`
-and returns exactly the frame ``load("employed")`` returns for a folder of real data (same
-columns and dtypes, checked by :func:`kompetens_lib.data.tables.validate`), with a provenance
-record naming every SCB table used.
+and returns exactly the frame ``load("employed")`` returns for real data (checked by
+:func:`kompetens_lib.data.tables.validate`), with provenance naming every SCB table used.
 
 Assumptions about SCB's tables
 ------------------------------
@@ -12,28 +11,28 @@ All of SCB's table ids, variable codes and value labels the recipes rely on are 
 against the table's live ``/metadata``; a difference stops the fetch with a Swedish message
 that names the table, the variable and what the table has instead. Values are chosen by
 their Swedish label, with SCB's code as a first guess, so a renumbered code does not break a
-recipe but a renamed value does. The recorded answers in ``tests/fixtures/pxweb`` are
-written to these assumptions; what each rests on:
+recipe but a renamed value does. ``tests/fixtures/pxweb`` is written to them:
 
 * ``TAB638`` (BE0101, folkmängd): variables ``Region``, ``Civilstand``, ``Alder`` (one-year
   ages labelled "N år", "100+ år"), ``Kon``, ``ContentsCode`` (``BE0101N1`` Folkmängd),
   ``Tid`` – as used in public v2 scripts (pxwebpy's documentation, Region Dalarna). Years
   from 2025 are in SCB's CKM table TAB5557, which no recipe reads yet.
+* ``TAB698`` (BE0401, SCB's population projection by region, one-year age and sex, 2024–
+  2070; ``ContentsCode`` ``000004LG``): id and variables as in a public Karlstad v2 pipeline
+  (``pipeline/hamta-scb-data.ps1``, "SCB:s befolkningsframskrivning per ålder"). The recipe
+  reads Riket ("00") and projects the counties from it
+  (:mod:`kompetens_lib.data.population_projection`); the content label "Folkmängd" is assumed.
 * ``TAB6369`` (AM9906, regional matching indicators: employed 20–64 by workplace and by
   residence, commuters across county borders, by education group) and ``TAB6368``
   (participation 20–64 by education group, "I arbetskraften"): ids, variables
   ``Region``, ``Utbildngrupp``, ``Kon``, ``ContentsCode``, ``Tid`` and the content labels are
-  from Region Dalarna's migrated v2 scripts (2026). SCB may show out-commuters with a minus
-  sign; the recipe uses the absolute number.
-* ``TAB3981`` (UF0506, population 16–74 by education level and age): the id is the
-  project's (DOMAIN.md); the variable ``UtbildningsNiva`` and the age bands "16-24 år" …
-  "65-74 år" follow SCB's v1 table and its CSV export (data/scb_export_samples); **not
-  checked against v2**.
-* ``RegionInd19U3N`` (AM9906, supply flows 18–64 by education group): this is the table's
-  v1 name. Its v2 id (``TAB…``) could not be looked up offline; if SCB answers 404, look the
-  table up in the Statistical Database and put its id in :data:`SOURCES`. The content labels
-  ("- Varav examinerade inom regionen" …) are SCB's, from public scripts; their codes are not
-  known, so they are matched by label only.
+  from Region Dalarna's v2 scripts (2026). Out-commuters may be negative; the absolute is used.
+* ``TAB3981`` (UF0506, population 16–74 by education level and age): id, ``UtbildningsNiva``
+  and ``ContentsCode`` ``UF0506A1`` confirmed by Region Dalarna's v2 migration guide
+  (Region-Dalarna/diagram, MIGRERING_PXWEB2R.md); age bands as in SCB's CSV export.
+* ``RegionInd19U3N`` (AM9906, supply flows 18–64): the v1 name; no public v2 script uses it
+  yet (Region Dalarna's is still v1), so its ``TAB`` id is unverified: on a 404 put the id
+  in :data:`SOURCES`. Contents are matched by SCB's labels ("- Varav examinerade …").
 * Education groups are matched by SCB's label against
   :func:`kompetens_lib.reference.taxonomy.education_groups` (the same labels, spaces normalised);
   SCB's aggregates (:data:`GROUP_AGGREGATES`) are dropped; a group the workbook does not know
@@ -41,9 +40,8 @@ written to these assumptions; what each rests on:
 
 Modelling choices (also in each table's provenance ``method``)
 --------------------------------------------------------------
-* Riket ("00") is always the sum of the 21 counties, so that tables pass the workbook's
-  "counties add up to Riket" rule even where SCB's published totals differ (CKM noise,
-  "county unknown").
+* Riket ("00") is always the sum of the 21 counties, so that tables add up even where SCB's
+  published totals differ (CKM noise, "county unknown").
 * The matching-indicator tables count people aged 20–64 and have no age. ``employed`` and
   ``labour_force`` are spread over the workbook's age bands with the age structure of the
   county's population with the same education level (UF0506, nearest year), counting only
@@ -53,8 +51,7 @@ Modelling choices (also in each table's provenance ``method``)
   (gymnasial groups → "gymnasium", which then includes komvux; YH groups → "yh"; other
   post-secondary groups → "högskola"). The year is the second year of SCB's period
   ("2022-2023" → 2023).
-* There is no SCB table of the T&P forecast (``national_forecast``): the recipe says so and
-  points to the template (:mod:`kompetens_lib.data.tp_template`, docs/tp-mall.md).
+* No SCB table holds the T&P forecast: ``national_forecast`` points to docs/tp-mall.md.
 """
 
 from __future__ import annotations
@@ -68,6 +65,11 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from kompetens_lib.data.population_projection import (
+    FALLBACK_METHOD,
+    national_by_band,
+    project_by_national_change,
+)
 from kompetens_lib.data.scb_cells import snake_name
 from kompetens_lib.errors import RecipeError
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
@@ -141,8 +143,16 @@ SOURCES: dict[str, Source] = {
         "Befolkning 16–74 år efter region, utbildningsnivå, ålder och kön (UF0506)",
         {"Region": COUNTIES, "UtbildningsNiva": ALL, "Alder": _AGE_BANDS_UF, "Kon": TOTAL,
          "ContentsCode": ONLY, "Tid": ALL},
-        "tabell-id enligt projektets DOMAIN.md; variabelkoder enligt v1-tabellen och SCB:s "
-        "CSV-export, inte kontrollerade mot v2",
+        "tabell-id, UtbildningsNiva och UF0506A1 enligt Region Dalarnas v2-migrering (2026)",
+    ),
+    "population_projection": Source(
+        "TAB698",
+        "Framskriven folkmängd efter region, ålder, kön och år (BE0401, "
+        "befolkningsframskrivning)",
+        {"Region": (Pick("Riket", "00"),), "Alder": ALL, "Kon": ALL,
+         "ContentsCode": (Pick("Folkmängd", "000004LG"),), "Tid": ALL},
+        "tabell-id och variabler enligt en publik v2-pipeline (Karlstad, 2026); etiketten "
+        "'Folkmängd' är antagen",
     ),
     "employed_by_group": Source(
         "TAB6369",
@@ -335,7 +345,12 @@ def _build_population(frames: dict[str, pd.DataFrame], notes: list[str]) -> pd.D
     out = out.groupby(["region", "age_band", "year"], as_index=False, sort=False)["value"].sum()
     out = _with_national(out, ["age_band", "year"])
     out["projection"] = False
-    return _sorted(out, ["region", "age_band", "year"])
+    out = _sorted(out, ["region", "age_band", "year"])
+    if "population_projection" not in frames:
+        return out
+    base = int(out["year"].max())
+    notes.append(FALLBACK_METHOD.format(base=base, table="TAB698"))
+    return project_by_national_change(out, national_by_band(frames["population_projection"]))
 
 
 def _build_education_level(frames: dict[str, pd.DataFrame], notes: list[str]) -> pd.DataFrame:
@@ -530,11 +545,12 @@ NO_SCB_FORECAST = (
 RECIPES: dict[str, Recipe] = {
     r.name: r
     for r in (
-        Recipe("population", "population", "Befolkning efter län, ålder och år",
-               ("population",), _build_population,
+        Recipe("population", "population", "Befolkning efter län, ålder och år (utfall och "
+               "framskrivning)", ("population", "population_projection"), _build_population,
                _SCB_METHOD + " Ettårsåldrar summerade till arbetsbokens åldersgrupper; "
-               "civilstånd och kön summerade. Bara utfall (projection = false).",
-               aliases=("befolkning",)),
+               "civilstånd och kön summerade. Utfall (projection = false) ur TAB638; "
+               "framskrivna år (projection = true) ur rikets befolkningsframskrivning "
+               "(TAB698), se anteckningen.", aliases=("befolkning",)),
         Recipe("employment", "employed",
                "Förvärvsarbetande 20–64 år (dagbefolkning) efter län, utbildningsgrupp, "
                "ålder och år", ("employed_by_group", "education_level"),

@@ -9,11 +9,14 @@ table's metadata, a tidy frame with a code and a label column for every variable
 provenance record, and a Swedish message for every failure.
 
 Two pieces of hand-written plumbing remain, both in an HTTP adapter mounted on pxwebpy's
-session once the client exists (:func:`_adapter`), because pxwebpy 0.6.0 cannot do them:
+session (:func:`_adapter`), because pxwebpy 0.6.0 cannot do them:
 
-* a timeout: pxwebpy stores ``timeout`` but never passes it to requests. The two calls it
-  makes while it is constructed (``/config``, ``/tables``) still rely on the operating
-  system's connect timeout.
+* timeouts (issue 15): pxwebpy stores ``timeout`` but never passes it to requests, so a
+  server that accepts the connection and never answers kept ``kompetens data fetch``
+  waiting forever. Every call gets a connect timeout and a read timeout. pxwebpy makes two
+  calls while it is constructed (``/config``, ``/tables``), before any code of ours could
+  touch its session, so the adapter is mounted on the session as it is created
+  (:func:`_sessions_with`); the call limit is set once ``/config`` has been read.
 * the calls-per-time-window limit: pxwebpy records the time *before* it sleeps for the
   limit, so the calls after a wait can come in a burst above ``maxCallsPerTimeWindow``.
   The adapter times each call when it is sent (:class:`_CallWindow`); pxwebpy's own limiter
@@ -64,7 +67,8 @@ __all__ = [
 
 DEFAULT_API_URL = "https://statistikdatabasen.scb.se/api/v2"
 API_URL_ENV = "KOMPETENS_SCB_API_URL"
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 60.0  # seconds to wait for an answer (read timeout)
+CONNECT_TIMEOUT = 10.0  # seconds to wait for the connection itself
 LANGUAGE = "sv"
 SOURCE = "SCB, Statistikdatabasen"
 
@@ -120,9 +124,9 @@ def _status_of(exc: BaseException, last: _LastAnswer | None) -> int | None:
         response = last.response
     if response is not None and getattr(response, "status_code", None):
         return int(response.status_code)
-    # The two calls pxwebpy makes while the client is constructed (/config, /tables) go out
-    # before the adapter can be mounted on its session, and its HTTPError carries only text:
-    # for those, and only those, the status is read from that text.
+    # The constructor's two calls (/config, /tables) are not given the client's record of
+    # answers, and pxwebpy's HTTPError carries only text: for those, and only those, the
+    # status is read from that text.
     match = re.search(r"Error (\d{3})", str(exc))
     return int(match.group(1)) if match else None
 
@@ -143,13 +147,27 @@ def _detail_of(exc: BaseException, last: _LastAnswer | None) -> str:
     return "" if detail in ("", "None") else detail
 
 
+def _seconds(value: float) -> str:
+    """Seconds in Swedish: ``0.5`` → "0,5 sekunder", ``60`` → "60 sekunder"."""
+    text = f"{float(value):g}".replace(".", ",")
+    return f"{text} sekund" if text == "1" else f"{text} sekunder"
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url
+
+
 @contextlib.contextmanager
 def _translated(url: str, what: str, table_id: str | None = None,
-                last: _LastAnswer | None = None) -> Iterator[None]:
+                last: _LastAnswer | None = None,
+                timeouts: tuple[float, float] | None = None) -> Iterator[None]:
     """Turn requests/pxwebpy exceptions into :class:`ScbApiError` with a Swedish message.
 
     ``last`` is the client's record of the answers its adapter receives; it is cleared here
-    so that the status of a failure is that of an answer to this call.
+    so that the status of a failure is that of an answer to this call. ``timeouts``
+    (connect, read) are named in the message when a call times out.
     """
     import requests
 
@@ -161,9 +179,16 @@ def _translated(url: str, what: str, table_id: str | None = None,
     except KompetensError:
         raise
     except requests.exceptions.Timeout as exc:
+        connect, read = timeouts or (CONNECT_TIMEOUT, DEFAULT_TIMEOUT)
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            waited = f"gick inte att ansluta till inom {_seconds(connect)}"
+        else:
+            waited = f"svarade inte inom {_seconds(read)}"
         raise ScbApiError(
-            f"SCB:s API på {url} svarade inte i tid när {what} ({type(exc).__name__}). "
-            f"Försök igen senare. {untouched}",
+            f"Servern {_host(url)} ({url}) {waited} när {what}, så hämtningen avbröts. "
+            f"Kontrollera nätverket och adressen (--api-url / {API_URL_ENV}) och försök igen "
+            f"senare. Utan nätverk: använd en förberedd cache (kompetens data cache) eller "
+            f"läs in nedladdade filer (kompetens data import). {untouched}",
             "network",
         ) from exc
     except requests.exceptions.ConnectionError as exc:
@@ -263,9 +288,10 @@ class _CallWindow:
             self.sent.append(time.monotonic())
 
 
-def _adapter(timeout: float, window: _CallWindow, on_data_call, last: _LastAnswer):
-    """An HTTP adapter for pxwebpy's session: a default timeout, the API's call limit, a
-    count of the calls for data, and the last answer (``last``)."""
+def _adapter(timeout: float | tuple[float, float], window: _CallWindow, on_data_call,
+             last: _LastAnswer):
+    """An HTTP adapter for pxwebpy's session: a default (connect, read) timeout, the API's
+    call limit, a count of the calls for data, and the last answer (``last``)."""
     from requests.adapters import HTTPAdapter
 
     class _Adapter(HTTPAdapter):
@@ -284,6 +310,41 @@ def _adapter(timeout: float, window: _CallWindow, on_data_call, last: _LastAnswe
     return _Adapter()
 
 
+_SESSION_PATCH = threading.Lock()
+
+
+@contextlib.contextmanager
+def _sessions_with(adapter) -> Iterator[None]:
+    """While pxwebpy builds its client, mount ``adapter`` on the session it creates.
+
+    pxwebpy 0.6.0 creates its ``requests_cache.CachedSession`` and calls ``/config`` and
+    ``/tables`` in the same constructor; without this, those two calls have no timeout.
+    If pxwebpy's layout changes, nothing is patched and the adapter is mounted afterwards.
+    """
+    try:
+        from pxweb._internal import client as px_client
+    except ImportError:  # pragma: no cover - another pxwebpy layout
+        yield
+        return
+    original = getattr(px_client, "CachedSession", None)
+    if original is None:  # pragma: no cover
+        yield
+        return
+
+    def make_session(*args, **kwargs):
+        session = original(*args, **kwargs)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    with _SESSION_PATCH:
+        px_client.CachedSession = make_session
+        try:
+            yield
+        finally:
+            px_client.CachedSession = original
+
+
 class ScbClient:
     """A connection to a PxWeb API v2 (SCB's, a mirror, or a local test server).
 
@@ -292,7 +353,10 @@ class ScbClient:
     url
         Base URL; ``None`` reads ``$KOMPETENS_SCB_API_URL`` and falls back to SCB's.
     timeout
-        Seconds to wait for each answer once the client exists.
+        Seconds to wait for each answer (read timeout), the calls made while the client is
+        constructed (``/config``, ``/tables``) included.
+    connect_timeout
+        Seconds to wait for the connection to the server.
 
     The client reads ``/config`` when it is made; metadata are cached in memory for its
     lifetime. ``data_calls`` counts the calls for data sent to the server (retries after
@@ -303,22 +367,30 @@ class ScbClient:
     {'maxDataCells': 150000, 'maxCallsPerTimeWindow': 30, 'timeWindow': 10}
     """
 
-    def __init__(self, url: str | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
         from pxweb import PxApi
 
         self.url = resolve_api_url(url)
+        for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout)):
+            if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+                raise KompetensError(f"Väntetiden {name}={value!r} ska vara ett positivt antal "
+                                     "sekunder, t.ex. 60.")
+        self.timeouts = (float(connect_timeout), float(timeout))
         self.data_calls = 0
         self._metadata: dict[str, dict] = {}
         self._last = _LastAnswer()
-        with _translated(self.url, "inställningarna (/config) hämtades"):
+        window = _CallWindow(0, 0)  # no limit until /config has told it
+        adapter = _adapter(self.timeouts, window, self._count_data_call, self._last)
+        with _translated(self.url, "inställningarna (/config) hämtades",
+                         timeouts=self.timeouts), _sessions_with(adapter):
             self._api = PxApi(self.url, language=LANGUAGE, timeout=math.ceil(timeout),
                               max_workers=1)
             self.config: dict[str, Any] = self._api.get_config()
+        window.calls = int(self.config.get("maxCallsPerTimeWindow") or 0)
+        window.seconds = float(self.config.get("timeWindow") or 0)
         session = getattr(getattr(self._api, "_client", None), "session", None)
-        if session is not None:
-            window = _CallWindow(self.config.get("maxCallsPerTimeWindow") or 0,
-                                 self.config.get("timeWindow") or 0)
-            adapter = _adapter(timeout, window, self._count_data_call, self._last)
+        if session is not None and session.get_adapter(self.url) is not adapter:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
 
@@ -352,7 +424,7 @@ class ScbClient:
         table_id = check_table_id(table_id)
         if table_id not in self._metadata:
             with _translated(self.url, f"metadata för tabell {table_id} hämtades", table_id,
-                             self._last):
+                             self._last, self.timeouts):
                 meta = self._api.get_table_metadata(table_id)
                 if not isinstance(meta, dict) or "dimension" not in meta or "id" not in meta:
                     raise ValueError("svaret saknar 'id' eller 'dimension'")
@@ -420,7 +492,7 @@ class ScbClient:
         cells = math.prod(len(v) for v in selection.values()) if selection else 0
         calls_before = self.data_calls
         with _translated(self.url, f"data ur tabell {table_id} hämtades", table_id,
-                         self._last):
+                         self._last, self.timeouts):
             rows = self._api.get_table_data(table_id, value_codes=selection,
                                             show="code_value")
             frame = _tidy(rows, self.variables(table_id))
