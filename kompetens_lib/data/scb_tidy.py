@@ -23,16 +23,21 @@ from kompetens_lib.data.scb_cells import (
     snake_name,
 )
 from kompetens_lib.errors import KompetensError, ScbImportError
-from kompetens_lib.reference.regions import NATIONAL_CODE, resolve_region
+from kompetens_lib.reference.geography import resolve_area, split_area_label
+from kompetens_lib.reference.regions import NATIONAL_CODE
 
 __all__ = ["ImportReport", "tidy"]
 
-_REGION_NAMES = {"region", "lan", "county", "counties", "kommun", "municipality", "lan_kommun"}
+_REGION_NAMES = {
+    "region", "lan", "county", "counties", "kommun", "municipality", "lan_kommun",
+    "riksomrade", "nuts", "fa_region", "omrade", "area",
+}
 _RESERVED = {"year", "value", "heading"}
 # A code at the start of a label: "01", "214", "55C", "0180", "10.1", or an SNI letter "C".
 _CODE_RE = re.compile(
     r"^(?P<code>[0-9][0-9A-Za-z]*(?:[.+][0-9A-Za-z]+)*|[A-Z](?:[+\-][A-Z])*)\s+(?P<label>\S.*)$"
 )
+_UNKNOWN_RE = re.compile(r"okänd|okänt|unknown|uppgift saknas|not stated", re.IGNORECASE)
 _UNIT_LABEL_RE = re.compile(r"^(år|years?|yrs|års)\b", re.IGNORECASE)
 
 
@@ -76,6 +81,7 @@ class _Dimension:
     header: str  # heading in the file
     codes: list[str]
     labels: list[str] | None  # None when the values carry no code
+    types: list[str] | None = None  # region types ("län", "kommun" …) of a region column
 
 
 def _split_codes(values: list[str]) -> tuple[list[str], list[str]] | None:
@@ -102,54 +108,45 @@ def _split_codes(values: list[str]) -> tuple[list[str], list[str]] | None:
 
 
 def _region_dimension(values: list[str], lines: list[int], header: str, name: str) -> _Dimension:
-    split = _split_codes(values)
-    resolved: dict[str, tuple[str, str]] = {}
+    """Codes, labels and region types of a region column, whatever its geography."""
+    resolved: dict[str, tuple[str, str, str]] = {}
     for i, value in enumerate(values):
         if value in resolved:
             continue
-        if split is not None:
-            code, label = split[0][i], split[1][i]
-            if code.isdigit() and len(code) <= 2:
-                code = code.zfill(2)
-            if is_total_label(label) and (code == label or code == NATIONAL_CODE):
-                code = NATIONAL_CODE
-            elif code.isdigit() and len(code) == 2:
-                try:
-                    by_name = resolve_region(label, allow_national=True)
-                except KompetensError:
-                    by_name = None
-                if by_name is not None and by_name != code:
-                    raise ScbImportError(
-                        f"{name}, rad {lines[i]}: regionen {value!r} har koden {code} men "
-                        f"namnet hör till län {by_name}. Förväntade att kod och namn hör ihop."
-                    )
-        else:
-            label = value
-            try:
-                code = resolve_region(value, allow_national=True)
-            except KompetensError:
-                if is_total_label(value):
-                    code = NATIONAL_CODE
-                else:
-                    raise ScbImportError(
-                        f"{name}, rad {lines[i]}: regionen {value!r} känns inte igen. "
-                        f"Förväntade 'kod namn' som '01 Stockholms län' eller ett länsnamn, "
-                        "'Riket' eller 'Sweden' i kolumnen " + repr(header) + "."
-                    ) from None
-        resolved[value] = (code, label)
+        code, label = split_area_label(value)
+        try:
+            area = resolve_area(value)
+        except KompetensError as exc:
+            if is_total_label(value):
+                area = resolve_area(NATIONAL_CODE)
+            elif code is not None and _UNKNOWN_RE.search(label):
+                # SCB's "99 Okänt län" / "99 County unknown": people with no known region.
+                resolved[value] = (code, label, "okänd")
+                continue
+            else:
+                raise ScbImportError(
+                    f"{name}, rad {lines[i]}, kolumn {header!r}: regionen {value!r} känns inte "
+                    f"igen ({exc}) Förväntade 'kod namn' som '01 Stockholms län', "
+                    "'SE11 Stockholm', 'FA08 Västerås' eller '0180 Stockholm', eller ett namn "
+                    "som 'Riket', 'Sweden', 'Skåne län' eller 'Kiruna'."
+                ) from None
+        resolved[value] = (area.code, label if code is not None else value, area.type)
     return _Dimension(
-        "region", header, [resolved[v][0] for v in values], [resolved[v][1] for v in values]
+        "region",
+        header,
+        [resolved[v][0] for v in values],
+        [resolved[v][1] for v in values],
+        types=[resolved[v][2] for v in values],
     )
 
 
 def _looks_like_regions(values: list[str]) -> bool:
     for value in set(values):
-        match = _CODE_RE.match(value)
-        candidate = match["label"] if match else value
+        _, candidate = split_area_label(value)
         if candidate.strip().isdigit():
             return False
         try:
-            resolve_region(candidate, allow_national=True)
+            resolve_area(value)
         except KompetensError:
             return False
     return True
@@ -259,6 +256,10 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
             data[f"{dim.name}_label"] = pd.array(
                 np.repeat(np.array(dim.labels, dtype=object), n_years), "string"
             )
+        if dim.types is not None:
+            data[f"{dim.name}_type"] = pd.array(
+                np.repeat(np.array(dim.types, dtype=object), n_years), "string"
+            )
     if any(extras):
         data["heading"] = pd.array(
             np.tile(np.array([e or pd.NA for e in extras], dtype=object), n_rows), "string"
@@ -312,6 +313,10 @@ def _tidy_long(table: RawTable, header: list[str], report: ImportReport) -> pd.D
         if dim.labels is not None:
             data[f"{dim.name}_label"] = pd.array(
                 np.repeat(np.array(dim.labels, dtype=object), n_values), "string"
+            )
+        if dim.types is not None:
+            data[f"{dim.name}_type"] = pd.array(
+                np.repeat(np.array(dim.types, dtype=object), n_values), "string"
             )
     headings: list[Any] = []
     for extra in extras:
@@ -428,6 +433,10 @@ def _fill_report(
     unit = _rounding_unit(frame["value"], values)
     key_cols = [d.name for d in dims] + (["heading"] if "heading" in frame else [])
     for col in key_cols:
+        if col == "region" and "region_type" in frame:
+            kinds = set(frame["region_type"].dropna()) - {"riket"}
+            if kinds != {"län"}:
+                continue  # parts of another geography (or several) do not add up to Riket
         check = _check_total(frame, col, key_cols, unit)
         if check is not None:
             report.totals.append(check)
