@@ -12,10 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kompetens_lib._internal.text import fold
 from kompetens_lib.data.scb_cells import (
     TIME_NAMES,
     YEAR_RE,
+    NumberFormat,
     RawTable,
+    decide_number_format,
     is_total_label,
     is_value_cell,
     parse_number,
@@ -53,6 +56,8 @@ class ImportReport:
     encoding: str | None = None  # "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16"
     separator: str | None = None  # ",", ";" or "\t"
     decimal: str | None = None  # "." or "," where a value had decimals
+    thousands: str | None = None  # "." or "," when the file groups thousands with one
+    number_format: str = ""  # Swedish note on how the number format was decided
     sheet: str | None = None
     layout: str = "wide"  # "wide": one column per year; "long": a year column
     header_line: int = 0
@@ -169,8 +174,9 @@ def _unique_names(names: list[str]) -> list[str]:
 class _Values:
     """Parses value cells and keeps the counts the report needs."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, fmt: NumberFormat | None = None) -> None:
         self.name = name
+        self.fmt = fmt
         self.missing: Counter[str] = Counter()
         self.zeros = 0
         self.any_float = False
@@ -183,7 +189,7 @@ class _Values:
         hit = self._cache.get(key)
         if hit is None:
             try:
-                hit = parse_number(cell)
+                hit = parse_number(cell, self.fmt)
             except ValueError:
                 raise ScbImportError(
                     f"{self.name}, rad {line}, kolumn {column!r}: värdet {shorten(cell)!r} är "
@@ -212,7 +218,7 @@ class _Values:
         return number
 
 
-def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
+def tidy(table: RawTable, report: ImportReport, decimal: str | None = None) -> pd.DataFrame:
     """The raw table as a tidy frame (see :func:`~kompetens_lib.data.scb_import.import_scb_file`
     for the schema); fills ``report`` with what was found and checked."""
     name = table.name
@@ -223,7 +229,9 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
         label_idx = [i for i in range(len(header)) if i not in year_idx]
     else:
         report.layout = "long"
-        return _tidy_long(table, header, report)
+        return _tidy_long(table, header, report, decimal)
+    _drop_repeated_headers(table, header, year_idx)
+    label_idx = _drop_total_columns(table, header, year_idx, label_idx)
     lines = [line for line, _ in table.rows]
     cells = [[("" if c is None else c) for c in fields] for _, fields in table.rows]
     # Years and the text after them.
@@ -244,7 +252,11 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
         extras.append(key[1])
     dims = _dimensions(table, header, label_idx, cells, lines)
     _check_keys(table, dims, lines)
-    values = _Values(name)
+    fmt = decide_number_format(
+        [(row[i], line, header[i]) for line, row in zip(lines, cells) for i in year_idx],
+        name, decimal,
+    )
+    values = _Values(name, fmt)
     matrix = [
         [values.parse(row[i], line, header[i]) for i in year_idx] for line, row in zip(lines, cells)
     ]
@@ -273,7 +285,91 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
     return frame
 
 
-def _tidy_long(table: RawTable, header: list[str], report: ImportReport) -> pd.DataFrame:
+def _same_text(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and a.is_integer():
+        a = int(a)
+    return fold(str(a if a is not None else "")) == fold(str(b if b is not None else ""))
+
+
+def _drop_repeated_headers(table: RawTable, header: list[str], year_idx: list[int]) -> None:
+    """Remove copies of the header inside the data (Excel round trips, SCB's own layouts);
+    refuse a row that is the header of another table."""
+    kept: list[tuple[int, list[Any]]] = []
+    dropped: list[int] = []
+    for line, fields in table.rows:
+        if len(fields) == len(header) and all(_same_text(f, h) for f, h in zip(fields, header)):
+            dropped.append(line)
+            continue
+        year_cells = [fields[i] for i in year_idx if i < len(fields)]
+        texts = [str(int(c)) if isinstance(c, float) and c.is_integer() else str(c).strip()
+                 for c in year_cells]
+        found = [YEAR_RE.match(t) for t in texts]
+        increasing = all(found) and all(
+            int(a[1]) < int(b[1]) for a, b in zip(found, found[1:])  # type: ignore[index]
+        )
+        if len(texts) >= 2 and increasing and _labels_are_headings(fields, header, year_idx):
+            raise ScbImportError(
+                f"{table.name}, rad {line}: raden ser ut som rubrikraden i en annan tabell "
+                f"({shorten(', '.join(texts), 80)}). Förväntade en tabell per fil: dela upp "
+                "filen eller ladda ned tabellerna var för sig."
+            )
+        kept.append((line, fields))
+    if dropped:
+        table.rows = kept
+        shown = ", ".join(str(n) for n in dropped[:5]) + (" …" if len(dropped) > 5 else "")
+        table.warnings.append(
+            f"Rubrikraden upprepas inne i tabellen (rad {shown}); de raderna lästes inte som data."
+        )
+        if not kept:
+            raise ScbImportError(
+                f"{table.name}: filen har bara rubrikrader och inga datarader."
+            )
+
+
+def _labels_are_headings(fields: list[Any], header: list[str], year_idx: list[int]) -> bool:
+    """Whether the label cells of a row read like variable names (a header row)."""
+    labels = [str(fields[i]).strip() for i in range(len(fields)) if i not in year_idx]
+    if not labels:
+        return True
+    return all(_is_region_name(snake_name(t)) or snake_name(t) in _HEADING_WORDS for t in labels)
+
+
+_HEADING_WORDS = {"kon", "alder", "utbildningsniva", "utbildningsgrupp", "yrke", "sektor",
+                  "sector", "occupation", "naringsgren", "industry", "tabellinnehall",
+                  "contents", "utbildningsinriktning"}
+
+
+def _drop_total_columns(
+    table: RawTable, header: list[str], year_idx: list[int], label_idx: list[int]
+) -> list[int]:
+    """A value column after the years that is not a year ("totalt"): dropped when it is a
+    total over the years, refused otherwise, never read as labels."""
+    first_year = min(year_idx)
+    keep = []
+    for i in label_idx:
+        cells = [fields[i] for _, fields in table.rows]
+        numeric = all(is_value_cell(c) for c in cells) and any(
+            parse_number(c)[0] is not None for c in cells
+        )
+        if i < first_year or not numeric:
+            keep.append(i)
+            continue
+        if is_total_label(header[i]):
+            table.warnings.append(
+                f"Kolumnen {header[i]!r} är en summa över åren och lästes inte som data."
+            )
+            continue
+        raise ScbImportError(
+            f"{table.name}, rad {table.header_line}: kolumnen {header[i]!r} har tal men inget "
+            "årtal i rubriken. Förväntade etikettkolumner först och sedan en kolumn per år; "
+            "ta bort kolumnen eller ge den ett årtal."
+        )
+    return keep
+
+
+def _tidy_long(
+    table: RawTable, header: list[str], report: ImportReport, decimal: str | None
+) -> pd.DataFrame:
     name = table.name
     lines = [line for line, _ in table.rows]
     cells = [[("" if c is None else c) for c in fields] for _, fields in table.rows]
@@ -302,7 +398,11 @@ def _tidy_long(table: RawTable, header: list[str], report: ImportReport) -> pd.D
         extras.append(match[2].strip())
     dims = _dimensions(table, header, label_idx, cells, lines)
     _check_keys(table, dims, lines, extra=[f"{y} {e}" for y, e in zip(years, extras)])
-    values = _Values(name)
+    fmt = decide_number_format(
+        [(row[i], line, header[i]) for line, row in zip(lines, cells) for i in value_idx],
+        name, decimal,
+    )
+    values = _Values(name, fmt)
     n_values = len(value_idx)
     flat = [
         values.parse(row[i], line, header[i]) for line, row in zip(lines, cells) for i in value_idx
@@ -414,6 +514,9 @@ def _fill_report(
     report.missing = int(sum(values.missing.values()))
     report.zeros_from_dash = values.zeros
     report.decimal = values.decimal[0] if values.decimal else None
+    if values.fmt is not None:
+        report.thousands = values.fmt.thousands
+        report.number_format = values.fmt.evidence
     report.title = table.title
     report.footnotes = table.footnotes
     report.warnings = table.warnings + report.warnings
