@@ -213,7 +213,7 @@ def _from_code(code: str, label: str | None, value: object, quiet: bool = False)
         area = _by_name()["riksområde"].get(fold(code))
         if area is not None:
             return area
-    elif code.startswith("FA"):
+    elif re.fullmatch(r"FA\d{1,2}", code):
         return _fa(code[2:], label)
     elif code.isdigit() and len(code) <= 2:
         county = code.zfill(2)
