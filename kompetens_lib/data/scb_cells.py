@@ -126,7 +126,13 @@ def _shape(text: str) -> tuple[str, str | None, str | None] | None:
     whole, _, frac = text.rpartition(mark)
     if len(marks) > 1:
         return "thou", mark, None
-    if len(frac) == 3 and frac.isdigit() and 1 <= len(whole.strip()) <= 3 and whole.isdigit():
+    if (
+        len(frac) == 3
+        and frac.isdigit()
+        and 1 <= len(whole) <= 3
+        and whole.isdigit()
+        and not whole.startswith("0")  # "0,720" has no thousands
+    ):
         return "amb", mark, None
     return "dec", mark, None
 
