@@ -76,6 +76,16 @@ def test_a_repeated_header_is_not_data(tmp_path):
     assert any("Rubrikraden upprepas" in w for w in df.attrs["import_report"]["warnings"])
 
 
+def test_a_repeated_header_in_a_years_in_rows_file_is_not_data(tmp_path):
+    text = ('"region";"år";"antal"\n"01 Stockholms län";"2017";1 234\n'
+            '"region";"år";"antal"\n"03 Uppsala län";"2017";5\n')
+    df = import_scb_file(write(tmp_path, text))
+    assert df["value"].tolist() == [1234, 5]
+    assert "Talformat: mellanslag som tusentalsavgränsare" in format_report(
+        df.attrs["import_report"]
+    )
+
+
 def test_an_appended_table_with_other_years_is_refused(tmp_path):
     text = (HEAD + '"01 Stockholms län","män",1,2\n\n'
             '"region","kön","2019","2020"\n"03 Uppsala län","män",3,4\n')

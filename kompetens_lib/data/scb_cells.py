@@ -224,15 +224,20 @@ def decide_number_format(
     dec_seen: dict[str, tuple[Any, int, str]] = {}
     thou_seen: dict[str, tuple[Any, int, str]] = {}
     amb_seen: dict[str, tuple[Any, int, str]] = {}
+    spaced: tuple[Any, int, str] | None = None
+    texts = 0
     for cell, line, column in cells:
         if not isinstance(cell, str):
             continue
+        texts += 1
         text = cell.strip().lstrip("+-−").strip()
         shape = _shape(text) if text else None
         if shape is None:
             continue
         kind, mark, other = shape
         where = (cell, line, column)
+        if spaced is None and any(c in text for c in _THOUSANDS_SPACES):
+            spaced = where
         if kind == "dec":
             dec_seen.setdefault(mark, where)
         elif kind == "thou":
@@ -303,8 +308,11 @@ def decide_number_format(
                 "vilket. Ange decimaltecknet (decimal=',' eller decimal='.'), eller ladda ned "
                 "filen från SCB igen utan tusentalsavgränsare."
             )
-    if not notes and amb_seen:
-        notes.append("bestämt av filens övriga tal")
+    if spaced is not None:
+        notes.append(f"mellanslag som tusentalsavgränsare (t.ex. {show(spaced)})")
+    if not notes:
+        notes.append("tal utan decimaler och utan tusentalsavgränsare" if texts
+                     else "Excels egna tal (inga tal skrivna som text)")
     return NumberFormat(dec, thou, "; ".join(notes))
 
 

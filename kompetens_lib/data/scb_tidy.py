@@ -371,6 +371,7 @@ def _tidy_long(
     table: RawTable, header: list[str], report: ImportReport, decimal: str | None
 ) -> pd.DataFrame:
     name = table.name
+    _drop_repeated_headers(table, header, [])
     lines = [line for line, _ in table.rows]
     cells = [[("" if c is None else c) for c in fields] for _, fields in table.rows]
     time_idx = next(i for i, h in enumerate(header) if snake_name(h) in TIME_NAMES)
