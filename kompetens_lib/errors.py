@@ -15,6 +15,7 @@ __all__ = [
     "InconsistentPopulationError",
     "KompetensError",
     "KompetensWarning",
+    "PlanningAreaError",
     "RecipeError",
     "ScenarioError",
     "ScbApiError",
@@ -59,6 +60,11 @@ class ScbApiError(KompetensError):
 
 class RecipeError(KompetensError):
     """SCB's table does not look as a recipe assumes, or a recipe cannot be made."""
+
+
+class PlanningAreaError(KompetensError):
+    """A planning area (a named list of municipalities) is not valid; the Swedish message
+    lists every problem."""
 
 
 class ScbImportError(DataValidationError):

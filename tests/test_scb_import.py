@@ -86,6 +86,7 @@ def test_every_encoding_and_separator_gives_the_same_table(tmp_path, encoding, s
     assert df.columns.tolist() == [
         "region",
         "region_label",
+        "region_type",
         "utbildningsniva",
         "kon",
         "heading",
@@ -129,6 +130,7 @@ def test_english_labels_map_to_the_same_names(tmp_path):
     assert df.columns.tolist() == [
         "region",
         "region_label",
+        "region_type",
         "utbildningsniva",
         "kon",
         "year",
@@ -242,7 +244,7 @@ def test_year_in_rows_layout(tmp_path):
         ["Riket", "2018", 9000],
     ]
     df = import_scb_file(write(tmp_path, scb_text(header, rows)))
-    assert df.columns.tolist() == ["region", "region_label", "year", "value"]
+    assert df.columns.tolist() == ["region", "region_label", "region_type", "year", "value"]
     assert df["region"].tolist() == ["01", "01", "00"]
     assert df["year"].tolist() == [2018, 2019, 2018]
     assert df["value"].tolist()[0] == 1000 and pd.isna(df["value"].iloc[1])
@@ -329,7 +331,7 @@ def test_non_numeric_value_names_line_and_column(tmp_path):
 
 def test_mixed_decimal_marks_are_an_error(tmp_path):
     text = '"region";"2019";"2020"\n"01 Stockholms län";1,5;2.5\n'
-    expect_error(write(tmp_path, text), "rad 2", "decimaltecknet '.'", "','")
+    expect_error(write(tmp_path, text), "rad 2", "både komma och punkt", "'2.5'")
 
 
 def test_empty_and_header_only_files(tmp_path):
@@ -391,13 +393,14 @@ def test_real_uf0506_education_level_by_county():
     assert df.columns.tolist() == [
         "region",
         "region_label",
+        "region_type",
         "alder",
         "utbildningsniva",
         "kon",
         "year",
         "value",
     ]
-    assert df.shape == (336, 7)
+    assert df.shape == (336, 8)
     assert df["region"].nunique() == 21 and df["year"].unique().tolist() == [2017]
     value = one(
         df,
@@ -418,10 +421,11 @@ def test_real_uf0506_education_level_by_county():
 @needs_samples
 def test_real_english_occupation_file():
     df = import_scb_file(SAMPLES / "000000NK.csv")
-    assert df.shape == (396 * 4, 8)
-    assert df.columns.tolist()[:4] == [
+    assert df.shape == (396 * 4, 9)
+    assert df.columns.tolist()[:5] == [
         "region",
         "region_label",
+        "region_type",
         "occupation_ssyk_2012",
         "occupation_ssyk_2012_label",
     ]
@@ -494,7 +498,9 @@ def scb_workbook(path: Path, tail: list[list[object]] | None = None) -> Path:
 
 def test_excel_download_with_title_subheadings_and_footnotes(tmp_path):
     df = import_scb_file(scb_workbook(tmp_path / "uttag.xlsx"))
-    assert df.columns.tolist() == ["region", "region_label", "kon", "heading", "year", "value"]
+    assert df.columns.tolist() == [
+        "region", "region_label", "region_type", "kon", "heading", "year", "value"
+    ]
     assert len(df) == 6 * 3
     assert df["region"].unique().tolist() == ["00", "01", "03"]
     assert df["heading"].unique().tolist() == ["Samtliga", "Män"]
@@ -577,7 +583,10 @@ def test_cli_import_writes_and_summarises(tmp_path, capsys):
     assert "Rader: 12 (från 6 datarader i filen)" in printed
     assert "teckenkodning latin-1, avgränsare semikolon" in printed
     assert "Saknade värden: 3 ('..': 2, '.': 1, tomma: 0)" in printed
-    assert "Kolumner: region, region_label, utbildningsniva, kon, heading, year, value" in printed
+    assert (
+        "Kolumner: region, region_label, region_type, utbildningsniva, kon, heading, year, value"
+        in printed
+    )
     assert f"Skrev {out}" in printed
     assert len(pd.read_parquet(out)) == 12
     # Without --out it writes beside the input, once, and never over an existing file.
@@ -692,7 +701,9 @@ def test_excel_with_years_in_rows_and_unnamed_label_columns(tmp_path):
     wb.save(tmp_path / "namnlos.xlsx")
     df = import_scb_file(tmp_path / "namnlos.xlsx")
     # A column of county labels is recognised by its values; others get a stand-in name.
-    assert df.columns.tolist() == ["region", "region_label", "variabel_2", "year", "value"]
+    assert df.columns.tolist() == [
+        "region", "region_label", "region_type", "variabel_2", "year", "value"
+    ]
     assert "Kolumn 2 saknar rubrik och kallas 'variabel_2'." in report(df)["warnings"]
 
 

@@ -241,6 +241,19 @@ def read_csv_text(text: str, name: str, sep: str | None) -> RawTable:
             if len(fields) == 1 or not any(_is_number_text(f) for f in fields):
                 footnotes.append(joiner.join(f.strip() for f in fields if f.strip()))
                 continue
+        filled = [f.strip() for f in fields if f.strip()]
+        if (
+            rows
+            and len(filled) == 1
+            and fields[0].strip()
+            and not _is_number_text(fields[0])
+            and (len(fields) != width or width > 2)
+        ):
+            # "Källa: SCB" right under the data (no blank line), often padded with
+            # separators by Excel: a footnote; data after it is refused above.
+            footnotes.append(filled[0])
+            seen_blank = True
+            continue
         if len(fields) != width:
             raise ScbImportError(
                 f"{name}, rad {line}: raden har {len(fields)} fält men rubrikraden (rad "
@@ -267,7 +280,7 @@ def _is_number_text(text: str) -> bool:
 def _looks_like_data(fields: Sequence[Any], header: Sequence[str]) -> bool:
     """A row after a blank line is data if it fills the year columns with numbers."""
     year_cols = [i for i, h in enumerate(header) if YEAR_RE.match(str(h))] or [len(header) - 1]
-    if len(fields) != len(header):
+    if len(fields) != len(header) or not any(str(fields[i]).strip() for i in year_cols):
         return False
     for i in year_cols:
         try:

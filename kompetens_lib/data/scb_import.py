@@ -40,6 +40,7 @@ def import_scb_file(
     sep: str | None = None,
     sheet: str | int | None = None,
     strict_totals: bool = False,
+    decimal: str | None = None,
 ) -> pd.DataFrame:
     """Read a CSV or Excel file downloaded from SCB's Statistical Database into a tidy table.
 
@@ -78,7 +79,9 @@ def import_scb_file(
     - ``year`` (int64): the four-digit year.
     - ``value``: ``Int64`` when every number is whole, else ``float64``; ``..``, ``.`` and
       empty cells are missing (counted in the report); SCB's dash "-" means zero. Numbers
-      may use spaces as thousands separators and a decimal comma or point (one kind per file).
+      may use spaces, "," or "." as thousands separators and a decimal comma or point; the
+      format is decided from the whole file (``decimal`` settles a file where nothing else does)
+      and reported; a number that could be read two ways is refused with the example.
 
     The report is ``df.attrs["import_report"]``: a JSON-safe dict with the fields of
     :class:`ImportReport` (``rows``, ``data_rows``, ``missing``, ``missing_by_marker``,
@@ -121,7 +124,7 @@ def import_scb_file(
         report = ImportReport(
             source=str(path), format="csv", encoding=used, separator=table.separator
         )
-    frame = tidy(table, report)
+    frame = tidy(table, report, decimal)
     if strict_totals:
         bad = [t for t in report.totals if t["mismatches"]]
         if bad:
@@ -143,6 +146,8 @@ def format_report(report: ImportReport | dict[str, Any], written: str | None = N
         how = f"Excel, blad {r['sheet']!r}"
     if r.get("decimal"):
         how += f", decimaltecken {'komma' if r['decimal'] == ',' else 'punkt'}"
+    if r.get("thousands"):
+        how += f", tusentalsavgränsare {'komma' if r['thousands'] == ',' else 'punkt'}"
     markers = r["missing_by_marker"]
     years = r["years"]
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "–")
@@ -155,6 +160,8 @@ def format_report(report: ImportReport | dict[str, Any], written: str | None = N
             f"'.': {markers.get('.', 0)}, tomma: {markers.get('', 0)})."
         ),
     ]
+    if r.get("number_format"):
+        lines.append(f"  Talformat: {r['number_format']}.")
     if r["zeros_from_dash"]:
         lines.append(f"  Streck tolkade som noll: {r['zeros_from_dash']}.")
     for check in r["totals"]:

@@ -12,10 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kompetens_lib._internal.text import fold
 from kompetens_lib.data.scb_cells import (
     TIME_NAMES,
     YEAR_RE,
+    NumberFormat,
     RawTable,
+    decide_number_format,
     is_total_label,
     is_value_cell,
     parse_number,
@@ -23,16 +26,21 @@ from kompetens_lib.data.scb_cells import (
     snake_name,
 )
 from kompetens_lib.errors import KompetensError, ScbImportError
-from kompetens_lib.reference.regions import NATIONAL_CODE, resolve_region
+from kompetens_lib.reference.geography import resolve_area, split_area_label
+from kompetens_lib.reference.regions import NATIONAL_CODE
 
 __all__ = ["ImportReport", "tidy"]
 
-_REGION_NAMES = {"region", "lan", "county", "counties", "kommun", "municipality", "lan_kommun"}
+_REGION_NAMES = {
+    "region", "lan", "county", "counties", "kommun", "municipality", "lan_kommun",
+    "riksomrade", "nuts", "fa_region", "omrade", "area",
+}
 _RESERVED = {"year", "value", "heading"}
 # A code at the start of a label: "01", "214", "55C", "0180", "10.1", or an SNI letter "C".
 _CODE_RE = re.compile(
     r"^(?P<code>[0-9][0-9A-Za-z]*(?:[.+][0-9A-Za-z]+)*|[A-Z](?:[+\-][A-Z])*)\s+(?P<label>\S.*)$"
 )
+_UNKNOWN_RE = re.compile(r"okänd|okänt|unknown|uppgift saknas|not stated", re.IGNORECASE)
 _UNIT_LABEL_RE = re.compile(r"^(år|years?|yrs|års)\b", re.IGNORECASE)
 
 
@@ -48,6 +56,8 @@ class ImportReport:
     encoding: str | None = None  # "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16"
     separator: str | None = None  # ",", ";" or "\t"
     decimal: str | None = None  # "." or "," where a value had decimals
+    thousands: str | None = None  # "." or "," when the file groups thousands with one
+    number_format: str = ""  # Swedish note on how the number format was decided
     sheet: str | None = None
     layout: str = "wide"  # "wide": one column per year; "long": a year column
     header_line: int = 0
@@ -76,6 +86,7 @@ class _Dimension:
     header: str  # heading in the file
     codes: list[str]
     labels: list[str] | None  # None when the values carry no code
+    types: list[str] | None = None  # region types ("län", "kommun" …) of a region column
 
 
 def _split_codes(values: list[str]) -> tuple[list[str], list[str]] | None:
@@ -102,54 +113,45 @@ def _split_codes(values: list[str]) -> tuple[list[str], list[str]] | None:
 
 
 def _region_dimension(values: list[str], lines: list[int], header: str, name: str) -> _Dimension:
-    split = _split_codes(values)
-    resolved: dict[str, tuple[str, str]] = {}
+    """Codes, labels and region types of a region column, whatever its geography."""
+    resolved: dict[str, tuple[str, str, str]] = {}
     for i, value in enumerate(values):
         if value in resolved:
             continue
-        if split is not None:
-            code, label = split[0][i], split[1][i]
-            if code.isdigit() and len(code) <= 2:
-                code = code.zfill(2)
-            if is_total_label(label) and (code == label or code == NATIONAL_CODE):
-                code = NATIONAL_CODE
-            elif code.isdigit() and len(code) == 2:
-                try:
-                    by_name = resolve_region(label, allow_national=True)
-                except KompetensError:
-                    by_name = None
-                if by_name is not None and by_name != code:
-                    raise ScbImportError(
-                        f"{name}, rad {lines[i]}: regionen {value!r} har koden {code} men "
-                        f"namnet hör till län {by_name}. Förväntade att kod och namn hör ihop."
-                    )
-        else:
-            label = value
-            try:
-                code = resolve_region(value, allow_national=True)
-            except KompetensError:
-                if is_total_label(value):
-                    code = NATIONAL_CODE
-                else:
-                    raise ScbImportError(
-                        f"{name}, rad {lines[i]}: regionen {value!r} känns inte igen. "
-                        f"Förväntade 'kod namn' som '01 Stockholms län' eller ett länsnamn, "
-                        "'Riket' eller 'Sweden' i kolumnen " + repr(header) + "."
-                    ) from None
-        resolved[value] = (code, label)
+        code, label = split_area_label(value)
+        try:
+            area = resolve_area(value)
+        except KompetensError as exc:
+            if is_total_label(value):
+                area = resolve_area(NATIONAL_CODE)
+            elif code is not None and _UNKNOWN_RE.search(label):
+                # SCB's "99 Okänt län" / "99 County unknown": people with no known region.
+                resolved[value] = (code, label, "okänd")
+                continue
+            else:
+                raise ScbImportError(
+                    f"{name}, rad {lines[i]}, kolumn {header!r}: regionen {value!r} känns inte "
+                    f"igen ({exc}) Förväntade 'kod namn' som '01 Stockholms län', "
+                    "'SE11 Stockholm', 'FA08 Västerås' eller '0180 Stockholm', eller ett namn "
+                    "som 'Riket', 'Sweden', 'Skåne län' eller 'Kiruna'."
+                ) from None
+        resolved[value] = (area.code, label if code is not None else value, area.type)
     return _Dimension(
-        "region", header, [resolved[v][0] for v in values], [resolved[v][1] for v in values]
+        "region",
+        header,
+        [resolved[v][0] for v in values],
+        [resolved[v][1] for v in values],
+        types=[resolved[v][2] for v in values],
     )
 
 
 def _looks_like_regions(values: list[str]) -> bool:
     for value in set(values):
-        match = _CODE_RE.match(value)
-        candidate = match["label"] if match else value
+        _, candidate = split_area_label(value)
         if candidate.strip().isdigit():
             return False
         try:
-            resolve_region(candidate, allow_national=True)
+            resolve_area(value)
         except KompetensError:
             return False
     return True
@@ -172,8 +174,9 @@ def _unique_names(names: list[str]) -> list[str]:
 class _Values:
     """Parses value cells and keeps the counts the report needs."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, fmt: NumberFormat | None = None) -> None:
         self.name = name
+        self.fmt = fmt
         self.missing: Counter[str] = Counter()
         self.zeros = 0
         self.any_float = False
@@ -186,7 +189,7 @@ class _Values:
         hit = self._cache.get(key)
         if hit is None:
             try:
-                hit = parse_number(cell)
+                hit = parse_number(cell, self.fmt)
             except ValueError:
                 raise ScbImportError(
                     f"{self.name}, rad {line}, kolumn {column!r}: värdet {shorten(cell)!r} är "
@@ -215,7 +218,7 @@ class _Values:
         return number
 
 
-def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
+def tidy(table: RawTable, report: ImportReport, decimal: str | None = None) -> pd.DataFrame:
     """The raw table as a tidy frame (see :func:`~kompetens_lib.data.scb_import.import_scb_file`
     for the schema); fills ``report`` with what was found and checked."""
     name = table.name
@@ -226,7 +229,9 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
         label_idx = [i for i in range(len(header)) if i not in year_idx]
     else:
         report.layout = "long"
-        return _tidy_long(table, header, report)
+        return _tidy_long(table, header, report, decimal)
+    _drop_repeated_headers(table, header, year_idx)
+    label_idx = _drop_total_columns(table, header, year_idx, label_idx)
     lines = [line for line, _ in table.rows]
     cells = [[("" if c is None else c) for c in fields] for _, fields in table.rows]
     # Years and the text after them.
@@ -247,7 +252,11 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
         extras.append(key[1])
     dims = _dimensions(table, header, label_idx, cells, lines)
     _check_keys(table, dims, lines)
-    values = _Values(name)
+    fmt = decide_number_format(
+        [(row[i], line, header[i]) for line, row in zip(lines, cells) for i in year_idx],
+        name, decimal,
+    )
+    values = _Values(name, fmt)
     matrix = [
         [values.parse(row[i], line, header[i]) for i in year_idx] for line, row in zip(lines, cells)
     ]
@@ -258,6 +267,10 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
         if dim.labels is not None:
             data[f"{dim.name}_label"] = pd.array(
                 np.repeat(np.array(dim.labels, dtype=object), n_years), "string"
+            )
+        if dim.types is not None:
+            data[f"{dim.name}_type"] = pd.array(
+                np.repeat(np.array(dim.types, dtype=object), n_years), "string"
             )
     if any(extras):
         data["heading"] = pd.array(
@@ -272,8 +285,93 @@ def tidy(table: RawTable, report: ImportReport) -> pd.DataFrame:
     return frame
 
 
-def _tidy_long(table: RawTable, header: list[str], report: ImportReport) -> pd.DataFrame:
+def _same_text(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and a.is_integer():
+        a = int(a)
+    return fold(str(a if a is not None else "")) == fold(str(b if b is not None else ""))
+
+
+def _drop_repeated_headers(table: RawTable, header: list[str], year_idx: list[int]) -> None:
+    """Remove copies of the header inside the data (Excel round trips, SCB's own layouts);
+    refuse a row that is the header of another table."""
+    kept: list[tuple[int, list[Any]]] = []
+    dropped: list[int] = []
+    for line, fields in table.rows:
+        if len(fields) == len(header) and all(_same_text(f, h) for f, h in zip(fields, header)):
+            dropped.append(line)
+            continue
+        year_cells = [fields[i] for i in year_idx if i < len(fields)]
+        texts = [str(int(c)) if isinstance(c, float) and c.is_integer() else str(c).strip()
+                 for c in year_cells]
+        found = [YEAR_RE.match(t) for t in texts]
+        increasing = all(found) and all(
+            int(a[1]) < int(b[1]) for a, b in zip(found, found[1:])  # type: ignore[index]
+        )
+        if len(texts) >= 2 and increasing and _labels_are_headings(fields, header, year_idx):
+            raise ScbImportError(
+                f"{table.name}, rad {line}: raden ser ut som rubrikraden i en annan tabell "
+                f"({shorten(', '.join(texts), 80)}). Förväntade en tabell per fil: dela upp "
+                "filen eller ladda ned tabellerna var för sig."
+            )
+        kept.append((line, fields))
+    if dropped:
+        table.rows = kept
+        shown = ", ".join(str(n) for n in dropped[:5]) + (" …" if len(dropped) > 5 else "")
+        table.warnings.append(
+            f"Rubrikraden upprepas inne i tabellen (rad {shown}); de raderna lästes inte som data."
+        )
+        if not kept:
+            raise ScbImportError(
+                f"{table.name}: filen har bara rubrikrader och inga datarader."
+            )
+
+
+def _labels_are_headings(fields: list[Any], header: list[str], year_idx: list[int]) -> bool:
+    """Whether the label cells of a row read like variable names (a header row)."""
+    labels = [str(fields[i]).strip() for i in range(len(fields)) if i not in year_idx]
+    if not labels:
+        return True
+    return all(_is_region_name(snake_name(t)) or snake_name(t) in _HEADING_WORDS for t in labels)
+
+
+_HEADING_WORDS = {"kon", "alder", "utbildningsniva", "utbildningsgrupp", "yrke", "sektor",
+                  "sector", "occupation", "naringsgren", "industry", "tabellinnehall",
+                  "contents", "utbildningsinriktning"}
+
+
+def _drop_total_columns(
+    table: RawTable, header: list[str], year_idx: list[int], label_idx: list[int]
+) -> list[int]:
+    """A value column after the years that is not a year ("totalt"): dropped when it is a
+    total over the years, refused otherwise, never read as labels."""
+    first_year = min(year_idx)
+    keep = []
+    for i in label_idx:
+        cells = [fields[i] for _, fields in table.rows]
+        numeric = all(is_value_cell(c) for c in cells) and any(
+            parse_number(c)[0] is not None for c in cells
+        )
+        if i < first_year or not numeric:
+            keep.append(i)
+            continue
+        if is_total_label(header[i]):
+            table.warnings.append(
+                f"Kolumnen {header[i]!r} är en summa över åren och lästes inte som data."
+            )
+            continue
+        raise ScbImportError(
+            f"{table.name}, rad {table.header_line}: kolumnen {header[i]!r} har tal men inget "
+            "årtal i rubriken. Förväntade etikettkolumner först och sedan en kolumn per år; "
+            "ta bort kolumnen eller ge den ett årtal."
+        )
+    return keep
+
+
+def _tidy_long(
+    table: RawTable, header: list[str], report: ImportReport, decimal: str | None
+) -> pd.DataFrame:
     name = table.name
+    _drop_repeated_headers(table, header, [])
     lines = [line for line, _ in table.rows]
     cells = [[("" if c is None else c) for c in fields] for _, fields in table.rows]
     time_idx = next(i for i, h in enumerate(header) if snake_name(h) in TIME_NAMES)
@@ -301,7 +399,11 @@ def _tidy_long(table: RawTable, header: list[str], report: ImportReport) -> pd.D
         extras.append(match[2].strip())
     dims = _dimensions(table, header, label_idx, cells, lines)
     _check_keys(table, dims, lines, extra=[f"{y} {e}" for y, e in zip(years, extras)])
-    values = _Values(name)
+    fmt = decide_number_format(
+        [(row[i], line, header[i]) for line, row in zip(lines, cells) for i in value_idx],
+        name, decimal,
+    )
+    values = _Values(name, fmt)
     n_values = len(value_idx)
     flat = [
         values.parse(row[i], line, header[i]) for line, row in zip(lines, cells) for i in value_idx
@@ -312,6 +414,10 @@ def _tidy_long(table: RawTable, header: list[str], report: ImportReport) -> pd.D
         if dim.labels is not None:
             data[f"{dim.name}_label"] = pd.array(
                 np.repeat(np.array(dim.labels, dtype=object), n_values), "string"
+            )
+        if dim.types is not None:
+            data[f"{dim.name}_type"] = pd.array(
+                np.repeat(np.array(dim.types, dtype=object), n_values), "string"
             )
     headings: list[Any] = []
     for extra in extras:
@@ -409,6 +515,9 @@ def _fill_report(
     report.missing = int(sum(values.missing.values()))
     report.zeros_from_dash = values.zeros
     report.decimal = values.decimal[0] if values.decimal else None
+    if values.fmt is not None:
+        report.thousands = values.fmt.thousands
+        report.number_format = values.fmt.evidence
     report.title = table.title
     report.footnotes = table.footnotes
     report.warnings = table.warnings + report.warnings
@@ -428,6 +537,10 @@ def _fill_report(
     unit = _rounding_unit(frame["value"], values)
     key_cols = [d.name for d in dims] + (["heading"] if "heading" in frame else [])
     for col in key_cols:
+        if col == "region" and "region_type" in frame:
+            kinds = set(frame["region_type"].dropna()) - {"riket"}
+            if kinds != {"län"}:
+                continue  # parts of another geography (or several) do not add up to Riket
         check = _check_total(frame, col, key_cols, unit)
         if check is not None:
             report.totals.append(check)

@@ -202,6 +202,8 @@ def validate(name: str, frame: pd.DataFrame, file: Path | str = "<tabell>") -> p
         allowed = domains.get(column)
         if allowed is not None:
             bad = ~values.isin(allowed)
+            if column == "region" and bad.any():
+                _fail_other_geography(file, name, frame.loc[bad, "region"])
             if bad.any():
                 listing = ", ".join(sorted(allowed - {""}))
                 if len(listing) > 200:
@@ -237,6 +239,30 @@ def validate(name: str, frame: pd.DataFrame, file: Path | str = "<tabell>") -> p
         if column not in ("year", "projection"):
             frame[column] = frame[column].astype("string")
     return frame.reset_index(drop=True)
+
+
+def _fail_other_geography(file: Path | str, name: str, codes: pd.Series) -> None:
+    """A table of municipalities, NUTS or FA regions is a good SCB file but not a workbook
+    table: say which geography it has and what to do (issue 14)."""
+    from kompetens_lib.reference.geography import resolve_area
+
+    kinds: dict[str, str] = {}
+    for code in dict.fromkeys(str(c) for c in codes.dropna()):
+        try:
+            area = resolve_area(code)
+        except KompetensError:
+            return  # unknown codes: the generic rule below explains them
+        kinds.setdefault(area.type, f"{area.code} {area.name}")
+    if not kinds or set(kinds) <= {"län", "riket"}:
+        return
+    shown = "; ".join(f"{kind} (t.ex. {example})" for kind, example in kinds.items())
+    raise DataValidationError(
+        f"Datafilen {file} kan inte användas som arbetsbokens tabell {name!r}: den har "
+        f"regioner av typen {shown}, men arbetsbokens tabeller är per län (01–25) med riket "
+        "(00). Filen går att läsa och analysera som den är (kompetens data import), eller "
+        "summera den till län först; för kommuner finns planeringsområden "
+        "(kompetens_lib.planning_area), se docs/data.md."
+    )
 
 
 def _check_national_sums(frame: pd.DataFrame, spec: TableSpec, fail) -> None:
