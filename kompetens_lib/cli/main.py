@@ -177,6 +177,47 @@ def _missing_reports(results, note: str) -> None:
                           source_note=note)
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[dict]:
+    """While the block runs, SIGTERM stops it as Ctrl-C does (``KeyboardInterrupt``, the
+    same clean-up and message); the dict yielded says whether a signal came."""
+    import signal
+
+    stopped: dict = {}
+
+    def handler(signum, _frame):
+        stopped["signal"] = signum
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield stopped
+        return
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that cannot be one, in Swedish, before any work."""
+    if out.exists() and not out.is_dir():
+        raise KompetensError(f"--out {out} är en fil, inte en mapp. Ange en mapp att skriva "
+                             "bygget i, t.ex. --out build.")
+    probe = out
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise KompetensError(f"Kan inte skriva i --out {out}: {probe} är inte en skrivbar "
+                             "mapp. Ange en mapp du får skriva i, t.ex. --out build.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KompetensError(f"Kan inte skapa mappen --out {out} (felkod {exc.errno}). Ange en "
+                             "mapp du får skriva i, t.ex. --out build.") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     from kompetens_lib.data.tables import source_note
     from kompetens_lib.publish import runner
@@ -190,22 +231,29 @@ def _run(args: argparse.Namespace) -> int:
         raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
     if args.timeout < 1:
         raise KompetensError(f"--timeout måste vara minst 1 sekund, inte {args.timeout}.")
+    from kompetens_lib.publish.workers import worker_limit
+
+    _check_out(Path(args.out))
     jobs = runner.plan(args.region, args.all, notebooks, Path(args.out), params,
                        Path(args.notebook_dir) if args.notebook_dir else None,
                        data=args.data, timeout=args.timeout)
-    workers = args.jobs or os.cpu_count() or 1
+    workers, cap_note = worker_limit(args.jobs)
+    if cap_note:
+        print(f"kompetens: obs: {cap_note}", file=sys.stderr, flush=True)
     print(f"Kör {len(jobs)} anteckningsböcker i upp till {min(workers, len(jobs))} processer "
           f"till {args.out}/ …", flush=True)
     started = time.perf_counter()
     note = source_note("employed", args.data)
     try:
-        results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force,
-                                  after_region=functools.partial(county_report,
-                                                                 source_note=note))
+        with _sigterm_as_interrupt() as stopped:
+            results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force,
+                                      after_region=functools.partial(county_report,
+                                                                     source_note=note))
     except KeyboardInterrupt:
-        print(f"\nAvbrutet. Det som hann bli klart finns kvar i {args.out}/; kör samma kommando "
+        how = "Avbrutet (SIGTERM)" if stopped.get("signal") else "Avbrutet"
+        print(f"\n{how}. Det som hann bli klart finns kvar i {args.out}/; kör samma kommando "
               "igen för att fortsätta (klara anteckningsböcker körs inte om).", flush=True)
-        return 130
+        return 143 if stopped.get("signal") else 130
     _missing_reports(results, note)
     index = Path(args.out) / "index.html"
     if any(not r.skipped for r in results) or not index.exists():
@@ -227,7 +275,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  {'län':<4} {'anteckningsbok':<22} fel")
         for r in failed:
             print(f"  {r.job.region:<4} {r.job.notebook.stem:<22} {r.error}\n"
-                  f"  {'':<4} {'':<22} körd anteckningsbok: {r.job.output}")
+                  f"  {'':<4} {'':<22} körd anteckningsbok: "
+                  f"{r.job.failed_output if r.kept_good else r.job.output}")
         return 1
     return 0
 
