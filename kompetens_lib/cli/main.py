@@ -250,6 +250,9 @@ def _run(args: argparse.Namespace) -> int:
                                       after_region=functools.partial(county_report,
                                                                      source_note=note))
     except KeyboardInterrupt:
+        # The interrupted notebook's kernel is gone: its client's pending task would say so
+        # in an English traceback at exit.
+        logging.getLogger("asyncio").disabled = True
         how = "Avbrutet (SIGTERM)" if stopped.get("signal") else "Avbrutet"
         print(f"\n{how}. Det som hann bli klart finns kvar i {args.out}/; kör samma kommando "
               "igen för att fortsätta (klara anteckningsböcker körs inte om).", flush=True)
