@@ -162,6 +162,9 @@ class _Progress:
     def __call__(self, result: dict, finished: int, total: int) -> None:
         label = {RAN: "klar", CRASHED: "KRASCHADE", TIMED_OUT: "TIDSGRÄNS",
                  BROKEN: "KUNDE INTE KÖRAS"}.get(result["status"], result["status"])
+        if result["status"] == RAN and result.get("timeouts"):
+            cells = ", ".join(str(t.get("cell")) for t in result["timeouts"])
+            label = f"TIDSGRÄNS i cell {cells} (cellen avbröts, resten kördes)"
         seconds = f"{result['seconds']:.1f}".replace(".", ",")
         print(f"  [{finished}/{total}] {result['participant']} övning "
               f"{EXERCISES[result['exercise']].number}: {label} ({seconds} s)", flush=True)
