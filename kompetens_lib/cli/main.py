@@ -73,6 +73,10 @@ def build_parser() -> SwedishArgumentParser:
                      help="kör om även anteckningsböcker vars indata inte ändrats")
     run.add_argument("--timeout", type=int, default=600, metavar="SEKUNDER",
                      help="längsta tid för en cell innan körningen avbryts (standard: 600)")
+    run.add_argument("--with-names", "--med-namn", dest="with_names", action="store_true",
+                     help="visa namnen på uppdragets beställare och mottagare i bygget "
+                          "(standard: de visas inte, eftersom byggen delas); med flaggan "
+                          "blir byggets filer läsbara bara för dig")
     run.set_defaults(handler=_run)
 
     add_data_parser(commands)
@@ -219,6 +223,22 @@ def _check_out(out: Path) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kompetens_lib.present.summaries import NAMES_ENV
+
+    # Names of people in a mandate stay out of a build (builds are shared) unless asked for;
+    # the kernels inherit the choice through the environment.
+    before = os.environ.get(NAMES_ENV)
+    os.environ[NAMES_ENV] = "visa" if getattr(args, "with_names", False) else "dolj"
+    try:
+        return _run_build(args)
+    finally:
+        if before is None:
+            os.environ.pop(NAMES_ENV, None)
+        else:
+            os.environ[NAMES_ENV] = before
+
+
+def _run_build(args: argparse.Namespace) -> int:
     from kompetens_lib.data.tables import source_note
     from kompetens_lib.publish import runner
     from kompetens_lib.publish.report import county_report
@@ -267,6 +287,12 @@ def _run(args: argparse.Namespace) -> int:
             Path(args.out), results, source_note=note, source=args.data,
             parameters={**params, **({"data": args.data} if args.data else {})})
     runner.write_summary(Path(args.out), results)
+    if getattr(args, "with_names", False):
+        from kompetens_lib._internal.files import make_tree_private
+
+        make_tree_private(args.out)
+        print(f"Bygget visar namn ur uppdragen: filerna i {args.out}/ är läsbara bara för dig. "
+              "Dela det inte vidare.")
     failed = [r for r in results if not r.ok]
     skipped = sum(r.skipped for r in results)
     elapsed = time.perf_counter() - started

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kompetens_lib._internal.files import atomic_write_text
+from kompetens_lib._internal.files import atomic_write_text, make_tree_private
 from kompetens_lib.cohort.collect import read_snapshot
 from kompetens_lib.cohort.pages import overview_page, participant_page
 from kompetens_lib.cohort.status import BROKEN, CRASHED, NOT_STARTED, RAN, TIMED_OUT
@@ -372,5 +372,7 @@ def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, 
                                for p in manifest["participants"]]}
     atomic_write_text(out / FEEDBACK_JSON, json.dumps(record, ensure_ascii=False, indent=1)
                       + "\n")
+    # The pages name the participants and what they got wrong: for the facilitator only.
+    make_tree_private(out)
     return out
 

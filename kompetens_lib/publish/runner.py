@@ -299,6 +299,9 @@ def input_fingerprint(job: Job, library: str, data: str) -> str:
                              default=str).encode())
     digest.update(library.encode())
     digest.update(data.encode())
+    from kompetens_lib.present.summaries import NAMES_ENV
+
+    digest.update(f"names={os.environ.get(NAMES_ENV, '')}".encode())  # shown or not
     for path in _file_inputs(job):
         digest.update(str(path.resolve()).encode())
         try:
