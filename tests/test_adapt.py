@@ -101,3 +101,16 @@ def test_side_by_side_shows_years_as_years_not_as_thousands(tmp_path):
     row = next(line for line in text.splitlines() if line.startswith("base_year"))
     assert "2023" in row and "2 023" not in row and "2\xa0023" not in row
     assert "12" in text and "500" in text  # other numbers keep their thousands separator
+
+
+def test_an_r_notebook_is_refused_in_swedish_naming_no_missing_file(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ir", "language": "R", "display_name": "R"}
+    nb.cells = [nbformat.v4.new_code_cell('region = "12"', metadata={"tags": ["parameters"]})]
+    path = tmp_path / "deras.ipynb"
+    nbformat.write(nb, str(path))
+    with pytest.raises(KompetensError) as caught:
+        adapt.adapt(path, "05", out_dir=tmp_path / "ut", echo=lambda *a: None)
+    message = str(caught.value)
+    assert "Python" in message and "Ingen anteckningsbok skrevs" in message
+    assert not list((tmp_path / "ut").glob("*.ipynb"))

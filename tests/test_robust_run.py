@@ -99,3 +99,17 @@ def test_jobs_are_capped_by_the_cores_with_a_swedish_note():
     assert 1 <= workers <= (os.cpu_count() or 1)
     assert "--jobs 999" in note and "kärnor" in note
     assert worker_limit(1) == (1, "")
+
+
+def test_a_notebook_in_another_language_is_refused_in_swedish_without_a_kernel(tmp_path):
+    from kompetens_lib.publish.executor import STARTUP, execute_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ir", "language": "R", "display_name": "R"}
+    nb.cells = [nbformat.v4.new_code_cell('region <- "12"', metadata={"tags": ["parameters"]})]
+    path = tmp_path / "r.ipynb"
+    nbformat.write(nb, str(path))
+    run = execute_notebook(path, tmp_path / "ut.ipynb")
+    assert not run.ok and run.reason == STARTUP
+    assert "'r'" in run.error and "Python" in run.error
+    assert not (tmp_path / "ut.ipynb").exists()

@@ -188,11 +188,16 @@ def main(argv: list[str]) -> int:
             return 0
         if args.jobs is not None and args.jobs < 1:
             raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
+        from kompetens_lib.publish.workers import worker_limit
+
+        workers, note = worker_limit(args.jobs)
+        if note:
+            print(f"kompetens cohort feedback: obs: {note}", file=sys.stderr, flush=True)
         snapshot = Path(args.snapshot)
         print(f"Kör kontrollerna för insamlingen {snapshot} …", flush=True)
         try:
             out = feedback(snapshot, args.out, cell_timeout=args.timeout,
-                           notebook_timeout=args.notebook_timeout, workers=args.jobs,
+                           notebook_timeout=args.notebook_timeout, workers=workers,
                            progress=_Progress())
         except KeyboardInterrupt:
             print("\nAvbrutet. Inga återkopplingssidor skrevs; kör samma kommando igen för att "

@@ -381,6 +381,9 @@ def _delegate(command: str, argv: list[str]) -> int:
         return int(module.main(argv))
     except SystemExit as exc:  # their parser's --help and errors
         return _exit_code(exc)
+    except KeyboardInterrupt:
+        print("\nkompetens: avbrutet.", file=sys.stderr, flush=True)
+        return 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -403,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
         except KompetensError as exc:
             print(f"kompetens: fel: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:  # a command without its own clean-up message
+            logging.getLogger("asyncio").disabled = True
+            print("\nkompetens: avbrutet.", file=sys.stderr, flush=True)
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -150,9 +150,11 @@ def execute(plan: Plan, out_dir: Path, parameters: dict, *, timeout: int = 600) 
     run = execute_notebook(plan.notebook, target, parameters=parameters, kernel="plain",
                            cwd=plan.notebook.parent, cell_timeout=timeout, keep_failed=True)
     if not run.ok:
+        where = (f" Den körda anteckningsboken med felet: {target}" if target.exists()
+                 else " Ingen anteckningsbok skrevs.")
         raise KompetensError(
             f"Körningen för {region_name(parameters['region'])} misslyckades: "
-            f"{run.error}. Den körda anteckningsboken med felet: {target}")
+            f"{run.error}.{where}")
     return target
 
 
