@@ -58,7 +58,8 @@ def test_notebook_without_parameters_cell_is_refused(tmp_path):
 
 
 def _tiny_notebook(path: Path, body: str) -> None:
-    cells = [nbformat.v4.new_code_cell("region = '12'", metadata={"tags": ["parameters"]}),
+    cells = [nbformat.v4.new_code_cell("region = '12'\nbase_year = 2023",
+                                       metadata={"tags": ["parameters"]}),
              nbformat.v4.new_code_cell(body)]
     nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}),

@@ -51,7 +51,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_hostile_notebook_harms_only_its_own_page(tmp_path, jobs):
+def test_a_hostile_notebook_harms_only_its_own_page(tmp_path, jobs, capsys):
     roster = tmp_path / "lista.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     released = tmp_path / "deltagare"
@@ -82,6 +82,9 @@ def test_a_hostile_notebook_harms_only_its_own_page(tmp_path, jobs):
     code = cohort_cli.main(["feedback", str(snapshot), "--out", str(pages), "--timeout", "30",
                             "--jobs", jobs])
     assert code == 0
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert "3 anteckningsböcker kördes: " in summary
+    assert "2 klara" in summary and "1 kraschade" in summary
     record = json.loads((pages / cohort.FEEDBACK_JSON).read_text(encoding="utf-8"))
     results = {p["slug"]: p["results"][0] for p in record["participants"]}
     assert results["anna-andersson"]["status"] == "ran"

@@ -253,10 +253,10 @@ def _run_build(args: argparse.Namespace) -> int:
         raise KompetensError(f"--timeout måste vara minst 1 sekund, inte {args.timeout}.")
     from kompetens_lib.publish.workers import worker_limit
 
-    _check_out(Path(args.out))
     jobs = runner.plan(args.region, args.all, notebooks, Path(args.out), params,
                        Path(args.notebook_dir) if args.notebook_dir else None,
                        data=args.data, timeout=args.timeout)
+    _check_out(Path(args.out))  # after the input is known to be good: it makes the folder
     workers, cap_note = worker_limit(args.jobs)
     if cap_note:
         print(f"kompetens: obs: {cap_note}", file=sys.stderr, flush=True)
