@@ -100,3 +100,23 @@ def test_a_hostile_notebook_harms_only_its_own_page(tmp_path, jobs, capsys):
     if alive:
         os.kill(sleeper, 9)
     assert not alive, "a process the notebook started outlived the feedback run"
+
+
+def test_a_participants_kernel_is_limited_in_memory_and_file_size(tmp_path):
+    from kompetens_lib.publish.executor import execute_notebook
+    from kompetens_lib.publish.kernels import Limits
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = bytearray(8 * 1024 ** 3)"),
+                nbformat.v4.new_code_cell("open('stor.bin', 'wb').write(b'0' * 3 * 1024 ** 2)"),
+                nbformat.v4.new_code_cell("import os\nprint(os.getppid() != " f"{os.getpid()})")]
+    run = execute_notebook(nb, None, cwd=tmp_path, kernel="plain", allow_errors=True,
+                           sign=False, limits=Limits(memory_mb=2048, file_mb=1))
+    assert run.ok, run.error
+    errors = [[o.get("ename") for o in c.outputs if o.get("output_type") == "error"]
+              for c in run.nb.cells]
+    assert errors[0] == ["MemoryError"]
+    assert errors[1] == ["OSError"]  # File too large
+    assert (tmp_path / "stor.bin").stat().st_size <= 1024 ** 2
+    # the kernel's parent is its guard, not this process
+    assert run.nb.cells[2].outputs[0]["text"].strip() == "True"
