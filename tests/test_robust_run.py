@@ -76,6 +76,11 @@ def test_a_failed_rerun_keeps_the_last_good_output_and_a_damaged_output_is_rebui
     state = json.loads(job.state_file.read_text(encoding="utf-8"))
     assert state["ok"] is False and state["kept_good"]["ok"] is True
     assert book.exists()
+    # failing again: still kept, and still in the county's report
+    reported = []
+    [third] = runner.run_jobs([failing], 1, after_region=lambda c, f, e: reported.extend(e))
+    assert third.kept_good and job.output.read_bytes() == good
+    assert reported == [job.output]
 
 
 def test_changing_the_mandate_makes_the_county_stale(tmp_path, monkeypatch):

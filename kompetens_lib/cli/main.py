@@ -177,7 +177,7 @@ def _missing_reports(results, note: str) -> None:
     for code, items in by_region.items():
         folder = items[0].job.county_dir
         if all(r.skipped for r in items) and not (folder / REPORT_NAME).exists():
-            county_report(code, folder, [r.job.output for r in items if r.ok],
+            county_report(code, folder, [r.job.output for r in items if r.ok or r.kept_good],
                           source_note=note)
 
 
@@ -285,7 +285,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
         index = overview.write_index(
             Path(args.out), results, source_note=note, source=args.data,
-            parameters={**params, **({"data": args.data} if args.data else {})})
+            parameters={**(jobs[0].params if jobs else params),
+                        **({"data": args.data} if args.data else {})})
     runner.write_summary(Path(args.out), results)
     if getattr(args, "with_names", False):
         from kompetens_lib._internal.files import make_tree_private

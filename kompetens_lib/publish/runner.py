@@ -433,6 +433,7 @@ def execute(job: Job) -> Result:
         result = Result(job, False, time.perf_counter() - started, error=one_line_error(exc))
     if not result.ok and good is not None:
         result.kept_good = True
+        result.key_figures = list(good.get("key_figures", []))
         result.error += (f" – den senaste lyckade versionen ({good.get('finished', '?')}) finns "
                          f"kvar; den misslyckade körningen: {job.failed_output.name}")
     result.peak_mb, children_peak = _peak_mb()
@@ -522,7 +523,9 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
         if after_region is None or any(r is None for r in items) or all(r.skipped
                                                                         for r in items):
             return None
-        return (code, jobs[index].county_dir, [r.job.output for r in items if r.ok])
+        # A kept good notebook (its rerun failed) still belongs in the county's report.
+        return (code, jobs[index].county_dir,
+                [r.job.output for r in items if r.ok or r.kept_good])
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     if workers == 1:
@@ -587,7 +590,8 @@ def _after_region_safely(function, code: str, folder: Path, executed: list[Path]
 def write_summary(out_dir: Path, results: list[Result]) -> Path:
     """``run.json``: what ran, how long it took and what failed."""
     records = [{"notebook": r.job.notebook.name, "region": r.job.region, "ok": r.ok,
-                "skipped": r.skipped, "seconds": round(r.seconds, 2), "error": r.error,
+                "skipped": r.skipped, "kept_good": r.kept_good,
+                "seconds": round(r.seconds, 2), "error": r.error,
                 "worker_peak_mb": r.peak_mb, "kernel_peak_mb": r.kernel_peak_mb,
                 "template_peak_mb": r.template_peak_mb, "output": str(r.job.output),
                 "key_figures": r.key_figures} for r in results]
