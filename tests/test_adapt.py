@@ -80,3 +80,37 @@ def test_plan_lists_changes_and_refuses_unknown_parameters(theirs):
 def test_literal_parameters_reads_plain_assignments():
     values = adapt.literal_parameters('region = "12"  # Skåne\nbase_year = 2023\nx = f(1)\n')
     assert values == {"region": "12", "base_year": 2023, "x": "f(1)"}
+
+
+def test_side_by_side_shows_years_as_years_not_as_thousands(tmp_path):
+    from kompetens_lib.present import keyfigures
+    from kompetens_lib.publish.adapt import side_by_side
+
+    def book(name: str, employed: int) -> Path:
+        figures = {"base_year": 2023, "employed": employed}
+        data = keyfigures.bundle(figures, section="nulage", title="Nyckeltal",
+                                 labels={"base_year": "base_year", "employed": "Sysselsatta"})
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+            "display_data", data=data)])]
+        path = tmp_path / name
+        nbformat.write(nb, str(path))
+        return path
+
+    text = side_by_side(book("a.ipynb", 12500), book("b.ipynb", 9800), "Skåne", "Gotland")
+    row = next(line for line in text.splitlines() if line.startswith("base_year"))
+    assert "2023" in row and "2 023" not in row and "2\xa0023" not in row
+    assert "12" in text and "500" in text  # other numbers keep their thousands separator
+
+
+def test_an_r_notebook_is_refused_in_swedish_naming_no_missing_file(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ir", "language": "R", "display_name": "R"}
+    nb.cells = [nbformat.v4.new_code_cell('region = "12"', metadata={"tags": ["parameters"]})]
+    path = tmp_path / "deras.ipynb"
+    nbformat.write(nb, str(path))
+    with pytest.raises(KompetensError) as caught:
+        adapt.adapt(path, "05", out_dir=tmp_path / "ut", echo=lambda *a: None)
+    message = str(caught.value)
+    assert "Python" in message and "Ingen anteckningsbok skrevs" in message
+    assert not list((tmp_path / "ut").glob("*.ipynb"))

@@ -58,7 +58,8 @@ def test_notebook_without_parameters_cell_is_refused(tmp_path):
 
 
 def _tiny_notebook(path: Path, body: str) -> None:
-    cells = [nbformat.v4.new_code_cell("region = '12'", metadata={"tags": ["parameters"]}),
+    cells = [nbformat.v4.new_code_cell("region = '12'\nbase_year = 2023",
+                                       metadata={"tags": ["parameters"]}),
              nbformat.v4.new_code_cell(body)]
     nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}),
@@ -412,3 +413,28 @@ def test_python_m_kompetens_lib_cli_is_the_command():
     done = subprocess.run([sys.executable, "-m", "kompetens_lib.cli", "regions"],
                           capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0 and "12  Skåne län" in done.stdout
+
+
+def test_ctrl_c_in_data_cache_says_so_in_swedish(tmp_path, monkeypatch, capsys):
+    import kompetens_lib.data.cache as cache_module
+    from kompetens_lib.cli.main import main as kompetens_main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache_module, "build_cache", interrupted)
+    code = kompetens_main(["data", "cache", "--out", str(tmp_path / "cache")])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert "Avbrutet" in err and "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_an_out_that_is_a_file_or_unwritable_is_refused_in_swedish(tmp_path, capsys):
+    from kompetens_lib.cli.main import main as kompetens_main
+
+    file = tmp_path / "fil.txt"
+    file.write_text("x", encoding="utf-8")
+    assert kompetens_main(["run", "--region", "23", "--out", str(file)]) == 2
+    assert "är en fil, inte en mapp" in capsys.readouterr().err
+    assert kompetens_main(["run", "--region", "23", "--out", str(file / "under")]) == 2
+    assert "--out" in capsys.readouterr().err

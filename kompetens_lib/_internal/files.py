@@ -41,3 +41,20 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def make_private(path: str | os.PathLike) -> None:
+    """Make a file readable and writable by its owner only (0600), a folder usable by its
+    owner only (0700): for outputs that name people."""
+    os.chmod(path, 0o700 if os.path.isdir(path) else 0o600)
+
+
+def make_tree_private(root: str | os.PathLike) -> int:
+    """:func:`make_private` for ``root`` and everything under it; returns how many files."""
+    count = 0
+    for folder, _dirs, files in os.walk(root):
+        make_private(folder)
+        for name in files:
+            make_private(os.path.join(folder, name))
+            count += 1
+    return count

@@ -8,7 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 
 __all__ = [
-    "closest", "fold", "format_count", "format_list", "format_years", "slugify", "strip_accents",
+    "closest", "fold", "format_count", "format_list", "format_years", "person_key", "short_slug",
+    "slugify", "strip_accents",
 ]
 
 
@@ -93,3 +94,34 @@ def format_years(years: Iterable[int]) -> str:
         if y is not None:
             start = prev = y
     return ", ".join(parts)
+
+
+# --- people's names (issue 15): who is who, and a safe folder name ---------------------------
+
+def person_key(name: str) -> str:
+    """The key that tells two people apart: Unicode-normalised, case-folded, spaces and
+    separators collapsed as in :func:`fold`, but accents KEPT ("Eva Öberg" and "Eva Oberg"
+    are two people; "eva  öberg" and "Eva-Öberg" one). The one rule by which the roster,
+    release and collect compare names.
+
+    >>> person_key(" Eva  ÖBERG ") == person_key("Eva Öberg") != person_key("Eva Oberg")
+    True
+    """
+    text = unicodedata.normalize("NFC", str(name)).casefold()
+    return re.sub(r"[\s\-_.,]+", " ", text).strip()
+
+
+def short_slug(text: str, limit: int = 60, fallback: str = "deltagare") -> str:
+    """:func:`slugify`, at most ``limit`` characters: a longer slug is cut and given a
+    hash of the full text, so that two long names that begin alike stay apart.
+
+    >>> len(short_slug("a" * 300)) <= 60
+    True
+    """
+    import hashlib
+
+    slug = slugify(text) or fallback
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha256(person_key(text).encode("utf-8")).hexdigest()[:8]
+    return slug[:limit - 9].rstrip("-") + "-" + digest

@@ -158,10 +158,25 @@ def _print_collect(snapshot: Path) -> None:
 class _Progress:
     def __init__(self) -> None:
         self.started = time.monotonic()
+        self.counts: dict[str, int] = {}
+
+    def summary(self) -> str:
+        """'3 anteckningsböcker kördes: 1 klar, 1 kraschade, 1 nådde tidsgränsen' (what ran)."""
+        words = {RAN: "klara", CRASHED: "kraschade", TIMED_OUT: "nådde tidsgränsen",
+                 BROKEN: "kunde inte köras", "timeout_cell": "med en cell som avbröts"}
+        total = sum(v for k, v in self.counts.items() if k != "timeout_cell")
+        parts = [f"{n} {words.get(k, k)}" for k, n in self.counts.items() if n]
+        return f"{total} anteckningsböcker kördes" + (": " + ", ".join(parts) if parts else "")
 
     def __call__(self, result: dict, finished: int, total: int) -> None:
+        self.counts[result["status"]] = self.counts.get(result["status"], 0) + 1
+        if result["status"] == RAN and result.get("timeouts"):
+            self.counts["timeout_cell"] = self.counts.get("timeout_cell", 0) + 1
         label = {RAN: "klar", CRASHED: "KRASCHADE", TIMED_OUT: "TIDSGRÄNS",
                  BROKEN: "KUNDE INTE KÖRAS"}.get(result["status"], result["status"])
+        if result["status"] == RAN and result.get("timeouts"):
+            cells = ", ".join(str(t.get("cell")) for t in result["timeouts"])
+            label = f"TIDSGRÄNS i cell {cells} (cellen avbröts, resten kördes)"
         seconds = f"{result['seconds']:.1f}".replace(".", ",")
         print(f"  [{finished}/{total}] {result['participant']} övning "
               f"{EXERCISES[result['exercise']].number}: {label} ({seconds} s)", flush=True)
@@ -185,17 +200,24 @@ def main(argv: list[str]) -> int:
             return 0
         if args.jobs is not None and args.jobs < 1:
             raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
+        from kompetens_lib.publish.workers import worker_limit
+
+        workers, note = worker_limit(args.jobs)
+        if note:
+            print(f"kompetens cohort feedback: obs: {note}", file=sys.stderr, flush=True)
         snapshot = Path(args.snapshot)
         print(f"Kör kontrollerna för insamlingen {snapshot} …", flush=True)
+        progress = _Progress()
         try:
             out = feedback(snapshot, args.out, cell_timeout=args.timeout,
-                           notebook_timeout=args.notebook_timeout, workers=args.jobs,
-                           progress=_Progress())
+                           notebook_timeout=args.notebook_timeout, workers=workers,
+                           progress=progress)
         except KeyboardInterrupt:
             print("\nAvbrutet. Inga återkopplingssidor skrevs; kör samma kommando igen för att "
                   "köra kontrollerna.", flush=True)
             return 130
-        print(f"Klart. Kohortöversikten: {out / 'index.html'}; en sida per deltagare i {out}/.")
+        print(f"Klart. {progress.summary()}. Kohortöversikten: {out / 'index.html'}; en sida "
+              f"per deltagare i {out}/ (bara läsbara för dig: de namnger deltagarna).")
         return 0
     except KompetensError as exc:
         print(f"kompetens cohort {action}: fel: {exc}", file=sys.stderr)

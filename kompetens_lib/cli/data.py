@@ -251,5 +251,9 @@ def _cache(prog: str, args: argparse.Namespace) -> int:
         return _fail(prog, str(exc))
     except OSError as exc:
         return _fail(prog, f"kunde inte skriva i {args.out}: {exc.strerror or exc}.")
+    except KeyboardInterrupt:
+        print(f"\nAvbrutet. Cachen i {args.out} blev inte klar; kör samma kommando igen för "
+              "att bygga den.", file=sys.stderr, flush=True)
+        return 130
     print(summary(report))
     return 0 if report.ok else 1

@@ -73,6 +73,10 @@ def build_parser() -> SwedishArgumentParser:
                      help="kör om även anteckningsböcker vars indata inte ändrats")
     run.add_argument("--timeout", type=int, default=600, metavar="SEKUNDER",
                      help="längsta tid för en cell innan körningen avbryts (standard: 600)")
+    run.add_argument("--with-names", "--med-namn", dest="with_names", action="store_true",
+                     help="visa namnen på uppdragets beställare och mottagare i bygget "
+                          "(standard: de visas inte, eftersom byggen delas); med flaggan "
+                          "blir byggets filer läsbara bara för dig")
     run.set_defaults(handler=_run)
 
     add_data_parser(commands)
@@ -173,11 +177,68 @@ def _missing_reports(results, note: str) -> None:
     for code, items in by_region.items():
         folder = items[0].job.county_dir
         if all(r.skipped for r in items) and not (folder / REPORT_NAME).exists():
-            county_report(code, folder, [r.job.output for r in items if r.ok],
+            county_report(code, folder, [r.job.output for r in items if r.ok or r.kept_good],
                           source_note=note)
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[dict]:
+    """While the block runs, SIGTERM stops it as Ctrl-C does (``KeyboardInterrupt``, the
+    same clean-up and message); the dict yielded says whether a signal came."""
+    import signal
+
+    stopped: dict = {}
+
+    def handler(signum, _frame):
+        stopped["signal"] = signum
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield stopped
+        return
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that cannot be one, in Swedish, before any work."""
+    if out.exists() and not out.is_dir():
+        raise KompetensError(f"--out {out} är en fil, inte en mapp. Ange en mapp att skriva "
+                             "bygget i, t.ex. --out build.")
+    probe = out
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise KompetensError(f"Kan inte skriva i --out {out}: {probe} är inte en skrivbar "
+                             "mapp. Ange en mapp du får skriva i, t.ex. --out build.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KompetensError(f"Kan inte skapa mappen --out {out} (felkod {exc.errno}). Ange en "
+                             "mapp du får skriva i, t.ex. --out build.") from None
+
+
 def _run(args: argparse.Namespace) -> int:
+    from kompetens_lib.present.summaries import NAMES_ENV
+
+    # Names of people in a mandate stay out of a build (builds are shared) unless asked for;
+    # the kernels inherit the choice through the environment.
+    before = os.environ.get(NAMES_ENV)
+    os.environ[NAMES_ENV] = "visa" if getattr(args, "with_names", False) else "dolj"
+    try:
+        return _run_build(args)
+    finally:
+        if before is None:
+            os.environ.pop(NAMES_ENV, None)
+        else:
+            os.environ[NAMES_ENV] = before
+
+
+def _run_build(args: argparse.Namespace) -> int:
     from kompetens_lib.data.tables import source_note
     from kompetens_lib.publish import runner
     from kompetens_lib.publish.report import county_report
@@ -190,22 +251,32 @@ def _run(args: argparse.Namespace) -> int:
         raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
     if args.timeout < 1:
         raise KompetensError(f"--timeout måste vara minst 1 sekund, inte {args.timeout}.")
+    from kompetens_lib.publish.workers import worker_limit
+
     jobs = runner.plan(args.region, args.all, notebooks, Path(args.out), params,
                        Path(args.notebook_dir) if args.notebook_dir else None,
                        data=args.data, timeout=args.timeout)
-    workers = args.jobs or os.cpu_count() or 1
+    _check_out(Path(args.out))  # after the input is known to be good: it makes the folder
+    workers, cap_note = worker_limit(args.jobs)
+    if cap_note:
+        print(f"kompetens: obs: {cap_note}", file=sys.stderr, flush=True)
     print(f"Kör {len(jobs)} anteckningsböcker i upp till {min(workers, len(jobs))} processer "
           f"till {args.out}/ …", flush=True)
     started = time.perf_counter()
     note = source_note("employed", args.data)
     try:
-        results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force,
-                                  after_region=functools.partial(county_report,
-                                                                 source_note=note))
+        with _sigterm_as_interrupt() as stopped:
+            results = runner.run_jobs(jobs, workers, Progress(len(jobs)), force=args.force,
+                                      after_region=functools.partial(county_report,
+                                                                     source_note=note))
     except KeyboardInterrupt:
-        print(f"\nAvbrutet. Det som hann bli klart finns kvar i {args.out}/; kör samma kommando "
+        # The interrupted notebook's kernel is gone: its client's pending task would say so
+        # in an English traceback at exit.
+        logging.getLogger("asyncio").disabled = True
+        how = "Avbrutet (SIGTERM)" if stopped.get("signal") else "Avbrutet"
+        print(f"\n{how}. Det som hann bli klart finns kvar i {args.out}/; kör samma kommando "
               "igen för att fortsätta (klara anteckningsböcker körs inte om).", flush=True)
-        return 130
+        return 143 if stopped.get("signal") else 130
     _missing_reports(results, note)
     index = Path(args.out) / "index.html"
     if any(not r.skipped for r in results) or not index.exists():
@@ -214,8 +285,15 @@ def _run(args: argparse.Namespace) -> int:
 
         index = overview.write_index(
             Path(args.out), results, source_note=note, source=args.data,
-            parameters={**params, **({"data": args.data} if args.data else {})})
+            parameters={**(jobs[0].params if jobs else params),
+                        **({"data": args.data} if args.data else {})})
     runner.write_summary(Path(args.out), results)
+    if getattr(args, "with_names", False):
+        from kompetens_lib._internal.files import make_tree_private
+
+        make_tree_private(args.out)
+        print(f"Bygget visar namn ur uppdragen: filerna i {args.out}/ är läsbara bara för dig. "
+              "Dela det inte vidare.")
     failed = [r for r in results if not r.ok]
     skipped = sum(r.skipped for r in results)
     elapsed = time.perf_counter() - started
@@ -227,7 +305,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  {'län':<4} {'anteckningsbok':<22} fel")
         for r in failed:
             print(f"  {r.job.region:<4} {r.job.notebook.stem:<22} {r.error}\n"
-                  f"  {'':<4} {'':<22} körd anteckningsbok: {r.job.output}")
+                  f"  {'':<4} {'':<22} körd anteckningsbok: "
+                  f"{r.job.failed_output if r.kept_good else r.job.output}")
         return 1
     return 0
 
@@ -303,6 +382,9 @@ def _delegate(command: str, argv: list[str]) -> int:
         return int(module.main(argv))
     except SystemExit as exc:  # their parser's --help and errors
         return _exit_code(exc)
+    except KeyboardInterrupt:
+        print("\nkompetens: avbrutet.", file=sys.stderr, flush=True)
+        return 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
         except KompetensError as exc:
             print(f"kompetens: fel: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:  # a command without its own clean-up message
+            logging.getLogger("asyncio").disabled = True
+            print("\nkompetens: avbrutet.", file=sys.stderr, flush=True)
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,15 +14,15 @@ import shutil
 from pathlib import Path
 
 from kompetens_lib._internal.files import atomic_write_text
-from kompetens_lib._internal.text import fold
+from kompetens_lib._internal.text import fold, person_key
 from kompetens_lib.cohort.release import (
     DEFAULT_RELEASE_DIR,
     MANIFEST,
     file_sha256,
     read_release_manifest,
 )
+from kompetens_lib.cohort.roster import participant_slug
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.reference.regions import slugify
 
 __all__ = ["DEFAULT_SNAPSHOT_DIR", "MAX_NOTEBOOK_BYTES", "SNAPSHOT_MANIFEST", "collect",
            "read_snapshot"]
@@ -45,7 +45,18 @@ def read_snapshot(snapshot: Path) -> dict:
     if not file.is_file():
         raise KompetensError(f"{snapshot} är ingen insamling: filen {SNAPSHOT_MANIFEST} "
                              "saknas. Samla först in med kompetens cohort collect.")
-    return json.loads(file.read_text(encoding="utf-8"))
+    broken = (f"Insamlingens fil {file} är skadad och går inte att läsa. Samla in på nytt "
+              "med kompetens cohort collect --from MAPP --out NY_MAPP.")
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise KompetensError(broken) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("participants"), list) \
+            or not all(isinstance(p, dict) and isinstance(p.get("slug"), str)
+                       and isinstance(p.get("files"), list) for p in manifest["participants"]):
+        raise KompetensError(broken)
+    manifest.setdefault("collected", "")
+    return manifest
 
 
 def _notebook_meta(path: Path) -> dict:
@@ -105,18 +116,22 @@ def collect(source: str | os.PathLike = DEFAULT_RELEASE_DIR, out: str | os.PathL
         if folder is not None:
             manifest = manifests[folder]
             name = manifest.get("deltagare") or folder.name
-            entry = person_for(fold(name), name, manifest.get("region"),
+            entry = person_for(person_key(name), name, manifest.get("region"),
                                manifest.get("prioriterade_grupper"))
             relative = path.relative_to(folder)
             record = manifest.get("files", {}).get(str(relative.as_posix()))
             pristine = bool(record) and file_sha256(path) == record.get("sha256")
+            if not meta.get("exercise") and record and record.get("exercise"):
+                # A damaged hand-in (cut off, not JSON) is still that exercise's hand-in:
+                # the feedback says it cannot be read, not that nothing was handed in.
+                meta = {**meta, "exercise": record["exercise"]}
         else:
             name = meta.get("deltagare") or (path.parent.name if path.parent != source
                                              else "")
             if not name:
                 unattributed.append(str(path.relative_to(source)))
                 continue
-            entry = person_for(fold(name), name, meta.get("region"))
+            entry = person_for(person_key(name), name, meta.get("region"))
             relative = Path(path.name) if meta.get("deltagare") else path.relative_to(
                 path.parent)
             pristine = None
@@ -126,7 +141,7 @@ def collect(source: str | os.PathLike = DEFAULT_RELEASE_DIR, out: str | os.PathL
     records = []
     snapshot.mkdir(parents=True, exist_ok=True)
     for entry in sorted(people.values(), key=lambda e: fold(e["deltagare"])):
-        slug = slugify(entry["deltagare"]) or "deltagare"
+        slug = participant_slug(entry["deltagare"])
         base, n = slug, 2
         while slug in slugs:
             slug, n = f"{base}-{n}", n + 1

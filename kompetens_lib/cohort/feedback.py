@@ -9,6 +9,7 @@ and :mod:`kompetens_lib.cohort.pages` turns the results into Swedish HTML pages.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import hashlib
 import json
 import os
 import shutil
@@ -17,13 +18,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kompetens_lib._internal.files import atomic_write_text
+from kompetens_lib._internal.files import atomic_write_text, make_tree_private
 from kompetens_lib.cohort.collect import read_snapshot
 from kompetens_lib.cohort.pages import overview_page, participant_page
 from kompetens_lib.cohort.status import BROKEN, CRASHED, NOT_STARTED, RAN, TIMED_OUT
+from kompetens_lib.cohort.transport import (
+    ANSWERS_MIME,
+    CONTEXT_NAMES,
+    MAX_BYTES,
+    decode,
+    export_cell_source,
+)
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.exercises import EXERCISES, MISSING, REPORT_MIME, checks
+from kompetens_lib.exercises import EXERCISES, MISSING, checks, run_checks
 from kompetens_lib.publish.executor import ALWAYS_RUN_TAG, NOTEBOOK_TIMEOUT, execute_notebook
+from kompetens_lib.publish.kernels import Limits
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 
 __all__ = ["DEFAULT_CELL_TIMEOUT", "DEFAULT_FEEDBACK_DIR", "DEFAULT_NOTEBOOK_TIMEOUT",
@@ -37,6 +46,10 @@ DEFAULT_NOTEBOOK_TIMEOUT = 600
 # Where a participant's mandate (exercise 1) is saved while their notebook runs: inside the
 # temporary copy, never in the facilitator's own mandate folder.
 MANDATE_ENV = "KOMPETENS_UPPDRAG"
+#: Limits of a participant's kernel: address space (a kernel with the workbook's imports
+#: uses ~1.7 GB of it), the largest file it may write, CPU seconds beyond the time limit.
+MEMORY_LIMIT_MB = 4096
+FILE_LIMIT_MB = 200
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,10 @@ class FeedbackJob:
     notebook: str  # path relative to ``folder``
     cell_timeout: int
     notebook_timeout: int
+    #: The notebook as collected, read by the facilitator's process when the run was
+    #: planned: what another participant's code writes into the snapshot later is not run.
+    content: bytes = b""
+    memory_mb: int = MEMORY_LIMIT_MB
 
 
 def _first_line(source: str) -> str:
@@ -66,10 +83,11 @@ def _is_helper_call(source: str) -> bool:
     return bool(lines) and all(line.startswith("ex.") for line in lines)
 
 
-def _report_cell_source(exercise_id: str) -> str:
-    return ("import kompetens_lib.exercises as _kompetens_feedback\n"
-            "from IPython.display import display as _kompetens_display\n"
-            f"_kompetens_display(_kompetens_feedback.report({exercise_id!r}, globals()))")
+def _answer_names(exercise_id: str) -> list[str]:
+    names = list(CONTEXT_NAMES)
+    for spec in checks(exercise_id):
+        names += [v for v in spec.variables if v not in names]
+    return names
 
 
 def _result(job: FeedbackJob, status: str = RAN) -> dict:
@@ -79,12 +97,18 @@ def _result(job: FeedbackJob, status: str = RAN) -> dict:
 
 
 def run_feedback_job(job: FeedbackJob) -> dict:
-    """Execute one exercise notebook in a fresh kernel and return what its checks said.
+    """Execute one exercise notebook in a fresh kernel and check its answers.
 
-    Runs in a copy of the participant's folder (their relative paths work, the snapshot is
-    not changed). A cell that runs longer than ``cell_timeout`` is interrupted and the rest
-    continues; after ``notebook_timeout`` seconds the remaining cells are skipped (the checks
-    still run) and a kernel that does not stop is killed. Never raises, except on Ctrl-C.
+    Runs in a working copy of the participant's own folder (their relative paths work, the
+    snapshot is not changed), with the notebook as it was collected (``job.content``), in a
+    kernel under limits (memory, file size, CPU; see
+    :func:`kompetens_lib.publish.kernels.guard`) that is killed with everything it started
+    when it is done. The kernel only exports the answers; the checks run here, in the
+    facilitator's process (:mod:`kompetens_lib.cohort.transport`), so code in the notebook
+    cannot change what they say. A cell that runs longer than ``cell_timeout`` is
+    interrupted and the rest continues; after ``notebook_timeout`` seconds the remaining
+    cells are skipped (the answers are still exported) and a kernel that does not stop is
+    killed. Never raises, except on Ctrl-C.
     """
     import nbformat
 
@@ -92,23 +116,35 @@ def run_feedback_job(job: FeedbackJob) -> dict:
     result = _result(job)
     with tempfile.TemporaryDirectory(prefix="kompetens-feedback-") as tmp:
         work = Path(tmp) / "arbete"
-        shutil.copytree(job.folder, work)
+        try:
+            shutil.copytree(job.folder, work, symlinks=True)
+        except (OSError, shutil.Error) as exc:
+            result.update(status=BROKEN, problem=f"Deltagarens mapp gick inte att kopiera "
+                                                 f"({type(exc).__name__}).")
+            return result
         path = work / job.notebook
         try:
+            if job.content:
+                if path.is_symlink():
+                    path.unlink()
+                path.write_bytes(job.content)
             nb = nbformat.read(path, as_version=4)
         except Exception as exc:  # noqa: BLE001 - a broken file is reported, not fatal
             result.update(status=BROKEN, problem=f"Filen går inte att läsa som anteckningsbok "
                                                  f"({type(exc).__name__}).")
             return result
-        nb.cells.append(nbformat.v4.new_code_cell(_report_cell_source(job.exercise),
+        nb.cells.append(nbformat.v4.new_code_cell(export_cell_source(_answer_names(job.exercise)),
                                                   metadata={"tags": [ALWAYS_RUN_TAG]}))
         report = len(nb.cells) - 1
+        limits = Limits(memory_mb=job.memory_mb, file_mb=FILE_LIMIT_MB,
+                        cpu_seconds=job.notebook_timeout + 2 * job.cell_timeout + 30)
         run = execute_notebook(nb, None, cwd=path.parent, kernel="plain",
                                env={MANDATE_ENV: str(Path(tmp) / "uppdrag")},
                                cell_timeout=job.cell_timeout,
                                notebook_timeout=job.notebook_timeout,
-                               interrupt_on_timeout=True, allow_errors=True, sign=False)
-    _read_run(job, run, report, result)
+                               interrupt_on_timeout=True, allow_errors=True, sign=False,
+                               limits=limits)
+        _read_run(job, run, report, result, path.parent)
     if result["status"] in (CRASHED, TIMED_OUT) and not result["checks"]:
         result["checks"] = [{"exercise": job.exercise, "check": spec.id, "title": spec.title,
                              "status": "not_run", "messages": []} for spec in checks(job.exercise)]
@@ -116,7 +152,34 @@ def run_feedback_job(job: FeedbackJob) -> dict:
     return result
 
 
-def _read_run(job: FeedbackJob, run, report: int, result: dict) -> None:
+def _check_answers(job: FeedbackJob, output: dict, folder: Path, result: dict) -> bool:
+    """Run the exercise's checks here on the answers the kernel exported; False if there
+    were none to read."""
+    raw = output.get("data", {}).get(ANSWERS_MIME)
+    if raw is None:
+        return False
+    if isinstance(raw, str) and len(raw) > MAX_BYTES:
+        result["problem"] = "Svaren är för stora för att kontrolleras (över 20 MB)."
+        return True
+    try:
+        answers = decode(json.loads(raw) if isinstance(raw, str) else raw)
+    except ValueError:
+        answers = None
+    if not isinstance(answers, dict):
+        result["problem"] = "Svaren gick inte att läsa ur anteckningsboken."
+        return True
+    here = os.getcwd()
+    try:
+        os.chdir(folder)  # answers that name files are relative to the notebook
+        report = run_checks(job.exercise, answers)
+    finally:
+        os.chdir(here)
+    result["checks"] = [r.as_dict() for r in report.results]
+    result["problem"] = report.problem
+    return True
+
+
+def _read_run(job: FeedbackJob, run, report: int, result: dict, folder: Path) -> None:
     """Fill ``result`` from the executor's account of the run (cells, errors, time)."""
     timed_out = run.reason == NOTEBOOK_TIMEOUT
     if run.skipped:
@@ -147,12 +210,8 @@ def _read_run(job: FeedbackJob, run, report: int, result: dict) -> None:
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if cell_run.index == report:
             for output in cell.get("outputs", []):
-                data = output.get("data", {})
-                if REPORT_MIME in data:
-                    value = data[REPORT_MIME]
-                    value = json.loads(value) if isinstance(value, str) else value
-                    result["checks"] = list(value.get("checks", []))
-                    result["problem"] = value.get("problem", "")
+                if _check_answers(job, output, folder, result):
+                    break
             if errors and not result["checks"]:
                 result["status"] = BROKEN
                 result["problem"] = (f"Kontrollerna kunde inte köras: "
@@ -204,43 +263,78 @@ def plan_feedback(snapshot: Path, cell_timeout: int, notebook_timeout: int
             chosen = _choose(files)
             if chosen.get("pristine") is True:
                 known.append(_not_started(person["slug"], exercise_id, chosen["path"]))
-            else:
-                jobs.append(FeedbackJob(person["slug"], exercise_id,
-                                        str((snapshot / person["slug"]).resolve()),
-                                        chosen["path"], cell_timeout, notebook_timeout))
+                continue
+            folder = (snapshot / person["slug"]).resolve()
+            try:
+                content = (folder / chosen["path"]).read_bytes()
+            except OSError:
+                content = None
+            expected = chosen.get("sha256")
+            if content is None or (expected and hashlib.sha256(content).hexdigest() != expected):
+                job = FeedbackJob(person["slug"], exercise_id, str(folder), chosen["path"],
+                                  cell_timeout, notebook_timeout)
+                known.append({**_result(job, BROKEN), "problem": (
+                    "Filen i insamlingen saknas eller har ändrats efter insamlingen (den "
+                    "stämmer inte med insamling.json). Samla in på nytt med kompetens cohort "
+                    "collect.")})
+                continue
+            jobs.append(FeedbackJob(person["slug"], exercise_id, str(folder), chosen["path"],
+                                    cell_timeout, notebook_timeout, content))
     return manifest, jobs, known
 
 
-def run_jobs(jobs: list[FeedbackJob], workers: int | None = None, progress=None) -> list[dict]:
-    """Run feedback jobs, in parallel worker processes when there is more than one;
-    ``progress(result, finished, total)`` is called as each one finishes. Ctrl-C stops the
-    workers at once and is raised again."""
-    results: list[dict] = []
-    if not jobs:
-        return results
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    if workers == 1:
-        for job in jobs:
-            results.append(run_feedback_job(job))
-            if progress:
-                progress(results[-1], len(results), len(jobs))
-        return results
+def _crashed(job: FeedbackJob, exc: BaseException | None = None) -> dict:
+    detail = f" ({type(exc).__name__})" if exc is not None else ""
+    return {**_result(job, CRASHED), "problem": (
+        "Processen som körde anteckningsboken stoppades av koden i den" + detail + "; "
+        "de andra deltagarnas anteckningsböcker påverkades inte.")}
+
+
+def _run_pool(jobs: list[FeedbackJob], workers: int, report) -> list[FeedbackJob]:
+    """Run ``jobs`` in a pool; return those whose worker died (a dead worker breaks the
+    whole pool, so they may be innocent: they are run again)."""
+    again: list[FeedbackJob] = []
     with spawn_pool(workers) as pool:
         futures = {pool.submit(run_feedback_job, job): job for job in jobs}
         try:
             for future in cf.as_completed(futures):
                 job = futures[future]
                 try:
-                    result = future.result()
+                    report(future.result())
+                except cf.process.BrokenProcessPool:
+                    again.append(job)
                 except Exception as exc:  # noqa: BLE001 - a worker process died
-                    result = {**_result(job, CRASHED),
-                              "problem": f"{type(exc).__name__}: {exc}"[:300]}
-                results.append(result)
-                if progress:
-                    progress(result, len(results), len(jobs))
+                    report(_crashed(job, exc))
         except KeyboardInterrupt:
             stop_pool(pool)
             raise
+    return again
+
+
+def run_jobs(jobs: list[FeedbackJob], workers: int | None = None, progress=None) -> list[dict]:
+    """Run feedback jobs, in parallel worker processes when there is more than one;
+    ``progress(result, finished, total)`` is called as each one finishes. A notebook whose
+    code stops its worker affects only its own result: the notebooks that shared the broken
+    pool are run again, each in a pool of its own. Ctrl-C stops the workers at once and is
+    raised again."""
+    results: list[dict] = []
+    if not jobs:
+        return results
+
+    def report(result: dict) -> None:
+        results.append(result)
+        if progress:
+            progress(result, len(results), len(jobs))
+
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        for job in jobs:
+            report(run_feedback_job(job))
+        return results
+    again = _run_pool(jobs, workers, report)
+    for job in again:  # alone now: a pool that breaks again was broken by this notebook
+        for retried in _run_pool([job], 1, report):
+            report(_crashed(retried))
     return results
 
 
@@ -278,5 +372,7 @@ def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, 
                                for p in manifest["participants"]]}
     atomic_write_text(out / FEEDBACK_JSON, json.dumps(record, ensure_ascii=False, indent=1)
                       + "\n")
+    # The pages name the participants and what they got wrong: for the facilitator only.
+    make_tree_private(out)
     return out
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
+from kompetens_lib._internal.text import person_key
 from kompetens_lib.cohort.roster import Participant, read_roster
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises import (
@@ -28,13 +29,16 @@ from kompetens_lib.exercises import (
 )
 from kompetens_lib.publish.executor import inject_parameters
 
-__all__ = ["BESIDE_SUFFIX", "DEFAULT_RELEASE_DIR", "MANIFEST", "README_NAME", "ReleaseOutcome",
-           "file_sha256", "read_release_manifest", "release", "select_exercises"]
+__all__ = ["BESIDE_SUFFIX", "DEFAULT_RELEASE_DIR", "LOCK_NAME", "MANIFEST", "README_NAME",
+           "ReleaseOutcome", "file_sha256", "locked", "read_release_manifest", "release",
+           "select_exercises"]
 
 MANIFEST = RELEASE_MANIFEST
 README_NAME = "LASMIG.md"
 BESIDE_SUFFIX = "_ny-version"
 DEFAULT_RELEASE_DIR = "deltagare"
+#: Two releases into one folder at the same time wait for each other on this file.
+LOCK_NAME = ".utdelning.lock"
 
 
 def _now() -> dt.datetime:
@@ -240,6 +244,61 @@ def release(roster: str | os.PathLike, out: str | os.PathLike = DEFAULT_RELEASE_
               for item in items}
     when = (now or _now()).isoformat()
     out = Path(out)
+    _check_folders(participants, out)
+    with locked(out):
+        _check_folders(participants, out)  # again: another release may have run meanwhile
+        return _release_all(participants, items, copies, out, when)
+
+
+def _check_folders(participants: list[Participant], out: Path) -> None:
+    """Refuse, before anything is written, to give a person a folder released to someone
+    else ("Eva Oberg" never gets the folder and edits of "Eva Öberg")."""
+    problems = []
+    for person in participants:
+        owner = read_release_manifest(out / person.slug).get("deltagare")
+        if owner and person_key(owner) != person_key(person.name):
+            problems.append(f"mappen {person.slug} tillhör {owner}, men rad {person.row} i "
+                            f"listan är {person.name}")
+    if problems:
+        raise KompetensError(
+            "Deltagarlistan ger en person en mapp som redan delats ut till någon annan: "
+            + "; ".join(problems) + ". Olika personer får aldrig samma mapp. Är det samma "
+            "person, skriv namnet som förut; annars skriv namnet så att det ger ett eget "
+            "mappnamn (t.ex. med en initial) eller dela ut till en ny mapp med --out.")
+
+
+class locked:
+    """Hold an exclusive lock (fcntl) on ``.<out>.utdelning.lock`` beside ``out`` while
+    releasing into ``out``."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.handle = None
+
+    def __enter__(self):
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            # Beside the folder, not in it: the folder holds only participants' folders.
+            self.handle = open(self.out.parent / f".{self.out.name}{LOCK_NAME}", "a+b")
+        except OSError as exc:
+            raise KompetensError(f"Kan inte skriva i mappen {self.out} (felkod {exc.errno}). "
+                                 "Ange en mapp du får skriva i med --out.") from None
+        try:
+            import fcntl
+
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            pass  # no locks here (not POSIX): releases are not serialised
+        return self
+
+    def __exit__(self, *exc):
+        if self.handle is not None:
+            self.handle.close()  # closing releases the lock
+        return False
+
+
+def _release_all(participants: list[Participant], items: list, copies: dict, out: Path,
+                 when: str) -> list[ReleaseOutcome]:
     outcomes = []
     for person in participants:
         groups = person.groups or tuple(default_groups(person.region))

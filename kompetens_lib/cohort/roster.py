@@ -12,18 +12,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kompetens_lib._internal.text import fold
+from kompetens_lib._internal.text import fold, person_key, short_slug
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises import parse_groups
 from kompetens_lib.reference.regions import (
     region_name,
     regions,
     resolve_region,
-    slugify,
     suggest_region,
 )
 
-__all__ = ["ROSTER_COLUMNS", "Participant", "read_roster"]
+__all__ = ["ROSTER_COLUMNS", "Participant", "participant_slug", "read_roster"]
 
 ROSTER_COLUMNS = ("deltagare", "region", "prioriterade_grupper")
 
@@ -42,6 +41,12 @@ class Participant:
     @property
     def region_name(self) -> str:
         return region_name(self.region)
+
+
+def participant_slug(name: str) -> str:
+    """A participant's folder name: ASCII, at most 60 characters (a longer name is cut and
+    given a hash of the whole name)."""
+    return short_slug(name, 60, "deltagare")
 
 
 def _decode(data: bytes) -> str:
@@ -69,7 +74,15 @@ def read_roster(path: str | os.PathLike) -> list[Participant]:
         raise KompetensError(f"Deltagarlistan {str(path)!r} finns inte. Ange en CSV-fil med "
                              "kolumnerna deltagare och region (och valfritt "
                              "prioriterade_grupper).")
-    text = _decode(file.read_bytes())
+    data = file.read_bytes()
+    if data[:4] == b"PK\x03\x04" or file.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        raise KompetensError(f"Deltagarlistan {file.name} är en kalkylbok, inte en CSV-fil. "
+                             "Spara den som CSV i Excel (Arkiv → Spara som → CSV UTF-8) och "
+                             "ange den filen.")
+    if b"\x00" in data[:4096]:
+        raise KompetensError(f"Deltagarlistan {file.name} är ingen textfil. Ange en CSV-fil "
+                             "med kolumnerna deltagare och region.")
+    text = _decode(data)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise KompetensError(f"Deltagarlistan {file.name} är tom. Första raden ska vara "
@@ -133,8 +146,8 @@ def read_roster(path: str | os.PathLike) -> list[Participant]:
         except KompetensError as exc:
             row_problems.append(str(exc))
         if name:
-            key = fold(name)
-            slug = slugify(name) or "deltagare"
+            key = person_key(name)
+            slug = participant_slug(name)
             if key in seen_names:
                 row_problems.append(f"{name} finns redan på rad {seen_names[key]}")
             elif slug in seen_slugs:
@@ -149,7 +162,7 @@ def read_roster(path: str | os.PathLike) -> list[Participant]:
             continue
         assert code is not None
         chosen = tuple(groups)
-        participants.append(Participant(name, slugify(name) or "deltagare", code,
+        participants.append(Participant(name, participant_slug(name), code,
                                         chosen, bool(groups), number))
     if problems:
         footer = ""

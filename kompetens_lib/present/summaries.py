@@ -26,12 +26,16 @@ from kompetens_lib.workbook.params import Params
 from kompetens_lib.workbook.profile import KEY_FIGURE_LABELS
 
 __all__ = [
+    "HIDDEN_NAME",
     "KEY_FIGURES_MIME",
+    "NAMES_ENV",
+    "PERSONAL_FIELDS",
     "SaveNote",
     "key_figures_bundle",
     "mandate_bundle",
     "mandate_html",
     "mandate_text",
+    "names_hidden",
     "params_bundle",
     "read_key_figures",
     "save_mandate",
@@ -80,10 +84,27 @@ def show_params(params: Params) -> None:
 # ----------------------------------------------------------------------------------------
 
 
+#: Environment variable of a batch run: "dolj" (hide; ``kompetens run``'s default) leaves
+#: the names of a mandate's people out of what the run writes, "visa" shows them (``kompetens
+#: run --med-namn``). Unset, as in a participant's own JupyterLab, names are shown.
+NAMES_ENV = "KOMPETENS_NAMN"
+#: The mandate's fields that name people.
+PERSONAL_FIELDS = ("requested_by", "recipient")
+HIDDEN_NAME = "(namn visas inte i bygget)"
+
+
+def names_hidden() -> bool:
+    """Whether the names of people are left out of what this process shows (see
+    :data:`NAMES_ENV`)."""
+    return os.environ.get(NAMES_ENV, "").strip().casefold() in ("dolj", "döljs", "dölj")
+
+
 def _value_text(mandate: Mandate, name: str) -> str:
     value = getattr(mandate, name)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if value and name in PERSONAL_FIELDS and not mandate.example and names_hidden():
+        return HIDDEN_NAME
     return value
 
 

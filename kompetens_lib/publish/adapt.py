@@ -150,10 +150,26 @@ def execute(plan: Plan, out_dir: Path, parameters: dict, *, timeout: int = 600) 
     run = execute_notebook(plan.notebook, target, parameters=parameters, kernel="plain",
                            cwd=plan.notebook.parent, cell_timeout=timeout, keep_failed=True)
     if not run.ok:
+        where = (f" Den körda anteckningsboken med felet: {target}" if target.exists()
+                 else " Ingen anteckningsbok skrevs.")
         raise KompetensError(
             f"Körningen för {region_name(parameters['region'])} misslyckades: "
-            f"{run.error}. Den körda anteckningsboken med felet: {target}")
+            f"{run.error}.{where}")
     return target
+
+
+def _is_year(key: str, value: object) -> bool:
+    name = str(key).casefold()
+    return (name.endswith(("year", "_ar", "år")) and isinstance(value, (int, float))
+            and not isinstance(value, bool) and float(value).is_integer()
+            and 1000 <= value <= 9999)
+
+
+def _format(key: str, value: object) -> str:
+    """A key figure as text; a year as a year ("2023", never "2 023")."""
+    if _is_year(key, value):
+        return str(int(value))
+    return keyfigures.format_value(key, value)
 
 
 def side_by_side(theirs: Path | None, yours: Path, their_name: str, your_name: str) -> str:
@@ -171,9 +187,8 @@ def side_by_side(theirs: Path | None, yours: Path, their_name: str, your_name: s
                 continue
             their_value = other.get(section, {}).get(key)
             rows.append((labels.get(key, key),
-                         keyfigures.format_value(key, their_value) if their_value is not None
-                         else "–",
-                         keyfigures.format_value(key, figures[key])))
+                         _format(key, their_value) if their_value is not None else "–",
+                         _format(key, figures[key])))
     short = [r for r in rows if max(len(r[1]), len(r[2])) <= 24]
     width = max([len(r[0]) for r in short] + [9])
     col = max([len(r[1]) for r in short] + [len(their_name)])

@@ -25,7 +25,7 @@ from kompetens_lib._internal.files import make_readable
 
 __all__ = ["ALWAYS_RUN_TAG", "CELL_TIMEOUT", "DEAD_KERNEL", "ERROR", "NOTEBOOK_TIMEOUT", "STARTUP",
            "CellRun", "DEFAULT_CELL_TIMEOUT", "ENGINE_NAME", "Execution",
-           "execute_notebook", "inject_parameters", "one_line_error",
+           "execute_notebook", "inject_parameters", "notebook_language", "one_line_error",
            "register_engine", "sign_notebook"]
 
 DEFAULT_CELL_TIMEOUT = 600  # seconds
@@ -140,8 +140,12 @@ class _Run:
         pid = _kernel_pid(self.km)
         if pid:
             self.killed.set()
+            pgid = getattr(getattr(self.km, "provisioner", None), "pgid", None)
             try:
-                os.kill(pid, signal.SIGKILL)
+                if pgid and pgid != os.getpgrp():
+                    os.killpg(pgid, signal.SIGKILL)
+                else:
+                    os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
 
@@ -263,6 +267,20 @@ def inject_parameters(notebook: str | os.PathLike | nbformat.NotebookNode,
                                       progress_bar=False, log_output=False)
 
 
+def notebook_language(notebook: str | os.PathLike | nbformat.NotebookNode) -> str:
+    """The programming language a notebook says it is written in, lower case ("" when it
+    says nothing: a notebook without kernelspec is run as Python)."""
+    try:
+        nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(
+            str(notebook), as_version=4)
+    except Exception:  # noqa: BLE001 - papermill reports an unreadable file itself
+        return ""
+    meta = nb.get("metadata", {})
+    language = (meta.get("kernelspec", {}) or {}).get("language") \
+        or (meta.get("language_info", {}) or {}).get("name") or ""
+    return str(language).strip().lower()
+
+
 def _reason(exc: BaseException, run: _Run) -> str:
     name = type(exc).__name__
     if run.killed.is_set():
@@ -284,7 +302,7 @@ def execute_notebook(notebook: str | os.PathLike | nbformat.NotebookNode,
                      cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
                      notebook_timeout: int | None = None, interrupt_on_timeout: bool = False,
                      allow_errors: bool = False, keep_failed: bool = True,
-                     sign: bool = True) -> Execution:
+                     sign: bool = True, limits: dict | None = None) -> Execution:
     """Execute ``notebook`` (a path or a node) and return an :class:`Execution`.
 
     ``parameters`` are injected by papermill after the cell tagged ``parameters``. The kernel
@@ -302,6 +320,10 @@ def execute_notebook(notebook: str | os.PathLike | nbformat.NotebookNode,
     trusted) through a temporary file in its folder: on success always; after a failure only
     with ``keep_failed`` (the notebook then shows where it stopped); after Ctrl-C never, and
     the ``KeyboardInterrupt`` is raised again.
+
+    ``limits`` (a :class:`kompetens_lib.publish.kernels.Limits`, plain kernels only) runs an
+    untrusted notebook under a guard process with memory, file-size and CPU limits, in a
+    process group that is killed, with everything the notebook started, when it is done.
     """
     import papermill  # kompetens_lib's import has made its slow dependency lazy
 
@@ -318,6 +340,11 @@ def execute_notebook(notebook: str | os.PathLike | nbformat.NotebookNode,
             else Path.cwd()
     cwd = str(cwd)
     source = notebook if isinstance(notebook, nbformat.NotebookNode) else str(notebook)
+    language = notebook_language(source)
+    if language not in ("", "python"):
+        return Execution(ok=False, reason=STARTUP, seconds=time.monotonic() - started,
+                         error=f"anteckningsboken är skriven i språket {language!r}; här körs "
+                               "bara Python-anteckningsböcker (kärnan python3)")
     target = Path(output) if output is not None else None
     tmp = None
     if target is not None:
@@ -334,14 +361,14 @@ def execute_notebook(notebook: str | os.PathLike | nbformat.NotebookNode,
             if kernel == "forked":
                 km = kernels.take_kernel(cwd, data)
             else:
-                km = kernels.start_plain(cwd, {**os.environ, **(env or {})})
+                km = kernels.start_plain(cwd, {**os.environ, **(env or {})}, limits=limits)
             run.km = km
             papermill.execute_notebook(
                 source, tmp, parameters=parameters or None, kernel_name=kernels.KERNEL_NAME,
                 engine_name=register_engine(), request_save_on_cell_execute=True,
                 progress_bar=False, log_output=False, cwd=cwd, execution_timeout=cell_timeout,
                 km=km, allow_errors=allow_errors, interrupt_on_timeout=interrupt_on_timeout,
-                kompetens_run=run)
+                language="python", kompetens_run=run)
             result.ok = True
         except KeyboardInterrupt:
             interrupted = True

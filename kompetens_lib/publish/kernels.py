@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["FORK_ENV", "KERNEL_NAME", "NOTEBOOK_NAMES", "PRELOAD", "PRELOAD_PACKAGES",
-           "fork_supported", "preload_modules", "release", "serve", "shutdown", "start_plain",
-           "take_kernel", "template_peak_mb"]
+           "Limits", "die_with_parent", "fork_supported", "guard", "kill_group",
+           "preload_modules", "release", "serve", "shutdown", "start_plain", "take_kernel",
+           "template_peak_mb"]
 
 FORK_ENV = "KOMPETENS_FORK_KERNELS"
 KERNEL_NAME = "python3"
@@ -55,6 +56,106 @@ WARM_UP = ("import kompetens_lib.publish.kernels as _kompetens_kernels\n"
            "_kompetens_kernels.preload_modules()\n"
            "del _kompetens_kernels")
 READY_TIMEOUT = 30  # seconds a forked kernel may take to answer before we start one plainly
+
+
+# --- dying with the parent, limits, the guard of an untrusted kernel -----------------------
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(signum: int = signal.SIGKILL) -> bool:
+    """Ask Linux to send ``signum`` to this process when its parent dies (prctl
+    PR_SET_PDEATHSIG), so that a killed ``kompetens run`` leaves no workers, templates or
+    kernels behind. Returns whether it could (False elsewhere than Linux)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, int(signum), 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+class Limits(dict):
+    """Resource limits of an untrusted kernel (a participant's notebook): ``memory_mb``
+    (address space, RLIMIT_AS), ``file_mb`` (largest file it may write, RLIMIT_FSIZE) and
+    ``cpu_seconds`` (RLIMIT_CPU). A dict, so that it travels as JSON to :func:`guard`."""
+
+    def __init__(self, memory_mb: int | None = None, file_mb: int | None = None,
+                 cpu_seconds: int | None = None):
+        super().__init__(memory_mb=memory_mb, file_mb=file_mb, cpu_seconds=cpu_seconds)
+
+
+def _apply_limits(limits: dict) -> None:
+    import resource
+
+    for key, which, scale in (("memory_mb", resource.RLIMIT_AS, 1024 * 1024),
+                              ("file_mb", resource.RLIMIT_FSIZE, 1024 * 1024),
+                              ("cpu_seconds", resource.RLIMIT_CPU, 1)):
+        value = limits.get(key)
+        if value:
+            try:
+                resource.setrlimit(which, (int(value) * scale, int(value) * scale))
+            except (ValueError, OSError):
+                pass
+
+
+#: ``python -c GUARD LIMITS_JSON KERNEL_COMMAND…`` starts a kernel under :func:`guard`.
+GUARD = "from kompetens_lib.publish.kernels import guard; guard()"
+
+
+def guard() -> None:
+    """A small parent for an untrusted kernel (``sys.argv``: limits as JSON, then the
+    kernel's command). The kernel runs as a child of this process, with the limits, and
+    dies with it; this process dies with its own parent. So a participant's cell that kills
+    its parent process (``os.kill(os.getppid(), …)``) kills only this guard and its own
+    kernel, never the facilitator's run. Exits with the kernel's exit status."""
+    limits = json.loads(sys.argv[1])
+    command = sys.argv[2:]
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # interrupts are the kernel's (same group)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            die_with_parent()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _apply_limits(limits)
+            os.execv(command[0], command)
+        finally:
+            os._exit(127)
+
+    def forward(signum, _frame):
+        try:
+            os.kill(pid, signum)
+        except OSError:
+            pass
+
+    signal.signal(signal.SIGTERM, forward)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            status = 1
+            break
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF if status else 0)
+
+
+def kill_group(pgid: int | None) -> None:
+    """Kill every process of a kernel's process group (what a participant's cell started
+    and left running included). Silent when the group is gone."""
+    if not pgid or pgid == os.getpgrp():
+        return
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 # --- the template process -------------------------------------------------------------------
@@ -127,6 +228,7 @@ def _child(request: dict) -> None:
     code = 1
     try:
         os.setsid()  # its own process group, as jupyter_client gives a kernel it starts
+        die_with_parent()  # the template's death (its worker's, the run's) ends the kernel
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -170,6 +272,7 @@ def serve() -> None:
     ``{"pid": N}``. The process exits when stdin closes (its worker is gone).
     """
     out = sys.stdout
+    die_with_parent()
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps finished kernels
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's to handle
@@ -356,6 +459,21 @@ def _provisioner_class():
     return ForkProvisioner
 
 
+def _guarded_provisioner_class():
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class GuardedProvisioner(LocalProvisioner):
+        """Starts the kernel under :func:`guard`, with the run's limits."""
+
+        limits: dict = {}
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+            guarded = [sys.executable, "-c", GUARD, json.dumps(dict(self.limits)), *cmd]
+            return await super().launch_kernel(guarded, **kwargs)
+
+    return GuardedProvisioner
+
+
 def _fork_argv(cmd: list[str]) -> list[str] | None:
     """The kernel's arguments if ``cmd`` starts this very interpreter's ipykernel, else None
     (a kernel spec for another Python cannot be forked from this one)."""
@@ -380,7 +498,7 @@ def _template_for(key: tuple) -> _Template | None:
     return _templates[key]
 
 
-def _new_manager(key: tuple, forked: bool):
+def _new_manager(key: tuple, forked: bool, limits: dict | None = None):
     import uuid
 
     import zmq.asyncio
@@ -405,6 +523,13 @@ def _new_manager(key: tuple, forked: bool):
         provisioner = _provisioner_class()(kernel_id=str(uuid.uuid4()), kernel_spec=spec,
                                            parent=km)
         provisioner.template_key = key
+        km.provisioner = provisioner
+        km.kernel_id = provisioner.kernel_id
+    elif limits is not None:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        provisioner = _guarded_provisioner_class()(kernel_id=str(uuid.uuid4()),
+                                                   kernel_spec=spec, parent=km)
+        provisioner.limits = dict(limits)
         km.provisioner = provisioner
         km.kernel_id = provisioner.kernel_id
     return km
@@ -518,13 +643,15 @@ def take_kernel(cwd: str, data: str | None):
     return km
 
 
-def start_plain(cwd: str, env: dict[str, str]):
+def start_plain(cwd: str, env: dict[str, str], limits: dict | None = None):
     """A kernel manager with a newly started ``python3`` kernel in ``cwd`` with exactly the
     environment ``env``: no template, no warm-up, nothing shared (the cohort's feedback
-    runs a participant's notebook this way). Stop it with :func:`release`."""
+    runs a participant's notebook this way). With ``limits`` (a :class:`Limits`) the kernel
+    runs under :func:`guard`: limited, in its own process group, a child of the guard and
+    not of this process. Stop it with :func:`release`."""
     from jupyter_core.utils import run_sync
 
-    km = _new_manager((cwd, None), forked=False)
+    km = _new_manager((cwd, None), forked=False, limits=limits)
     try:
         run_sync(km.start_kernel)(cwd=cwd, env=dict(env), extra_arguments=KERNEL_ARGS)
     except BaseException:
@@ -536,8 +663,11 @@ def start_plain(cwd: str, env: dict[str, str]):
 def release(km) -> float | None:
     """Stop a notebook's kernel; return its peak memory in MB for a forked kernel (None
     for a kernel started plainly: the caller's resource usage of children has it)."""
-    process = getattr(getattr(km, "provisioner", None), "process", None)
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    pgid = getattr(provisioner, "pgid", None)
     _discard(km)
+    kill_group(pgid)  # whatever the notebook started and left running
     return process.peak_mb if isinstance(process, _ForkedProcess) else None
 
 

@@ -9,6 +9,7 @@ complete.
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures as cf
 import hashlib
 import json
@@ -28,12 +29,16 @@ from kompetens_lib.publish.layout import CHART_DIR, NOTEBOOK_DIR, NOTEBOOK_ENV, 
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 from kompetens_lib.reference.regions import region_name, region_slug, regions, resolve_region
 
-__all__ = ["Job", "Result", "execute", "plan", "run_jobs", "write_summary"]
+__all__ = ["FAILED_SUFFIX", "Job", "Result", "check_parameters", "execute",
+           "literal_parameters", "notebook_parameters", "plan", "run_jobs", "write_summary"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = DEFAULT_CELL_TIMEOUT  # seconds per cell
 TASKS_PER_WORKER = 120
+#: A failed rerun of a notebook that had a good output writes the failed notebook beside it,
+#: as ``NN_namn.misslyckad.ipynb``, and keeps the good one.
+FAILED_SUFFIX = ".misslyckad"
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class Job:
         return self.output.with_suffix(".html")
 
     @property
+    def failed_output(self) -> Path:
+        return self.county_dir / f"{self.notebook.stem}{FAILED_SUFFIX}.ipynb"
+
+    @property
     def state_file(self) -> Path:
         return self.county_dir / STATE_DIR / f"{self.notebook.stem}.json"
 
@@ -78,6 +87,7 @@ class Result:
     peak_mb: float = 0.0
     kernel_peak_mb: float = 0.0
     template_peak_mb: float = 0.0
+    kept_good: bool = False  # failed, and the last good output was kept
 
 
 def default_notebook_dir() -> Path:
@@ -129,6 +139,105 @@ def check_parameters_cell(path: Path) -> None:
         )
 
 
+def literal_parameters(source: str) -> dict:
+    """Names assigned plain literals in a parameters cell (``region = "12"`` → {...});
+    a value that is not a literal is kept as its source text."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise KompetensError(f"Parametercellen går inte att läsa som Python: {exc.msg} "
+                             f"(rad {exc.lineno}).") from None
+    values = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                values[node.targets[0].id] = ast.unparse(node.value)
+    return values
+
+
+def notebook_parameters(path: Path) -> dict:
+    """The parameters (name → default) of a notebook's cell tagged ``parameters``."""
+    nb = nbformat.read(path, as_version=4)
+    index = parameters_cell(nb)
+    return {} if index is None else literal_parameters(nb.cells[index].source)
+
+
+#: Parameters whose values are shares in [0, 1].
+_SHARES = ("damping", "graduate_stay_share", "graduate_share")
+
+
+def _typed(name: str, value: object, default: object) -> object:
+    """``value`` as the type of the notebook's default (``--param group=103`` is the text
+    "103" where the notebook has a text), or a Swedish error naming the expected kind."""
+    if isinstance(default, bool):
+        text = str(value).strip().lower()
+        if isinstance(value, bool):
+            return value
+        if text in ("true", "ja", "1"):
+            return True
+        if text in ("false", "nej", "0"):
+            return False
+        raise KompetensError(f"Parametern {name} ska vara True eller False, inte {value!r}.")
+    if isinstance(default, int):
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise KompetensError(f"Parametern {name} ska vara ett heltal, t.ex. {default}; "
+                                 f"fick {value!r}.") from None
+    if isinstance(default, float):
+        try:
+            return float(str(value).strip().replace(",", "."))
+        except ValueError:
+            raise KompetensError(f"Parametern {name} ska vara ett tal, t.ex. "
+                                 f"{str(default).replace('.', ',')}; fick {value!r}.") from None
+    if isinstance(default, str):
+        return str(value)
+    raise KompetensError(f"Parametern {name} kan inte sättas med --param (den är "
+                         f"{type(default).__name__} i anteckningsboken): ändra den i "
+                         "anteckningsbokens parametercell.")
+
+
+def check_parameters(parameters: dict, notebooks: list[Path], regions_: list[str],
+                     data: str | None = None) -> dict:
+    """``parameters`` checked once, before any work: every name must be a parameter of at
+    least one of ``notebooks``, every value is converted to the type of its default and
+    checked by the workbook's own validation (years, method, exit age, shares). Returns the
+    parameters as the notebooks will get them; raises :class:`KompetensError` in Swedish
+    naming the valid names or values."""
+    from kompetens_lib._internal.checks import check_share
+    from kompetens_lib.methods.supply import check_exit_age
+    from kompetens_lib.workbook import params as workbook_params
+
+    if not parameters:
+        return {}
+    known: dict[str, object] = {}
+    for path in notebooks:
+        for name, default in notebook_parameters(path).items():
+            known.setdefault(name, default)
+    unknown = [name for name in parameters if name not in known]
+    if unknown:
+        valid = ", ".join(sorted(n for n in known if n not in ("region", "data")))
+        raise KompetensError(
+            f"Okänd parameter: {', '.join(unknown)}. Ingen av de valda anteckningsböckerna har "
+            f"den i sin parametercell. Giltiga namn: {valid}.")
+    checked = {name: _typed(name, value, known[name]) for name, value in parameters.items()}
+    scenario = {k: checked.get(k) for k in ("base_year", "target_year", "method")}
+    if any(v is not None for v in scenario.values()):
+        for code in regions_[:1]:  # the years and methods are the same for every county
+            workbook_params.validate(code, scenario["base_year"], data,
+                                     target_year=scenario["target_year"],
+                                     method=scenario["method"])
+    if "exit_age" in checked:
+        check_exit_age(checked["exit_age"])
+    for name in _SHARES:
+        if name in checked:
+            checked[name] = check_share(checked[name], name)
+    return checked
+
+
 # --- incremental builds -------------------------------------------------------------------
 
 def _hash_files(paths: list[Path], root: Path | None = None) -> str:
@@ -160,6 +269,29 @@ def data_fingerprint(source: str | None) -> str:
     return str(directory) + ":" + _hash_files(files)
 
 
+def _file_inputs(job: Job) -> list[Path]:
+    """Files the notebook reads besides the data: the county's mandate (issue 16) and any
+    file named by a parameter (a scenario file)."""
+    from kompetens_lib.workbook.mandate import mandate_path
+
+    files = []
+    try:
+        mandate = mandate_path(job.region)
+        if mandate.is_file():
+            files.append(mandate)
+    except Exception:  # noqa: BLE001 - no mandate folder: nothing to hash
+        pass
+    for value in job.params.values():
+        if isinstance(value, str) and value.strip() and len(value) < 4096:
+            try:
+                path = Path(value).expanduser()
+                if path.is_file():
+                    files.append(path)
+            except OSError:
+                pass
+    return files
+
+
 def input_fingerprint(job: Job, library: str, data: str) -> str:
     digest = hashlib.sha256()
     digest.update(job.notebook.read_bytes())
@@ -167,7 +299,27 @@ def input_fingerprint(job: Job, library: str, data: str) -> str:
                              default=str).encode())
     digest.update(library.encode())
     digest.update(data.encode())
+    from kompetens_lib.present.summaries import NAMES_ENV
+
+    digest.update(f"names={os.environ.get(NAMES_ENV, '')}".encode())  # shown or not
+    for path in _file_inputs(job):
+        digest.update(str(path.resolve()).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"?")
     return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _checksums(job: Job) -> dict[str, str | None]:
+    return {job.output.name: _sha256(job.output), job.html.name: _sha256(job.html)}
 
 
 def _read_state(job: Job) -> dict | None:
@@ -179,11 +331,15 @@ def _read_state(job: Job) -> dict | None:
 
 def up_to_date(job: Job) -> dict | None:
     """The saved state if the job's last run succeeded with the same inputs and its
-    outputs still exist; else None."""
+    outputs still exist with the checksums it recorded; else None."""
     state = _read_state(job)
     if not state or not state.get("ok") or state.get("inputs") != job.fingerprint:
         return None
     if not (job.output.exists() and job.html.exists()):
+        return None
+    # A truncated, emptied or edited output is rebuilt: its checksum no longer matches.
+    expected = state.get("checksums")
+    if not expected or _checksums(job) != expected:
         return None
     return state
 
@@ -206,6 +362,7 @@ def _remove_leftovers(job: Job) -> None:
     leftovers = [(job.county_dir, f".{job.output.stem}.*.ipynb"),
                  (job.county_dir, f".{job.output.name}.*.tmp"),
                  (job.county_dir, f".{job.html.name}.*.tmp"),
+                 (job.county_dir, f".{job.failed_output.name}.*.tmp"),
                  (job.county_dir / CHART_DIR, f".{number}-*.tmp"),
                  (job.state_file.parent, f".{job.state_file.name}.*.tmp")]
     for directory, pattern in leftovers:
@@ -214,6 +371,15 @@ def _remove_leftovers(job: Job) -> None:
                 path.unlink()
             except OSError:
                 pass
+
+
+def _write_notebook(nb: nbformat.NotebookNode, path: Path, *, sign: bool) -> None:
+    from kompetens_lib._internal.files import atomic_write
+    from kompetens_lib.publish.executor import sign_notebook
+
+    if sign:
+        sign_notebook(nb)
+    atomic_write(path, lambda tmp: nbformat.write(nb, str(tmp)))
 
 
 def execute(job: Job) -> Result:
@@ -232,26 +398,44 @@ def execute(job: Job) -> Result:
         params["data"] = job.data  # the kernel also gets it in its environment
     result: Result
     kernel_peak = None
+    previous = _read_state(job)
+    # A good output from an earlier run is never replaced by a failed one.
+    good = previous if previous and previous.get("ok") and job.output.exists() else None
+    if good is None and previous and previous.get("kept_good") and job.output.exists():
+        good = previous["kept_good"]
     try:
         check_parameters_cell(job.notebook)
-        # Keep the executed notebook even when a cell failed: it shows where.
-        run = execute_notebook(job.notebook, job.output, parameters=params, kernel="forked",
+        # Keep the executed notebook even when a cell failed (it shows where): in place of
+        # the output only when there is no good one to keep.
+        run = execute_notebook(job.notebook, None, parameters=params, kernel="forked",
                                data=job.data, cwd=job.notebook.parent,
-                               cell_timeout=job.timeout, keep_failed=True)
+                               cell_timeout=job.timeout)
         kernel_peak = run.kernel_peak_mb
         if run.ok:
             nb = run.nb
+            _write_notebook(nb, job.output, sign=True)
             export_html(nb, job.html, include_code=True,
                         title=f"{job.notebook.stem} – {region_name(job.region)}")
             export_charts(nb, job.county_dir / CHART_DIR, prefix=job.notebook.stem)
             figures = read_key_figures(nb)
             result = Result(job, True, time.perf_counter() - started, key_figures=figures)
+            try:
+                job.failed_output.unlink()
+            except OSError:
+                pass
         else:
             result = Result(job, False, time.perf_counter() - started, error=run.error)
+            if run.nb is not None:
+                _write_notebook(run.nb, job.failed_output if good else job.output, sign=False)
     except BaseException as exc:  # noqa: BLE001 - a page that cannot be built fails the job
         if isinstance(exc, KeyboardInterrupt):
             raise
         result = Result(job, False, time.perf_counter() - started, error=one_line_error(exc))
+    if not result.ok and good is not None:
+        result.kept_good = True
+        result.key_figures = list(good.get("key_figures", []))
+        result.error += (f" – den senaste lyckade versionen ({good.get('finished', '?')}) finns "
+                         f"kvar; den misslyckade körningen: {job.failed_output.name}")
     result.peak_mb, children_peak = _peak_mb()
     result.kernel_peak_mb = round(kernel_peak, 1) if kernel_peak is not None else children_peak
     result.template_peak_mb = round(template_peak_mb(), 1)
@@ -259,7 +443,10 @@ def execute(job: Job) -> Result:
              "seconds": round(result.seconds, 2), "key_figures": result.key_figures,
              "worker_peak_mb": result.peak_mb, "kernel_peak_mb": result.kernel_peak_mb,
              "template_peak_mb": result.template_peak_mb,
-             "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
+             "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+             "checksums": _checksums(job) if result.ok else None}
+    if result.kept_good:
+        state["kept_good"] = {k: v for k, v in good.items() if k != "kept_good"}
     atomic_write_text(job.state_file, json.dumps(state, ensure_ascii=False, indent=1))
     return result
 
@@ -289,6 +476,7 @@ def plan(region_values: list[str] | None, all_regions: bool, notebooks: list[str
         from kompetens_lib.data.tables import source_dir
 
         source_dir(data)  # an unknown source stops here, with the data layer's message
+    parameters = check_parameters(parameters or {}, chosen, codes, data)
     library = library_fingerprint()
     data_print = data_fingerprint(data)
     items = tuple(sorted((parameters or {}).items()))
@@ -335,7 +523,9 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
         if after_region is None or any(r is None for r in items) or all(r.skipped
                                                                         for r in items):
             return None
-        return (code, jobs[index].county_dir, [r.job.output for r in items if r.ok])
+        # A kept good notebook (its rerun failed) still belongs in the county's report.
+        return (code, jobs[index].county_dir,
+                [r.job.output for r in items if r.ok or r.kept_good])
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     if workers == 1:
@@ -400,7 +590,8 @@ def _after_region_safely(function, code: str, folder: Path, executed: list[Path]
 def write_summary(out_dir: Path, results: list[Result]) -> Path:
     """``run.json``: what ran, how long it took and what failed."""
     records = [{"notebook": r.job.notebook.name, "region": r.job.region, "ok": r.ok,
-                "skipped": r.skipped, "seconds": round(r.seconds, 2), "error": r.error,
+                "skipped": r.skipped, "kept_good": r.kept_good,
+                "seconds": round(r.seconds, 2), "error": r.error,
                 "worker_peak_mb": r.peak_mb, "kernel_peak_mb": r.kernel_peak_mb,
                 "template_peak_mb": r.template_peak_mb, "output": str(r.job.output),
                 "key_figures": r.key_figures} for r in results]
