@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from kompetens_lib import cli
@@ -103,6 +104,18 @@ def test_data_import_is_wired_to_the_scb_importer(tmp_path, capsys):
     assert out.exists() and "region" in out.read_text(encoding="utf-8").splitlines()[0]
     assert cli.main(["data", "import", str(tmp_path / "saknas.csv")]) == 1
     assert "fel:" in capsys.readouterr().err
+
+
+def test_data_import_decimal_flag_settles_a_file_the_numbers_cannot(tmp_path, capsys):
+    source = tmp_path / "uttag.csv"
+    source.write_text('"region";"2022";"2023"\n"01 Stockholms län";"1.234";"1.500"\n'
+                      '"03 Uppsala län";"2.000";"3.000"\n', encoding="utf-8")
+    out = tmp_path / "tidy.csv"
+    assert cli.main(["data", "import", str(source), "--out", str(out)]) == 1
+    assert "--decimal" in capsys.readouterr().err and not out.exists()
+    assert cli.main(["data", "import", str(source), "--out", str(out), "--decimal", "."]) == 0
+    values = pd.read_csv(out)["value"].sort_values().tolist()
+    assert values == [1.234, 1.5, 2.0, 3.0]
 
 
 def test_unchanged_notebooks_are_not_run_again_unless_forced(tmp_path, capsys):

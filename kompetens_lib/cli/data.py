@@ -166,6 +166,9 @@ def _import_parser(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--sheet", metavar="BLAD", help="Excel-blad (annars det första)")
     parser.add_argument("--strict", "--strikt", action="store_true",
                         help="avbryt om delarna inte summerar till totalen")
+    parser.add_argument("--decimal", "--decimaltecken", choices=[",", "."],
+                        help="decimaltecknet när filen inte avgör det själv (t.ex. när "
+                             "alla tal ser ut som 1,234)")
     parser.set_defaults(handler=functools.partial(_import, parser.prog))
 
 
@@ -183,7 +186,7 @@ def _import(prog: str, args: argparse.Namespace) -> int:
     sep = SEP_ARGS[args.sep] if args.sep else None
     try:
         frame = import_scb_file(source, encoding=args.encoding, sep=sep, sheet=args.sheet,
-                                strict_totals=args.strict)
+                                strict_totals=args.strict, decimal=args.decimal)
         written = write_tidy(frame, out)
     except KompetensError as exc:
         return _fail(prog, str(exc))
