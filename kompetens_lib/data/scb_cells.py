@@ -305,9 +305,9 @@ def decide_number_format(
                 f"{name}: talet {show(where)} kan läsas på två sätt: {whole}{frac} (med "
                 f"{_mark_name(mark)} som tusentalsavgränsare) eller {whole},{frac} (med "
                 f"{_mark_name(mark)} som decimaltecken), och inget annat tal i filen avgör "
-                "vilket. Ange decimaltecknet (i kommandot --decimal , eller --decimal . och i Python "
-                "decimal=',' eller decimal='.'), eller ladda ned "
-                "filen från SCB igen utan tusentalsavgränsare."
+                "vilket. Ange decimaltecknet (i kommandot --decimal , eller --decimal . och "
+                "i Python decimal=',' eller decimal='.'), eller ladda ned filen från SCB "
+                "igen utan tusentalsavgränsare."
             )
     if spaced is not None:
         notes.append(f"mellanslag som tusentalsavgränsare (t.ex. {show(spaced)})")
