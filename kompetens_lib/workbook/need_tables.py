@@ -16,19 +16,20 @@ from kompetens_lib.methods.breakdown import (
     DEFAULT_DAMPING,
     resolve_method,
 )
+from kompetens_lib.methods.exits import EXIT_CAUSES, NET_OUT_MIGRATION
 from kompetens_lib.methods.need import (
     GRADUATE_SHARE,
     dimensioning,
     recruitment_need,
 )
-from kompetens_lib.methods.supply import EXIT_AGE, retirements
+from kompetens_lib.methods.supply import EXIT_AGE
 from kompetens_lib.reference.regions import region_name, resolve_region
 from kompetens_lib.reference.taxonomy import (
     FORM_LABELS,
     FORMS,
     education_groups,
 )
-from kompetens_lib.workbook.assumptions import Assumptions, scenario_exit_age
+from kompetens_lib.workbook.assumptions import Assumptions
 from kompetens_lib.workbook.forecast import (
     forecast_base_year,
     resolve_target_year,
@@ -37,6 +38,7 @@ from kompetens_lib.workbook.forecast import (
 )
 from kompetens_lib.workbook.memo import breakdown_all
 from kompetens_lib.workbook.params import scenario
+from kompetens_lib.workbook.supply_tables import employed_exits
 
 __all__ = [
     "KEY_FIGURE_LABELS_NEED",
@@ -62,13 +64,19 @@ def need_table(
     exit_age: int | Mapping[int, float] = EXIT_AGE,
     source: Any = None,
     damping: float = DEFAULT_DAMPING,
+    openings: str = "max",
+    net_out_migration: float = NET_OUT_MIGRATION,
 ) -> pd.DataFrame:
     """Recruitment need per group in the county from the base year to the target year.
 
-    ``need = replacement + max(expansion, 0)`` with replacement the retirements of the
-    employed (:func:`kompetens_lib.retirements`) and expansion the change of the broken-down
-    demand. Returns ``education_group``, ``short_name``, ``level``, ``period``, ``horizon``,
-    ``replacement``, ``expansion``, ``need``, ``need_per_year``; largest need first.
+    ``need = replacement + max(expansion, 0)`` (or ``replacement + expansion`` with
+    ``openings="net"``, the BLS reading) with replacement all permanent exits of the
+    employed spread over the period by a hazard per year of age
+    (:func:`kompetens_lib.methods.exits.exits`: retirements, deaths, other exits and
+    ``net_out_migration`` a year) and expansion the change of the broken-down demand.
+    Returns ``education_group``, ``short_name``, ``level``, ``period``, ``horizon``,
+    ``replacement``, its parts ``retirements``, ``deaths``, ``other_exits``,
+    ``net_out_migration``, then ``expansion``, ``need``, ``need_per_year``; largest need first.
     """
     region, base_year, target_year, method, source = scenario(
         region, base_year, target_year, method, source
@@ -79,16 +87,19 @@ def need_table(
     target = resolve_target_year(base, target_year, source)
     demand = breakdown_all("demand", chosen, base, source, damping)
     demand = demand[demand["region"] == code]
-    employed = load("employed", source)
-    rd = retirements(employed[employed["region"] == code], target - base,
-                     exit_age=scenario_exit_age(exit_age), base_year=base)
-    need = recruitment_need(demand, rd, base_year=base)
+    rd = employed_exits(code, base, [target - base], exit_age=exit_age,
+                        net_out_migration=net_out_migration, source=source)
+    need = recruitment_need(demand, rd, base_year=base, openings=openings)
+    parts = rd.set_index("education_group")
+    for pos, cause in enumerate(EXIT_CAUSES):
+        need.insert(5 + pos, cause, need["education_group"].map(parts[cause]).astype(float))
     need["need_per_year"] = need["need"] / need["horizon"]
     need = with_short_names(need)
     levels = education_groups().set_index("code")["level"]
     need.insert(3, "level", need["education_group"].map(levels).astype("string"))
     need = need.drop(columns="region").sort_values("need", ascending=False).reset_index(drop=True)
-    need.attrs = {"region": code, "base_year": base, "target_year": target, "method": chosen}
+    need.attrs = {"region": code, "base_year": base, "target_year": target, "method": chosen,
+                  "openings": openings, "net_out_migration": float(net_out_migration)}
     if source is not None:
         # places_table(need, a) then reads the graduates of the same data source.
         need.attrs["source"] = str(source)
