@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TABLES", "TABLE_LABELS", "TableSpec"]
+__all__ = ["OPTIONAL_TABLES", "OPTIONAL_TABLE_LABELS", "TABLES", "TABLE_LABELS", "TableSpec"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +42,11 @@ TABLE_LABELS: dict[str, str] = {
     "commuting": "pendling",
     "national_forecast": "nationell prognos",
 }
+
+#: Tables a data source may lack: ``load`` then reads the bundled example (synthetic; its
+#: provenance says so). ``intake``: today's intake per county, programme and year (issue 12,
+#: dimensioning beside today's intake; generator :mod:`kompetens_lib.data.example_education`).
+OPTIONAL_TABLES: dict[str, TableSpec] = {
+    "intake": TableSpec(("region", "programme", "form", "year"), national_rows=False),
+}
+OPTIONAL_TABLE_LABELS: dict[str, str] = {"intake": "antagna per utbildning"}

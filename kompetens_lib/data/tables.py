@@ -17,8 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from kompetens_lib.data.cache_manifest import MANIFEST, verify_table
-from kompetens_lib.data.schema import TABLE_LABELS, TABLES, TableSpec
+from kompetens_lib.data.schema import (
+    OPTIONAL_TABLE_LABELS,
+    OPTIONAL_TABLES,
+    TABLE_LABELS,
+    TABLES,
+    TableSpec,
+)
 from kompetens_lib.errors import DataValidationError, KompetensError
+from kompetens_lib.reference.programmes import programmes
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import (
     AGE_BANDS,
@@ -56,6 +63,7 @@ def _domains() -> dict[str, set[str]]:
         "education_group": set(education_groups()["code"]),
         "form": set(FORMS),
         "direction": {"in", "ut"},
+        "programme": set(programmes()["code"]),
         "judgement": {"", *JUDGEMENTS, *OTHER_JUDGEMENTS},
     }
 
@@ -88,13 +96,13 @@ def _table_file(directory: Path, name: str) -> Path:
         if candidate.exists():
             return candidate
     raise KompetensError(
-        f"Tabellen {name!r} ({TABLE_LABELS[name]}) saknas i datakällan {directory}: "
-        f"väntade filen {name}.parquet eller {name}.csv."
+        f"Tabellen {name!r} ({TABLE_LABELS.get(name) or OPTIONAL_TABLE_LABELS[name]}) "
+        f"saknas i datakällan {directory}: väntade filen {name}.parquet eller {name}.csv."
     )
 
 
 def _check_name(name: str) -> None:
-    if name not in TABLES:
+    if name not in TABLES and name not in OPTIONAL_TABLES:
         valid = ", ".join(f"'{n}' ({TABLE_LABELS[n]})" for n in TABLES)
         raise KompetensError(f"Okänd tabell: {name!r}. Giltiga tabeller: {valid}.")
 
@@ -126,6 +134,9 @@ def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
     """
     _check_name(name)
     directory = source_dir(source)
+    if name in OPTIONAL_TABLES and not any(
+            (directory / f"{name}{suffix}").exists() for suffix in (".parquet", ".csv")):
+        directory = example_dir()  # an optional table the source lacks: the example's
     path = _table_file(directory, name)
     if (directory / MANIFEST).exists():
         # A prepared workshop cache: check its checksums.
@@ -163,7 +174,7 @@ def validate(name: str, frame: pd.DataFrame, file: Path | str = "<tabell>") -> p
     add up to the Riket rows ("00") where the table has them. Raises
     :class:`DataValidationError` naming the file, the rule and an example row.
     """
-    spec = TABLES[name]
+    spec = TABLES[name] if name in TABLES else OPTIONAL_TABLES[name]
     expected = [*spec.keys, *spec.counts, *spec.extra]
     missing = [c for c in expected if c not in frame.columns]
     if missing:
@@ -274,6 +285,9 @@ def _provenance_for(directory: Path, name: str) -> dict:
         records = json.loads(file.read_text(encoding="utf-8"))
         if name in records:
             return dict(records[name])
+    own = directory / f"{name}.provenance.json"
+    if own.exists():
+        return dict(json.loads(own.read_text(encoding="utf-8")))
     return {"table": name, "source": str(directory), "synthetic": False}
 
 

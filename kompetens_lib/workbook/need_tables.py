@@ -23,6 +23,7 @@ from kompetens_lib.methods.need import (
     recruitment_need,
 )
 from kompetens_lib.methods.supply import EXIT_AGE
+from kompetens_lib.reference.programmes import PROGRAMME_FORMS, programme_groups
 from kompetens_lib.reference.regions import region_name, resolve_region
 from kompetens_lib.reference.taxonomy import (
     FORM_LABELS,
@@ -48,9 +49,11 @@ __all__ = [
     "need_table",
     "need_vs_output",
     "places_by_form",
+    "programme_places",
     "places_sensitivity",
     "places_table",
     "top_places",
+    "university_output",
 ]
 
 
@@ -229,7 +232,9 @@ def key_figures_need(need: pd.DataFrame, places: pd.DataFrame, *, n: int = 5) ->
     :func:`places_table`."""
     attrs = need.attrs
     code = attrs.get("region", "")
-    totals = places_by_form(places)
+    # Places to plan: the programmes dimensioning covers, never university (§11).
+    totals = programme_places(places).groupby("form_label", observed=True, sort=False)[
+        "places"].sum()
     horizon = int(need["horizon"].iloc[0])
     return {
         "region": code,
@@ -241,10 +246,12 @@ def key_figures_need(need: pd.DataFrame, places: pd.DataFrame, *, n: int = 5) ->
         "need_per_year": round_persons(need["need"].sum() / horizon),
         "share_need_replacement": round(float(need["replacement"].sum() / need["need"].sum()),
                                         4) if need["need"].sum() else 0.0,
+        **({"share_need_retirements": round(float(need["retirements"].sum()
+                                                  / need["need"].sum()), 4)}
+           if "retirements" in need and need["need"].sum() else {}),
         "need_top_groups": [{"group": str(r.short_name), "need": round_persons(r.need)}
                             for r in need.head(n).itertuples()],
-        "places_per_year": {str(r.form_label): round_persons(r.places)
-                            for r in totals.itertuples()},
+        "places_per_year": {str(k): round_persons(float(v)) for k, v in totals.items()},
         "assumption_graduate_share": float(places.attrs.get("graduate_share", GRADUATE_SHARE)),
         "assumption_exit_age": int(places.attrs.get("exit_age", EXIT_AGE)),
     }
@@ -253,12 +260,74 @@ def key_figures_need(need: pd.DataFrame, places: pd.DataFrame, *, n: int = 5) ->
 KEY_FIGURE_LABELS_NEED: dict[str, str] = {
     "need_period": "Period",
     "need_total": "Rekryteringsbehov under perioden",
-    "need_replacement": "varav ersättningsbehov (pensionsavgångar)",
+    "need_replacement": "varav ersättningsbehov (pension, dödsfall, andra avgångar, "
+                        "utflyttning)",
+    "share_need_retirements": "Pensionsavgångarnas andel av behovet",
     "need_expansion": "varav expansionsbehov (växande grupper)",
     "need_per_year": "Rekryteringsbehov per år",
     "share_need_replacement": "Ersättningsbehovets andel av behovet",
     "need_top_groups": "Störst behov",
-    "places_per_year": "Nybörjarplatser per år att planera för",
+    "places_per_year": "Nybörjarplatser per år att planera för (yrkesprogram, yrkesvux, YH)",
     "assumption_graduate_share": "Antagande: andel av behovet som nyexaminerade möter",
     "assumption_exit_age": "Antagande: utträdesålder",
 }
+
+
+def programme_places(
+    places: pd.DataFrame, *, source: Any = None, output_years: int = 3
+) -> pd.DataFrame:
+    """Planned places per year per programme beside today's intake and graduates (§11).
+
+    The places of :func:`places_table` in the forms that dimensioning covers (upper-
+    secondary vocational programmes, komvux/yrkesvux, YH) are set on the programmes that
+    lead to each group (:func:`kompetens_lib.reference.programmes.programme_groups`; a
+    group led to by two programmes of one form is shared equally). University-preparatory
+    programmes and higher education are not in the table: groups that only they lead to
+    are left out (``attrs["not_planned_groups"]``). Returns ``programme``, ``name``,
+    ``form``, ``form_label``, ``places`` (planned, per year), ``intake`` (today: the latest
+    year of ``load("intake")``), ``graduates`` (mean of the last ``output_years`` years,
+    groups the programme leads to) and ``difference`` (places − intake), by form and then
+    by places, largest first.
+    """
+    if source is None:
+        source = places.attrs.get("source")
+    code = str(places.attrs.get("region", "00"))
+    links = programme_groups()
+    chosen = places[places["form"].isin(list(PROGRAMME_FORMS))]
+    merged = links.merge(chosen[["education_group", "form", "places"]],
+                         on=["education_group", "form"], how="left")
+    merged["places"] = merged["places"].fillna(0.0) * merged["weight"]
+    grads = load("graduates", source)
+    last = int(grads["year"].max())
+    recent = grads[(grads["region"] == code)
+                   & grads["year"].between(last - output_years + 1, last)]
+    per_group = (recent.groupby(["education_group", "form"], observed=True)["value"].sum()
+                 / float(output_years)).rename("graduates").reset_index()
+    merged = merged.merge(per_group, on=["education_group", "form"], how="left")
+    merged["graduates"] = merged["graduates"].fillna(0.0) * merged["weight"]
+    out = merged.groupby(["programme", "name", "form"], observed=True)[
+        ["places", "graduates"]].sum().reset_index()
+    intake = load("intake", source)
+    intake = intake[(intake["region"] == code) & (intake["year"] == intake["year"].max())]
+    out["intake"] = out["programme"].map(
+        intake.set_index("programme")["value"]).fillna(0.0).astype(float)
+    out["difference"] = out["places"] - out["intake"]
+    out.insert(3, "form_label", out["form"].map(FORM_LABELS).astype("string"))
+    order = {f: i for i, f in enumerate(PROGRAMME_FORMS)}
+    out = out.assign(_o=out["form"].map(order)).sort_values(
+        ["_o", "places"], ascending=[True, False]).drop(columns="_o").reset_index(drop=True)
+    covered = set(links["education_group"])
+    out.attrs = {"region": code, "intake_year": int(intake["year"].max()) if len(intake)
+                 else None,
+                 "not_planned_groups": sorted(set(places["education_group"]) - covered)}
+    return out[["programme", "name", "form", "form_label", "places", "intake", "graduates",
+                "difference"]]
+
+
+def university_output(region: object, *, years: int = 3, source: Any = None) -> dict:
+    """Context only, never places to plan: university graduates per year in the county
+    (mean of the last ``years`` years) and the yearly need of groups whose education is
+    mainly higher education."""
+    output = education_output(region, years=years, source=source)
+    return {"graduates_per_year": round_persons(
+        float(output.loc[output["form"] == "högskola", "graduates"].sum()))}
