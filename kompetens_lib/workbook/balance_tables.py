@@ -41,10 +41,12 @@ from kompetens_lib.workbook.supply_tables import COHORT_VARIANTS, projected_supp
 __all__ = [
     "BASES",
     "KEY_FIGURE_LABELS_BALANCE",
+    "SHORTAGE",
     "SHORTAGE_WORDS",
     "net_commuting_by_group",
     "regional_balance_all",
     "regional_supply_all",
+    "shortage_count",
     "balance_table",
     "county_balance",
     "demand_change",
@@ -64,6 +66,8 @@ BASES: tuple[str, ...] = ("workplace", "breakdown")
 
 #: The judgements that count as shortage (SCB's words, tightest first).
 SHORTAGE_WORDS: tuple[str, ...] = tuple(JUDGEMENTS[:3])
+#: The judgements counted in the key figure "groups in shortage" (brief, notebooks 04–06).
+SHORTAGE: tuple[str, ...] = ("stor brist", "brist")
 
 
 def _basis(basis: object) -> str:
@@ -368,6 +372,9 @@ def key_figures_balance(table: pd.DataFrame, *, n: int = 5) -> dict:
         "base_year": attrs.get("base_year"),
         "target_year": attrs.get("target_year"),
         "method": attrs.get("method"),
+        "shortage_group_count": shortage_count(table),
+        "net_commuting_target": round_persons(table["net_commuting"].sum())
+        if "net_commuting" in table else 0,
         "supply_target": round_persons(table["supply"].sum()),
         "demand_target": round_persons(table["demand"].sum()),
         "balance_target": round_persons(table["balance"].sum()),
@@ -382,8 +389,16 @@ def key_figures_balance(table: pd.DataFrame, *, n: int = 5) -> dict:
     }
 
 
+def shortage_count(balance: pd.DataFrame) -> int:
+    """Groups judged *stor brist* or *brist* in :func:`balance_table`'s target year: the
+    one definition of "groups in shortage" (brief, key figures, notebook 04)."""
+    return int(balance["judgement"].isin(SHORTAGE).sum())
+
+
 KEY_FIGURE_LABELS_BALANCE: dict[str, str] = {
-    "supply_target": "Tillgång målåret, alla grupper",
+    "shortage_group_count": "Antal utbildningsgrupper med brist eller stor brist målåret",
+    "net_commuting_target": "varav nettoinpendling (ingår i tillgången)",
+    "supply_target": "Tillgång målåret där folk arbetar, alla grupper",
     "demand_target": "Efterfrågan målåret, alla grupper",
     "balance_target": "Tillgång − efterfrågan målåret",
     "judgements_base": "Antal grupper per bedömning, basåret",

@@ -25,7 +25,7 @@ from kompetens_lib.methods.exits import NET_OUT_MIGRATION
 from kompetens_lib.methods.supply import EXIT_AGE
 from kompetens_lib.reference.regions import region_name
 from kompetens_lib.workbook.assumptions import Assumptions
-from kompetens_lib.workbook.balance_tables import balance_table
+from kompetens_lib.workbook.balance_tables import SHORTAGE, balance_table, shortage_count
 from kompetens_lib.workbook.forecast import round_persons
 from kompetens_lib.workbook.need_tables import need_table, places_table, programme_places
 
@@ -36,15 +36,6 @@ __all__ = [
     "need_figures",
     "shortage_count",
 ]
-
-#: Judgements counted as shortage in the key figures and the brief (SCB's words).
-SHORTAGE: tuple[str, ...] = ("stor brist", "brist")
-
-
-def shortage_count(balance: pd.DataFrame) -> int:
-    """Groups judged *stor brist* or *brist* in :func:`balance_table`'s target year."""
-    return int(balance["judgement"].isin(SHORTAGE).sum())
-
 
 def need_figures(need: pd.DataFrame, programmes: pd.DataFrame) -> dict:
     """The need and places key figures from :func:`need_table` and

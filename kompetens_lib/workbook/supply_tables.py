@@ -47,6 +47,7 @@ from kompetens_lib.workbook.params import scenario
 __all__ = [
     "COHORT_VARIANTS",
     "employed_exits",
+    "exit_assumptions",
     "entrants_and_leavers",
     "exits_summary",
     "graduates_by_form",
@@ -120,6 +121,31 @@ def employed_exits(
     out.attrs = {"base_year": int(base_year), "exit_age": chosen,
                  "net_out_migration": float(net_out_migration)}
     return out
+
+
+def exit_assumptions(exit_age: int = EXIT_AGE, net_out_migration: float = NET_OUT_MIGRATION
+                     ) -> pd.DataFrame:
+    """The named exit assumptions with their values and sources, for notebooks 03 and 05:
+    ``assumption``, ``value``, ``source`` (Swedish text)."""
+    from kompetens_lib.methods.exits import MORTALITY, OTHER_EXIT_RATE, RETIREMENT_HAZARD
+
+    h = exit_hazards(min(max(int(exit_age), 62), 74), net_out_migration=net_out_migration)
+    h = h.set_index("age")
+    rows = [
+        ("Pensionsrisk per år vid utträdesåldern", f"{RETIREMENT_HAZARD['k']:.0%} vid "
+         f"{exit_age} år, {RETIREMENT_HAZARD['after_k']:.0%} per år därefter, "
+         f"{RETIREMENT_HAZARD['from_60']:.0%} per år från 60",
+         "Pensionsmyndigheten: genomsnittlig utträdesålder ca 64,5–65 år; riktålder 66"),
+        ("Dödsrisk per år", f"{h.loc[40, 'deaths']:.2%} vid 40, {h.loc[60, 'deaths']:.2%} vid "
+         f"60, {h.loc[70, 'deaths']:.2%} vid 70 (a = {MORTALITY['a']:g}, b = {MORTALITY['b']:g})",
+         "SCB:s livslängdstabeller, början av 2020-talet (avrundat)"),
+        ("Andra permanenta avgångar per år", f"{OTHER_EXIT_RATE:.1%} före utträdesåldern",
+         "Försäkringskassan: ca 15 000 nya sjukersättningar per år"),
+        ("Nettoutflyttning av förvärvsarbetande per år", f"{float(net_out_migration):.1%}",
+         "Antagande i scenariot (parametern net_out_migration)"),
+    ]
+    rows = [(a, v.replace(".", ",").replace("%", "\u00a0%"), src) for a, v, src in rows]
+    return pd.DataFrame(rows, columns=["assumption", "value", "source"]).astype("string")
 
 
 def exits_summary(
@@ -486,7 +512,9 @@ def key_figures_supply(
     code = resolve_region(region)
     base = forecast_base_year(base_year, source)
     target = resolve_target_year(base, target_year, source)
-    summary = retirement_summary(code, base_year=base, exit_age=exit_age, source=source)
+    # Retirements as in the need and the brief: spread over the horizon by age.
+    summary = exits_summary(code, base_year=base, exit_age=exit_age, source=source)
+    summary = summary.assign(share_employed=summary["retirements"] / summary["employed"])
     lf = load("labour_force", source)
     lf_total = float(lf[(lf["region"] == code) & (lf["year"] == base)]["value"].sum())
     grads = graduates_by_form(code, source)
