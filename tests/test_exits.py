@@ -105,3 +105,12 @@ def test_openings_must_be_max_or_net():
                         "year": 2035, "value": [1.0]})
     with pytest.raises(kl.KompetensError, match="openings ska vara"):
         recruitment_need(demand, rep, openings="bls")
+
+
+def test_the_step_rule_remains_available_for_the_exercises(employed):
+    need = need_tables.need_table("04", target_year=2033, replacement="retirements")
+    step = kl.retirements(employed[employed["region"] == "04"], 10, base_year=2023)
+    assert need["replacement"].sum() == pytest.approx(step["value"].sum())
+    assert need["deaths"].sum() == 0
+    with pytest.raises(kl.KompetensError, match="replacement ska vara"):
+        need_tables.need_table("04", replacement="pension")

@@ -22,7 +22,7 @@ from kompetens_lib.methods.need import (
     dimensioning,
     recruitment_need,
 )
-from kompetens_lib.methods.supply import EXIT_AGE
+from kompetens_lib.methods.supply import EXIT_AGE, retirements
 from kompetens_lib.reference.programmes import PROGRAMME_FORMS, programme_groups
 from kompetens_lib.reference.regions import region_name, resolve_region
 from kompetens_lib.reference.taxonomy import (
@@ -30,7 +30,7 @@ from kompetens_lib.reference.taxonomy import (
     FORMS,
     education_groups,
 )
-from kompetens_lib.workbook.assumptions import Assumptions
+from kompetens_lib.workbook.assumptions import Assumptions, scenario_exit_age
 from kompetens_lib.workbook.forecast import (
     forecast_base_year,
     resolve_target_year,
@@ -69,8 +69,13 @@ def need_table(
     damping: float = DEFAULT_DAMPING,
     openings: str = "max",
     net_out_migration: float = NET_OUT_MIGRATION,
+    replacement: str = "exits",
 ) -> pd.DataFrame:
     """Recruitment need per group in the county from the base year to the target year.
+
+    ``replacement="retirements"`` uses the simple step rule of
+    :func:`kompetens_lib.retirements` instead (retirements only, those past the exit age at
+    once), as the exercises compute it by hand; the other parts are then 0.
 
     ``need = replacement + max(expansion, 0)`` (or ``replacement + expansion`` with
     ``openings="net"``, the BLS reading) with replacement all permanent exits of the
@@ -90,8 +95,23 @@ def need_table(
     target = resolve_target_year(base, target_year, source)
     demand = breakdown_all("demand", chosen, base, source, damping)
     demand = demand[demand["region"] == code]
+    if replacement not in ("exits", "retirements"):
+        raise KompetensError(
+            f"replacement ska vara 'exits' (alla avgångar spridda över åren) eller "
+            f"'retirements' (bara pensionsavgångar, enkel regel); fick {replacement!r}."
+        )
     rd = employed_exits(code, base, [target - base], exit_age=exit_age,
                         net_out_migration=net_out_migration, source=source)
+    if replacement == "retirements":
+        employed = load("employed", source)
+        step = retirements(employed[employed["region"] == code], target - base,
+                           exit_age=scenario_exit_age(exit_age), base_year=base)
+        rd = rd.drop(columns="value").merge(
+            step[["region", "education_group", "horizon", "year", "value"]],
+            on=["region", "education_group", "horizon", "year"])
+        rd["retirements"] = rd["value"]
+        for cause in EXIT_CAUSES[1:]:
+            rd[cause] = 0.0
     need = recruitment_need(demand, rd, base_year=base, openings=openings)
     parts = rd.set_index("education_group")
     for pos, cause in enumerate(EXIT_CAUSES):
