@@ -46,6 +46,10 @@ _EXPORTS: dict[str, str] = {
     "dimensioning": "methods.need",
     "balance": "methods.balance",
     "backtest": "methods.backtest",
+    "exits": "methods.exits",
+    "exit_hazards": "methods.exits",
+    "balance_on_workplace_basis": "methods.balance",
+    "programmes": "reference.programmes",
     # notebooks
     "setup": "present.render",
     "export_html": "present.html_export",
@@ -129,15 +133,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from kompetens_lib.data.tables import load, provenance, source_note
     from kompetens_lib.errors import DataValidationError, KompetensError
     from kompetens_lib.methods.backtest import backtest
-    from kompetens_lib.methods.balance import balance
+    from kompetens_lib.methods.balance import balance, balance_on_workplace_basis
     from kompetens_lib.methods.breakdown import breakdown, compare_methods
     from kompetens_lib.methods.establishments import establishment_demand
+    from kompetens_lib.methods.exits import exit_hazards, exits
     from kompetens_lib.methods.industry import industry_breakdown
     from kompetens_lib.methods.need import dimensioning, recruitment_need
     from kompetens_lib.methods.supply import retirements, supply_projection
     from kompetens_lib.present.html_export import export_html
     from kompetens_lib.present.render import setup
     from kompetens_lib.reference.industries import industries, resolve_industry
+    from kompetens_lib.reference.programmes import programmes
     from kompetens_lib.reference.regions import region_name, regions, resolve_region
     from kompetens_lib.reference.taxonomy import age_bands, education_groups, resolve_group
     from kompetens_lib.workbook.scenario_file import read_scenario

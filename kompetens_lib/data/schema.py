@@ -43,16 +43,27 @@ TABLE_LABELS: dict[str, str] = {
     "national_forecast": "nationell prognos",
 }
 
-# Industry tables (issue 13): loadable and validated like the others, but optional, so they
-# stay out of TABLES, which caches, kernel preloads and the data overview require of every
-# data source.
+#: Tables a data source may lack. ``intake`` (today's intake per county, programme and year;
+#: issue 12, dimensioning beside today's intake; generator
+#: :mod:`kompetens_lib.data.example_education`): ``load`` then reads the bundled example
+#: (synthetic; its provenance says so). The industry tables (issue 13; generator
+#: :mod:`kompetens_lib.data.example_industry`) are loadable and validated like the others.
+#: They stay out of TABLES, which caches, kernel preloads and the data overview require of
+#: every data source.
 OPTIONAL_TABLES: dict[str, TableSpec] = {
+    "intake": TableSpec(("region", "programme", "form", "year"), national_rows=False),
     "industry_employed": TableSpec(("region", "industry", "education_group", "year")),
     "industry_forecast": TableSpec(("industry", "year"), counts=("demand",),
                                    national_rows=False),
 }
-TABLE_LABELS.update({
+OPTIONAL_TABLE_LABELS: dict[str, str] = {
+    "intake": "antagna per utbildning",
     "industry_employed": "förvärvsarbetande efter näringsgren och utbildningsgrupp",
     "industry_forecast": "nationell prognos efter näringsgren",
-})
-__all__ += ["OPTIONAL_TABLES"]
+}
+TABLE_LABELS.update(OPTIONAL_TABLE_LABELS)
+#: Optional tables that ``load`` reads from the bundled example when a source lacks them
+#: (today's intake is context beside the plan). The industry tables do not: synthetic
+#: industry data beside a real source would not add up to its employed.
+EXAMPLE_FALLBACK: tuple[str, ...] = ("intake",)
+__all__ += ["EXAMPLE_FALLBACK", "OPTIONAL_TABLES", "OPTIONAL_TABLE_LABELS"]

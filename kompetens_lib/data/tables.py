@@ -17,9 +17,17 @@ from pathlib import Path
 import pandas as pd
 
 from kompetens_lib.data.cache_manifest import MANIFEST, verify_table
-from kompetens_lib.data.schema import OPTIONAL_TABLES, TABLE_LABELS, TABLES, TableSpec
+from kompetens_lib.data.schema import (
+    EXAMPLE_FALLBACK,
+    OPTIONAL_TABLE_LABELS,
+    OPTIONAL_TABLES,
+    TABLE_LABELS,
+    TABLES,
+    TableSpec,
+)
 from kompetens_lib.errors import DataValidationError, KompetensError
 from kompetens_lib.reference.industries import INDUSTRY_CODES
+from kompetens_lib.reference.programmes import programmes
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import (
     AGE_BANDS,
@@ -57,6 +65,7 @@ def _domains() -> dict[str, set[str]]:
         "education_group": set(education_groups()["code"]),
         "form": set(FORMS),
         "direction": {"in", "ut"},
+        "programme": set(programmes()["code"]),
         "judgement": {"", *JUDGEMENTS, *OTHER_JUDGEMENTS},
         "industry": set(INDUSTRY_CODES),
     }
@@ -90,8 +99,8 @@ def _table_file(directory: Path, name: str) -> Path:
         if candidate.exists():
             return candidate
     raise KompetensError(
-        f"Tabellen {name!r} ({TABLE_LABELS[name]}) saknas i datakällan {directory}: "
-        f"väntade filen {name}.parquet eller {name}.csv."
+        f"Tabellen {name!r} ({TABLE_LABELS.get(name) or OPTIONAL_TABLE_LABELS[name]}) "
+        f"saknas i datakällan {directory}: väntade filen {name}.parquet eller {name}.csv."
     )
 
 
@@ -128,6 +137,9 @@ def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
     """
     _check_name(name)
     directory = source_dir(source)
+    if name in EXAMPLE_FALLBACK and not any(
+            (directory / f"{name}{suffix}").exists() for suffix in (".parquet", ".csv")):
+        directory = example_dir()  # an optional table the source lacks: the example's
     path = _table_file(directory, name)
     if (directory / MANIFEST).exists():
         # A prepared workshop cache: check its checksums.
@@ -302,7 +314,8 @@ def _provenance_for(directory: Path, name: str) -> dict:
         records = json.loads(file.read_text(encoding="utf-8"))
         if name in records:
             return dict(records[name])
-    for side in (directory / f"{name}.parquet.provenance.json",
+    for side in (directory / f"{name}.provenance.json",
+                 directory / f"{name}.parquet.provenance.json",
                  directory / f"{name}.csv.provenance.json"):
         if name in OPTIONAL_TABLES and side.exists():  # the optional tables' own sidecars
             return dict(json.loads(side.read_text(encoding="utf-8")))

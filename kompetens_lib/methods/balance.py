@@ -13,7 +13,7 @@ from kompetens_lib.methods import tidy
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import JUDGEMENTS, NOT_APPLICABLE, OTHER_JUDGEMENTS
 
-__all__ = ["DEFAULT_THRESHOLDS", "JUDGEMENT_ALIASES", "balance"]
+__all__ = ["DEFAULT_THRESHOLDS", "JUDGEMENT_ALIASES", "balance", "balance_on_workplace_basis"]
 
 #: A relative change of the ratio S/D of at least 3 % moves the judgement one step, 7 % two
 #: steps, 12 % three steps (towards surplus if supply grows faster than demand, towards
@@ -298,4 +298,119 @@ def _base_judgements(
                 out[region_pos[region], group_pos[group]] = idx
         else:
             out[:, group_pos[group]] = idx
+    return out
+
+
+def balance_on_workplace_basis(
+    supply: pd.DataFrame,
+    demand: pd.DataFrame,
+    national: pd.DataFrame,
+    net_commuting: pd.DataFrame | None = None,
+    *,
+    base_year: int,
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    aliases: Mapping[str, str | None] = JUDGEMENT_ALIASES,
+) -> pd.DataFrame:
+    """County balance with supply and demand on one basis (where people work).
+
+    Supply is counted where people live, demand where they work. The county's supply is
+    put on the workplace basis by adding its net in-commuting (in-commuters − out-commuters,
+    spread over the groups as given): ``S*[r, g, t] = S[r, g, t] + C[r, g]``. Then
+
+    ``balance = S* − D``, ``ratio = 100 · S*/D`` and
+    ``change = (S*[T]/D[T]) / (S_N[0]/D_N[0]) − 1``,
+
+    the county's ratio against the nation's ratio in the base year, which carries the
+    national base-year judgement. The judgement is that judgement moved by the steps of
+    ``thresholds`` that ``|change|`` reaches (as in :func:`balance`), so a county whose
+    own supply (cohort flow) grows slower than its demand moves towards shortage. Last,
+    a judgement never contradicts the side of 100: with ``ratio ≥ 100`` a shortage word
+    becomes "balans", with ``ratio ≤ 100`` a surplus word becomes "balans"; "under 100
+    means shortage" then holds in every county.
+
+    Parameters
+    ----------
+    supply, demand
+        ``region``, ``education_group``, ``year``, ``value``: supply by residence (e.g. the
+        county's cohort-flow projection scaled to the forecast's level), demand by workplace.
+    national
+        ``education_group``, ``year``, ``supply``, ``demand``, ``judgement`` (the national
+        forecast, ``load("national_forecast")``): base-year ratio and judgement per group.
+    net_commuting
+        ``region``, ``education_group``, ``value``: net in-commuting in persons, constant
+        over the years. None: no commuting term.
+
+    Returns
+    -------
+    DataFrame
+        ``region``, ``education_group``, ``year``, ``supply`` (on the workplace basis),
+        ``supply_residence``, ``net_commuting``, ``demand``, ``balance``, ``ratio``,
+        ``change``, ``judgement``.
+
+    >>> s = pd.DataFrame({"region": "04", "education_group": "108", "year": [2023, 2035],
+    ...                   "value": [90.0, 95.0]})
+    >>> d = pd.DataFrame({"region": "04", "education_group": "108", "year": [2023, 2035],
+    ...                   "value": [100.0, 100.0]})
+    >>> n = pd.DataFrame({"education_group": "108", "year": [2023], "supply": [93.0],
+    ...                   "demand": [100.0], "judgement": ["brist"]})
+    >>> c = pd.DataFrame({"region": ["04"], "education_group": ["108"], "value": [10.0]})
+    >>> out = balance_on_workplace_basis(s, d, n, c, base_year=2023)
+    >>> out["judgement"].tolist(), out["ratio"].round(1).tolist()
+    (['balans', 'visst överskott'], [100.0, 105.0])
+    """
+    _check_thresholds(thresholds)
+    for frame, name in ((supply, "supply"), (demand, "demand")):
+        tidy.require_frame(frame, name, ["region", "education_group", "year", "value"])
+    tidy.require_frame(national, "national", ["education_group", "year", "supply", "demand"])
+    keys = ["region", "education_group", "year"]
+    s = supply[keys + ["value"]].rename(columns={"value": "supply_residence"})
+    d = demand[keys + ["value"]].rename(columns={"value": "demand"})
+    out = s.merge(d, on=keys, how="inner")
+    if out.empty:
+        raise KompetensError("'supply' och 'demand' har inga län, grupper och år gemensamt.")
+    if net_commuting is not None:
+        tidy.require_frame(net_commuting, "net_commuting", ["region", "education_group", "value"])
+        c = net_commuting[["region", "education_group", "value"]].rename(
+            columns={"value": "net_commuting"})
+        out = out.merge(c, on=["region", "education_group"], how="left")
+        out["net_commuting"] = out["net_commuting"].fillna(0.0).astype(float)
+    else:
+        out["net_commuting"] = 0.0
+    out = out[out["year"] >= base_year]
+    out["supply"] = (out["supply_residence"] + out["net_commuting"]).clip(lower=0.0)
+    out["balance"] = out["supply"] - out["demand"]
+    nat = national[national["year"] == base_year]
+    if nat.empty:
+        raise KompetensError(f"'national' saknar basåret {base_year}.")
+    nat_ratio = (nat["supply"] / nat["demand"]).set_axis(nat["education_group"].astype(str))
+    start = nat.get("judgement")
+    index = pd.Series(
+        _judgement_index(start.tolist() if start is not None else [None] * len(nat), aliases,
+                         "national"),
+        index=nat["education_group"].astype(str).to_numpy())
+    group = out["education_group"].astype(str)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(out["demand"] > 0, 100.0 * out["supply"] / out["demand"], np.nan)
+        anchor = group.map(nat_ratio).to_numpy(dtype=float)
+        change = np.where(np.isfinite(ratio) & (anchor > 0), ratio / 100.0 / anchor - 1.0,
+                          np.nan)
+    base_idx = group.map(index).fillna(-1).to_numpy(dtype=np.int64)
+    moved = np.clip(base_idx + _steps(np.nan_to_num(change), thresholds), 0,
+                    len(JUDGEMENTS) - 1)
+    middle = JUDGEMENTS.index("balans")
+    defined = np.isfinite(change) & (base_idx >= 0)
+    contradicts = defined & (((ratio >= 100) & (moved < middle))
+                             | ((ratio <= 100) & (moved > middle)))
+    moved = np.where(contradicts, middle, moved)
+    words = np.array([*JUDGEMENTS, NOT_APPLICABLE], dtype=object)
+    out["ratio"] = ratio
+    out["change"] = change
+    out["judgement"] = pd.array(words[np.where(defined, moved, len(JUDGEMENTS))],
+                                dtype="string")
+    out = out[["region", "education_group", "year", "supply", "supply_residence",
+               "net_commuting", "demand", "balance", "ratio", "change", "judgement"]]
+    out = out.sort_values(keys).reset_index(drop=True)
+    out.attrs = {"base_year": int(base_year), "basis": "workplace",
+                 "thresholds": tuple(float(t) for t in thresholds),
+                 "set_to_balance": int(contradicts.sum())}
     return out

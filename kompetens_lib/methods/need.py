@@ -18,6 +18,7 @@ __all__ = [
     "COMPLETION_RATES",
     "GRADUATE_SHARE",
     "LEVEL_FORM_SHARES",
+    "OPENINGS",
     "STAY_SHARES",
     "dimensioning",
     "recruitment_need",
@@ -61,6 +62,10 @@ LEVEL_FORM_SHARES: dict[str, dict[str, float]] = {
     "eftergymnasial ≥ 3 år": {"högskola": 1.0},
 }
 
+#: How expansion enters the need: "max" (replacement + max(expansion, 0), the default of
+#: SCB and the regions) or "net" (replacement + expansion: BLS's openings net of decline).
+OPENINGS: tuple[str, ...] = ("max", "net")
+
 _NEED_COLUMNS = [
     "region",
     "education_group",
@@ -77,8 +82,15 @@ def recruitment_need(
     replacement: pd.DataFrame,
     *,
     base_year: int | None = None,
+    openings: str = "max",
 ) -> pd.DataFrame:
     """Recruitment need per county, group and period: replacement + max(expansion, 0).
+
+    With ``openings="net"`` (the BLS reading, openings net of decline) the need is
+    ``replacement + expansion``: a shrinking group offsets part of its replacement, and
+    the need is linear, so county needs add up to the national need group by group. With
+    the default ``"max"`` a county's decline is not set against another county's growth:
+    the national need is then the sum of the county needs (not max of the national change).
 
     For a period from the base year ``0`` to ``T = 0 + h``:
     ``expansion = D[T] − D[0]`` (may be negative: demand falls) and
@@ -110,6 +122,11 @@ def recruitment_need(
     >>> recruitment_need(dem, rep)[["replacement", "expansion", "need"]].values.tolist()
     [[150.0, 100.0, 250.0]]
     """
+    if openings not in OPENINGS:
+        raise KompetensError(
+            f"openings ska vara 'max' (ersättning + max(expansion, 0)) eller 'net' "
+            f"(ersättning + expansion, som BLS); fick {openings!r}."
+        )
     tidy.require_frame(demand, "demand", ["region", "education_group", "year", "value"])
     tidy.require_frame(
         replacement, "replacement", ["region", "education_group", "horizon", "year", "value"]
@@ -169,7 +186,7 @@ def recruitment_need(
     )
     r = np.stack([r[i, i] for i in range(len(horizons))])  # (H, R, G), matching year
     expansion = d[1:] - d[0][None]
-    need = r + np.clip(expansion, 0.0, None)
+    need = r + (expansion if openings == "net" else np.clip(expansion, 0.0, None))
     n_h, n_r, n_g = need.shape
     order = (1, 2, 0)  # region, group, horizon
     periods = np.array([f"{base_year}–{base_year + h}" for h in horizons], dtype=object)
@@ -188,7 +205,7 @@ def recruitment_need(
             "need": need.transpose(order).reshape(-1),
         }
     )
-    frame.attrs = {"base_year": int(base_year)}
+    frame.attrs = {"base_year": int(base_year), "openings": openings}
     return frame
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from kompetens_lib.methods.balance import DEFAULT_THRESHOLDS
+from kompetens_lib.data.tables import load
+from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods.balance import DEFAULT_THRESHOLDS, balance_on_workplace_basis
 from kompetens_lib.methods.breakdown import (
     DEFAULT_DAMPING,
     METHOD_LABELS,
@@ -24,17 +26,27 @@ from kompetens_lib.reference.taxonomy import (
 )
 from kompetens_lib.workbook.breakdown_tables import method_values
 from kompetens_lib.workbook.forecast import (
+    base_judgements,
     forecast_base_year,
     group_short_names,
+    national_forecast,
     resolve_target_year,
     round_persons,
     with_short_names,
 )
-from kompetens_lib.workbook.memo import balance_all
+from kompetens_lib.workbook.memo import balance_all, breakdown_all, memoised
 from kompetens_lib.workbook.params import scenario
+from kompetens_lib.workbook.supply_tables import COHORT_VARIANTS, projected_supply
 
 __all__ = [
+    "BASES",
     "KEY_FIGURE_LABELS_BALANCE",
+    "SHORTAGE",
+    "SHORTAGE_WORDS",
+    "net_commuting_by_group",
+    "regional_balance_all",
+    "regional_supply_all",
+    "shortage_count",
     "balance_table",
     "county_balance",
     "demand_change",
@@ -44,6 +56,114 @@ __all__ = [
     "key_figures_balance",
 ]
 
+
+#: How the balance is computed. "workplace" (default): the county's own supply (its
+#: cohort flow: ages, graduates, migration, exits) put on the workplace basis by adding
+#: net in-commuting, against demand by workplace from the breakdown. "breakdown": both
+#: sides broken down from T&P by the same method (every county then gets the national
+#: judgement under the fixed share, and S/D mixes commuting into shortage).
+BASES: tuple[str, ...] = ("workplace", "breakdown")
+
+#: The judgements that count as shortage (SCB's words, tightest first).
+SHORTAGE_WORDS: tuple[str, ...] = tuple(JUDGEMENTS[:3])
+#: The judgements counted in the key figure "groups in shortage" (brief, notebooks 04–06).
+SHORTAGE: tuple[str, ...] = ("stor brist", "brist")
+
+
+def _basis(basis: object) -> str:
+    if basis not in BASES:
+        raise KompetensError(
+            f"basis ska vara 'workplace' (tillgång efter arbetsställe: länets egen "
+            f"kohortmodell plus nettoinpendling) eller 'breakdown' (båda sidor nedbrutna från "
+            f"T&P); fick {basis!r}."
+        )
+    return str(basis)
+
+
+def net_commuting_by_group(base: int, source: Any = None) -> pd.DataFrame:
+    """Net in-commuting (in-commuters − out-commuters) per county in the base year, spread
+    over the groups like the county's employed by workplace: ``region``,
+    ``education_group``, ``value`` (persons). Sums to 0 over the counties when in- and
+    out-commuting balance nationally."""
+    flows = load("commuting", source)
+    flows = flows[(flows["year"] == base) & (flows["region"] != "00")]
+    wide = flows.pivot_table(index="region", columns="direction", values="value",
+                             aggfunc="sum", observed=True)
+    net = wide.get("in", 0.0) - wide.get("ut", 0.0)
+    employed = load("employed", source)
+    employed = employed[(employed["year"] == base) & (employed["region"] != "00")]
+    per_group = employed.groupby(["region", "education_group"], observed=True)["value"].sum()
+    share = per_group / per_group.groupby(level="region").transform("sum")
+    out = share.reset_index(name="share")
+    out["value"] = out["share"] * out["region"].map(net).fillna(0.0).astype(float)
+    # Commuters cross county borders, so each group's net commuting sums to 0 over the
+    # counties: take the group's national excess from the counties in proportion to size.
+    size = out["value"].abs()
+    excess = out.groupby("education_group", observed=True)["value"].transform("sum")
+    weight = size / size.groupby(out["education_group"], observed=True).transform("sum")
+    out["value"] = out["value"] - excess * weight.fillna(0.0)
+    return out[["region", "education_group", "value"]]
+
+
+def regional_supply_all(base: int, target: int, source: Any = None) -> pd.DataFrame:
+    """Every county's supply by residence from its own cohort flow (memoised).
+
+    ``S[r, g, t] = S_N[g, t] · CF[r, g, t] / Σ_r' CF[r', g, t]``: T&P's national supply of
+    the group shared over the counties by their own cohort-flow projections (ages,
+    graduates, migration and exits; the mean of the two variants of notebook 03: graduates
+    counted in both groups, and moved). In the base year that is the counties' labour
+    force, as the fixed share; later a county whose cohort flow grows slower than the
+    others' gets a smaller share of the national supply, and its judgement moves towards
+    shortage. The counties add up to T&P's national supply. Returns ``region``,
+    ``education_group``, ``year``, ``value``.
+    """
+    def compute() -> pd.DataFrame:
+        parts = []
+        for code in COUNTY_CODES:
+            runs = [projected_supply(code, base_year=base, target_year=target,
+                                     remove_further_educated=remove, source=source)
+                    .set_index(["region", "education_group", "year"])["value"]
+                    for _, remove in COHORT_VARIANTS.values()]
+            parts.append((sum(runs) / len(runs)).rename("value").reset_index())
+        out = pd.concat(parts, ignore_index=True)
+        # Counties add up to T&P's national supply per group and year: the cohort flow
+        # says how a county develops against the others, T&P how the nation does.
+        national = national_forecast(source).set_index(["education_group", "year"])["supply"]
+        total = out.groupby(["education_group", "year"], observed=True)["value"].transform("sum")
+        wanted = pd.MultiIndex.from_frame(out[["education_group", "year"]]).map(national)
+        factor = pd.Series(wanted.to_numpy(dtype=float) / total.to_numpy(dtype=float))
+        out["value"] = out["value"] * factor.where(factor.notna() & (total.to_numpy() > 0),
+                                                   1.0).to_numpy()
+        return out
+
+    return memoised(("cohort_supply", base, target), source, compute)
+
+
+def regional_balance_all(
+    base: int, target: int, method: str, source: Any = None,
+    damping: float = DEFAULT_DAMPING, thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+) -> pd.DataFrame:
+    """Every county's balance on the workplace basis (memoised): the county's own supply
+    (:func:`regional_supply_all`) plus net in-commuting (:func:`net_commuting_by_group`)
+    against the demand breakdown by ``method``; judgements from
+    :func:`kompetens_lib.methods.balance.balance_on_workplace_basis`."""
+    def compute() -> pd.DataFrame:
+        demand = breakdown_all("demand", method, base, source, damping)
+        demand = demand[demand["region"] != "00"]
+        supply = regional_supply_all(base, target, source)
+        national = national_forecast(source)
+        national = national[national["year"] == base].drop(columns="judgement")
+        start = base_judgements(national_forecast(source), base)
+        if len(start):
+            national = national.merge(start[["education_group", "judgement"]],
+                                      on="education_group", how="left")
+        return balance_on_workplace_basis(supply, demand, national,
+                                          net_commuting_by_group(base, source),
+                                          base_year=base, thresholds=thresholds)
+
+    key = ("balance", "workplace", method, base, target, float(damping),
+           tuple(float(t) for t in thresholds))
+    return memoised(key, source, compute)
 
 
 def demand_change(
@@ -96,14 +216,21 @@ def balance_table(
     source: Any = None,
     damping: float = DEFAULT_DAMPING,
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    basis: str = "workplace",
 ) -> pd.DataFrame:
     """Supply, demand and the judgement per group in the county, base year and target year.
 
     Returns ``education_group``, ``short_name``, ``level``, ``supply``, ``demand``,
-    ``balance`` (S − D), ``ratio`` (100 · S/D), ``change`` (relative change of S/D since
-    the base year), ``judgement_base`` and ``judgement`` (target year), sorted from the
-    tightest judgement to the loosest, larger demand first. The national base-year
-    judgement is the county's starting point (see :func:`kompetens_lib.methods.balance`).
+    ``balance`` (S − D), ``ratio`` (100 · S/D), ``change``, ``judgement_base`` and
+    ``judgement`` (target year), and with ``basis="workplace"`` (default) also
+    ``supply_residence`` and ``net_commuting`` (supply = supply by residence + net
+    in-commuting), sorted from the tightest judgement to the loosest, larger demand first.
+
+    ``basis="workplace"``: the county's own cohort-flow supply on the workplace basis
+    against the demand breakdown (:func:`regional_balance_all`); ``change`` is the county's
+    S/D against the nation's base-year S/D. ``basis="breakdown"``: both sides broken down
+    by the method, ``change`` the relative change of S/D since the base year (see
+    :func:`kompetens_lib.methods.balance.balance`).
     """
     region, base_year, target_year, method, source = scenario(
         region, base_year, target_year, method, source
@@ -112,7 +239,10 @@ def balance_table(
     chosen = resolve_method(method or "fixed_share")
     base = forecast_base_year(base_year, source)
     target = resolve_target_year(base, target_year, source)
-    full = balance_all(base, chosen, source, damping, thresholds)
+    if _basis(basis) == "workplace":
+        full = regional_balance_all(base, target, chosen, source, damping, thresholds)
+    else:
+        full = balance_all(base, chosen, source, damping, thresholds)
     county = full[full["region"] == code]
     start = county[county["year"] == base].set_index("education_group")["judgement"]
     out = county[county["year"] == target].copy()
@@ -123,10 +253,11 @@ def balance_table(
     rank = {j: i for i, j in enumerate([*JUDGEMENTS, NOT_APPLICABLE])}
     out["_rank"] = out["judgement"].map(rank)
     out = out.sort_values(["_rank", "demand"], ascending=[True, False]).drop(columns="_rank")
-    out = out[["education_group", "short_name", "level", "supply", "demand", "balance", "ratio",
-               "change", "judgement_base", "judgement"]].reset_index(drop=True)
+    extra = ["supply_residence", "net_commuting"] if basis == "workplace" else []
+    out = out[["education_group", "short_name", "level", "supply", *extra, "demand", "balance",
+               "ratio", "change", "judgement_base", "judgement"]].reset_index(drop=True)
     out.attrs = {"region": code, "base_year": base, "target_year": target, "method": chosen,
-                 "thresholds": tuple(float(t) for t in thresholds)}
+                 "thresholds": tuple(float(t) for t in thresholds), "basis": basis}
     return out
 
 
@@ -143,9 +274,8 @@ def judgements_by_method(
 
     Returns ``education_group``, ``short_name``, ``demand`` (median over the methods), one
     column per method (named by its Swedish label) and ``disagree`` (the methods give
-    different words), groups that disagree first, then by demand. With the fixed share
-    the county's supply and demand change exactly as the nation's, so its judgement is the
-    national one; only the other methods can move a county away from it.
+    different words), groups that disagree first, then by demand. The county's supply is
+    its own cohort flow under every method; the methods differ in the demand.
     """
     region, base_year, target_year, _, source = scenario(
         region, base_year, target_year, source=source
@@ -196,8 +326,10 @@ def county_balance(
     source: Any = None,
     damping: float = DEFAULT_DAMPING,
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    basis: str = "workplace",
 ) -> pd.DataFrame:
-    """One group in all 21 counties in the target year (for the county map).
+    """One group in all 21 counties in the target year (for the county map), on the
+    ``basis`` of :func:`balance_table`.
 
     Returns ``region``, ``name``, ``supply``, ``demand``, ``balance``, ``ratio``,
     ``judgement``. ``attrs`` holds the group's code and short name.
@@ -206,7 +338,10 @@ def county_balance(
     chosen = resolve_method(method)
     base = forecast_base_year(base_year, source)
     target = resolve_target_year(base, target_year, source)
-    full = balance_all(base, chosen, source, damping, thresholds)
+    if _basis(basis) == "workplace":
+        full = regional_balance_all(base, target, chosen, source, damping, thresholds)
+    else:
+        full = balance_all(base, chosen, source, damping, thresholds)
     out = full[(full["education_group"] == code) & (full["year"] == target)
                & full["region"].isin(COUNTY_CODES)].copy()
     out.insert(1, "name", out["region"].map(region_name).astype("string"))
@@ -237,6 +372,9 @@ def key_figures_balance(table: pd.DataFrame, *, n: int = 5) -> dict:
         "base_year": attrs.get("base_year"),
         "target_year": attrs.get("target_year"),
         "method": attrs.get("method"),
+        "shortage_group_count": shortage_count(table),
+        "net_commuting_target": round_persons(table["net_commuting"].sum())
+        if "net_commuting" in table else 0,
         "supply_target": round_persons(table["supply"].sum()),
         "demand_target": round_persons(table["demand"].sum()),
         "balance_target": round_persons(table["balance"].sum()),
@@ -251,8 +389,16 @@ def key_figures_balance(table: pd.DataFrame, *, n: int = 5) -> dict:
     }
 
 
+def shortage_count(balance: pd.DataFrame) -> int:
+    """Groups judged *stor brist* or *brist* in :func:`balance_table`'s target year: the
+    one definition of "groups in shortage" (brief, key figures, notebook 04)."""
+    return int(balance["judgement"].isin(SHORTAGE).sum())
+
+
 KEY_FIGURE_LABELS_BALANCE: dict[str, str] = {
-    "supply_target": "Tillgång målåret, alla grupper",
+    "shortage_group_count": "Antal utbildningsgrupper med brist eller stor brist målåret",
+    "net_commuting_target": "varav nettoinpendling (ingår i tillgången)",
+    "supply_target": "Tillgång målåret där folk arbetar, alla grupper",
     "demand_target": "Efterfrågan målåret, alla grupper",
     "balance_target": "Tillgång − efterfrågan målåret",
     "judgements_base": "Antal grupper per bedömning, basåret",

@@ -218,8 +218,8 @@ def caveats(source: Any = None, *, method_range: tuple[float, float] | None = No
     )
     items.append(
         "Antalet personer är avrundat till hundratal (tiotal under 1 000), eftersom "
-        "beräkningen inte är exaktare än så. Pensionsavgångarna räknar bara dem som når "
-        "pensionsåldern; de som slutar av andra skäl kommer till."
+        "beräkningen inte är exaktare än så. Avgångarna sprids över perioden efter ålder: "
+        "pension, dödsfall och andra permanenta avgångar räknas var för sig."
     )
     return items
 
@@ -265,13 +265,13 @@ class BriefContent:
 
 
 def _need_by_method(code: str, base: int, target: int, source: Any,
-                    groups: Sequence[str]) -> dict[str, pd.DataFrame]:
+                    groups: Sequence[str] | None) -> dict[str, pd.DataFrame]:
     from kompetens_lib.workbook.need_tables import need_table
 
     out = {}
     for m in METHODS:
         table = need_table(code, base_year=base, target_year=target, method=m, source=source)
-        out[m] = table[table["education_group"].isin(groups)]
+        out[m] = table if groups is None else table[table["education_group"].isin(groups)]
     return out
 
 
@@ -301,7 +301,8 @@ def brief_content(region: object, base_year: int | None = None, target_year: int
         resolve_target_year,
         round_persons,
     )
-    from kompetens_lib.workbook.supply_tables import retirement_summary
+    from kompetens_lib.workbook.key_figures import county_key_figures
+    from kompetens_lib.workbook.supply_tables import exits_summary
 
     code = resolve_region(region)
     chosen = resolve_method(method)
@@ -312,22 +313,27 @@ def brief_content(region: object, base_year: int | None = None, target_year: int
     name = region_name(code)
     the_mandate = mandate_mod.load(code)
 
-    needs = _need_by_method(code, base, target, source, groups)
+    full = _need_by_method(code, base, target, source, None)
+    needs = {m: t[t["education_group"].isin(groups)] for m, t in full.items()}
     need = needs[chosen]
-    totals = {m: float(t["need"].sum()) for m, t in needs.items()}
+    totals = {m: float(t["need"].sum()) for m, t in full.items()}
     top = need.sort_values("need", ascending=False).iloc[0]
     top_range = [float(t.set_index("education_group").loc[top["education_group"], "need"])
                  for t in needs.values()]
-    need_total = totals[chosen]
 
-    retire = retirement_summary(code, base_year=base, horizons=[target - base], source=source)
-    retire_row = retire.iloc[-1]
+    # The key figures have one definition (workbook.key_figures), shared with notebooks
+    # 04–05, the report and the overview: all groups of the county's need table.
+    key = county_key_figures(code, base_year=base, target_year=target, method=chosen,
+                             source=source)
+    retire = exits_summary(code, base_year=base, horizons=[target - base], source=source)
+    retire_row = retire.iloc[-1].copy()
+    retire_row["share_employed"] = float(retire_row["retirements"] / retire_row["employed"])
     share_retiring = float(retire_row["share_employed"])
-    # Both sides are the groups an education leads to, like the need itself.
-    share_of_need = float(need["replacement"].sum()) / need_total if need_total else 0.0
+    share_of_need = float(key["share_need_retirements"])
 
-    bal = balance_table(code, base_year=base, target_year=target, method=chosen, source=source)
-    bal = bal[bal["education_group"].isin(groups)]
+    bal_all = balance_table(code, base_year=base, target_year=target, method=chosen,
+                            source=source)
+    bal = bal_all[bal_all["education_group"].isin(groups)]
 
     m1 = Message(
         "largest_need",
@@ -340,8 +346,9 @@ def brief_content(region: object, base_year: int | None = None, target_year: int
         f"{_fmt(round_persons(min(top_range)))} och {_fmt(round_persons(max(top_range)))}.",
         round_persons(top["need"]),
     )
-    m2 = _retirement_message(retire_row, share_of_need, need_total, target, round_persons)
-    m3, gap = _shortage_message(bal, target, round_persons)
+    m2 = _retirement_message(retire_row, share_of_need, float(key["need_total"]), target,
+                             round_persons)
+    m3, gap = _shortage_message(bal_all, target, round_persons)
     low, high = min(totals.values()), max(totals.values())
     figures = {
         "region": code,
@@ -349,14 +356,17 @@ def brief_content(region: object, base_year: int | None = None, target_year: int
         "base_year": base,
         "target_year": target,
         "method": chosen,
-        "need_total": round_persons(need_total),
+        "need_total": key["need_total"],
         "need_range": [round_persons(low), round_persons(high)],
         "largest_need_group": str(top["short_name"]),
         "largest_need": round_persons(top["need"]),
         "retirements": round_persons(retire_row["retirements"]),
         "share_employed_retiring": round(share_retiring, 4),
-        "share_need_replacement": round(share_of_need, 4),
-        "shortage_groups": int(m3.figure),
+        "share_need_replacement": key["share_need_replacement"],
+        "share_need_retirements": key["share_need_retirements"],
+        "shortage_groups": key["shortage_groups"],
+        "places_to_plan": key["places_to_plan"],
+        "intake_today": key["intake_today"],
         "largest_gap": gap,
         "mandate_filled": not the_mandate.example,
     }
@@ -377,8 +387,7 @@ def _retirement_message(row: pd.Series, share_of_need: float, need_total: float,
     text = (f"Omkring {_fmt(rounded(row['retirements']))} av länets "
             f"{_fmt(rounded(row['employed']))} förvärvsarbetande når pensionsåldern före "
             f"{target}. ")
-    need = (f"rekryteringsbehovet i de utbildningsgrupper som går att utbilda för "
-            f"({_fmt(rounded(need_total))} personer)")
+    need = f"hela rekryteringsbehovet ({_fmt(rounded(need_total))} personer)"
     if share_of_need >= 0.5:
         text += (f"Pensionsavgångarna står för {_pct(share_of_need)} av {need}: att ersätta dem "
                  "som slutar väger tyngre än att efterfrågan växer.")
@@ -425,13 +434,18 @@ def key_figure_labels(figures: dict) -> dict[str, str]:
     :func:`kompetens_lib.present.keyfigures.show`."""
     period = f"{figures.get('base_year', '')}–{figures.get('target_year', '')}"
     return {
-        "need_total": f"Rekryteringsbehov {period}, gymnasial och eftergymnasial utbildning",
+        "need_total": f"Rekryteringsbehov {period}, alla utbildningsgrupper",
         "need_range": "Rekryteringsbehov, lägst–högst över metoderna",
         "largest_need_group": "Störst behov",
         "largest_need": "Behov i den gruppen",
         "retirements": f"Pensionsavgångar {period}, alla förvärvsarbetande",
         "share_employed_retiring": "Andel av de förvärvsarbetande som går i pension",
-        "share_need_replacement": "Pensionsavgångarnas andel av rekryteringsbehovet",
+        "share_need_replacement": "Ersättningsbehovets andel av rekryteringsbehovet "
+                                  "(pension, dödsfall, andra avgångar, utflyttning)",
+        "share_need_retirements": "Pensionsavgångarnas andel av rekryteringsbehovet",
+        "places_to_plan": "Nybörjarplatser per år att planera för (yrkesprogram, yrkesvux, "
+                          "YH)",
+        "intake_today": "Antagna i dag i samma utbildningar",
         "shortage_groups": "Utbildningsgrupper med brist eller stor brist "
                            f"{figures.get('target_year', '')}",
         "largest_gap": "Största gapet (efterfrågan − tillgång), personer",

@@ -16,6 +16,7 @@ from kompetens_lib.errors import InconsistentPopulationError, KompetensError
 from kompetens_lib.methods.breakdown import (
     DEFAULT_DAMPING,
 )
+from kompetens_lib.methods.exits import EXIT_CAUSES, NET_OUT_MIGRATION, exit_hazards, exits
 from kompetens_lib.methods.supply import (
     EXIT_AGE,
     GRADUATE_AGE_SHARES,
@@ -45,7 +46,10 @@ from kompetens_lib.workbook.params import scenario
 
 __all__ = [
     "COHORT_VARIANTS",
+    "employed_exits",
+    "exit_assumptions",
     "entrants_and_leavers",
+    "exits_summary",
     "graduates_by_form",
     "key_figure_labels_supply",
     "key_figures_supply",
@@ -81,6 +85,103 @@ def supply_age_structure(region: object, year: int | None = None, source: Any = 
         ["area", "age_band", "labour_force", "share"]].reset_index(drop=True)
 
 
+def employed_exits(
+    region: object,
+    base_year: int,
+    horizons: Sequence[int],
+    *,
+    exit_age: int | Mapping[int, float] = EXIT_AGE,
+    net_out_migration: float = NET_OUT_MIGRATION,
+    source: Any = None,
+) -> pd.DataFrame:
+    """Permanent exits of the county's employed by group and cause within each horizon
+    (:func:`kompetens_lib.methods.exits.exits`); a distribution over exit ages
+    (``{65: 0.5, 67: 0.5}``) weighs the exits of each age. Riket ("00") sums the counties.
+    """
+    code = resolve_region(region)
+    chosen = scenario_exit_age(exit_age)
+    ages = dict(chosen) if isinstance(chosen, Mapping) else {int(chosen): 1.0}
+    employed = load("employed", source)
+    if code != NATIONAL_CODE:
+        employed = employed[employed["region"] == code]
+    parts = []
+    for age, weight in ages.items():
+        hazards = exit_hazards(min(max(int(age), 62), 74), net_out_migration=net_out_migration)
+        part = exits(employed, list(horizons), exit_age=min(max(int(age), 62), 74),
+                     base_year=base_year, hazards=hazards)
+        for column in (*EXIT_CAUSES, "value"):
+            part[column] = part[column] * float(weight)
+        parts.append(part)
+    keys = ["region", "education_group", "horizon", "year"]
+    out = pd.concat(parts).groupby(keys, observed=True, as_index=False)[
+        [*EXIT_CAUSES, "value"]].sum()
+    if code == NATIONAL_CODE:
+        out = out.groupby(keys[1:], observed=True, as_index=False)[[*EXIT_CAUSES, "value"]].sum()
+        out.insert(0, "region", pd.array([NATIONAL_CODE] * len(out), dtype="string"))
+    out.attrs = {"base_year": int(base_year), "exit_age": chosen,
+                 "net_out_migration": float(net_out_migration)}
+    return out
+
+
+def exit_assumptions(exit_age: int = EXIT_AGE, net_out_migration: float = NET_OUT_MIGRATION
+                     ) -> pd.DataFrame:
+    """The named exit assumptions with their values and sources, for notebooks 03 and 05:
+    ``assumption``, ``value``, ``source`` (Swedish text)."""
+    from kompetens_lib.methods.exits import MORTALITY, OTHER_EXIT_RATE, RETIREMENT_HAZARD
+
+    h = exit_hazards(min(max(int(exit_age), 62), 74), net_out_migration=net_out_migration)
+    h = h.set_index("age")
+    rows = [
+        ("Pensionsrisk per år vid utträdesåldern", f"{RETIREMENT_HAZARD['k']:.0%} vid "
+         f"{exit_age} år, {RETIREMENT_HAZARD['after_k']:.0%} per år därefter, "
+         f"{RETIREMENT_HAZARD['from_60']:.0%} per år från 60",
+         "Pensionsmyndigheten: genomsnittlig utträdesålder ca 64,5–65 år; riktålder 66"),
+        ("Dödsrisk per år", f"{h.loc[40, 'deaths']:.2%} vid 40, {h.loc[60, 'deaths']:.2%} vid "
+         f"60, {h.loc[70, 'deaths']:.2%} vid 70 (a = {MORTALITY['a']:g}, b = {MORTALITY['b']:g})",
+         "SCB:s livslängdstabeller, början av 2020-talet (avrundat)"),
+        ("Andra permanenta avgångar per år", f"{OTHER_EXIT_RATE:.1%} före utträdesåldern",
+         "Försäkringskassan: ca 15 000 nya sjukersättningar per år"),
+        ("Nettoutflyttning av förvärvsarbetande per år", f"{float(net_out_migration):.1%}",
+         "Antagande i scenariot (parametern net_out_migration)"),
+    ]
+    rows = [(a, v.replace(".", ",").replace("%", "\u00a0%"), src) for a, v, src in rows]
+    return pd.DataFrame(rows, columns=["assumption", "value", "source"]).astype("string")
+
+
+def exits_summary(
+    region: object,
+    *,
+    base_year: int | None = None,
+    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    exit_age: int | Mapping[int, float] = EXIT_AGE,
+    net_out_migration: float = NET_OUT_MIGRATION,
+    source: Any = None,
+) -> pd.DataFrame:
+    """Permanent exits of the county's employed within each horizon, by cause, all groups.
+
+    Returns ``horizon``, ``horizon_label``, ``year``, the causes (``retirements``,
+    ``deaths``, ``other_exits``, ``net_out_migration``), ``exits`` (their sum), ``employed``,
+    ``share_employed`` and ``share_per_year`` (exits per year of the horizon as a share of
+    the employed: close to each other for all horizons, since exits are spread by age).
+    """
+    region, base_year, _, _, source = scenario(region, base_year, source=source)
+    code = resolve_region(region)
+    base = forecast_base_year(base_year, source)
+    chosen = horizons_within(base, horizons, source)
+    rd = employed_exits(code, base, chosen, exit_age=exit_age,
+                        net_out_migration=net_out_migration, source=source)
+    out = rd.groupby(["horizon", "year"], observed=True)[[*EXIT_CAUSES, "value"]].sum()
+    out = out.reset_index().rename(columns={"value": "exits"})
+    employed = load("employed", source)
+    total = float(employed.loc[(employed["region"] == code) & (employed["year"] == base),
+                               "value"].sum())
+    out["employed"] = total
+    out["share_employed"] = out["exits"] / total if total else np.nan
+    out["share_per_year"] = out["share_employed"] / out["horizon"]
+    out.insert(1, "horizon_label", out["horizon"].map(_horizon_label).astype("string"))
+    return out
+
+
 def _horizon_label(h: int) -> str:
     return f"Inom {h} år"
 
@@ -94,6 +195,11 @@ def retirement_summary(
     source: Any = None,
 ) -> pd.DataFrame:
     """Retirements among the county's employed within each horizon, all groups together.
+
+    The simple step rule of :func:`kompetens_lib.retirements` (everyone reaching the exit
+    age within the horizon, those past it at once), as exercise 4 computes it by hand.
+    The notebooks and the need use :func:`exits_summary`, which spreads exits over the
+    horizon by a hazard per year of age.
 
     Returns ``horizon``, ``horizon_label``, ``year``, ``retirements`` (cumulative persons),
     ``employed`` (base year) and ``share_employed``.
@@ -406,7 +512,9 @@ def key_figures_supply(
     code = resolve_region(region)
     base = forecast_base_year(base_year, source)
     target = resolve_target_year(base, target_year, source)
-    summary = retirement_summary(code, base_year=base, exit_age=exit_age, source=source)
+    # Retirements as in the need and the brief: spread over the horizon by age.
+    summary = exits_summary(code, base_year=base, exit_age=exit_age, source=source)
+    summary = summary.assign(share_employed=summary["retirements"] / summary["employed"])
     lf = load("labour_force", source)
     lf_total = float(lf[(lf["region"] == code) & (lf["year"] == base)]["value"].sum())
     grads = graduates_by_form(code, source)

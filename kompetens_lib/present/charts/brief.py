@@ -34,14 +34,14 @@ def need_chart(need: pd.DataFrame, *, source: str, n: int = 10, period: str = ""
             )
     top = need.nlargest(n, "need")
     order = top["short_name"].astype(str).tolist()
-    parts = {"Pensionsavgångar": top["replacement"].clip(lower=0),
+    parts = {"Ersättningsbehov": top["replacement"].clip(lower=0),
              "Ökad efterfrågan": top["expansion"].clip(lower=0)}
     frame = pd.concat([
         pd.DataFrame({"short_name": top["short_name"].astype(str), "part": label,
                       "value": values.astype(float), "need": top["need"].astype(float)})
         for label, values in parts.items()
     ], ignore_index=True)
-    frame["order"] = frame["part"].map({"Pensionsavgångar": 0, "Ökad efterfrågan": 1})
+    frame["order"] = frame["part"].map({"Ersättningsbehov": 0, "Ökad efterfrågan": 1})
     subtitle = [f"De {len(order)} utbildningsgrupper som behöver flest nya personer"
                 + (f" {period}" if period else "") + "."]
     if method:

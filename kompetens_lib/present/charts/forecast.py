@@ -50,7 +50,8 @@ FORM_ORDER: tuple[str, ...] = (
     "Gymnasieskola", "Komvux", "Yrkeshögskola", "Universitet och högskola",
 )
 NEED_PARTS: tuple[str, ...] = (
-    "Ersättningsbehov (pensionsavgångar)", "Expansionsbehov (växande efterfrågan)",
+    "Ersättningsbehov (pension, dödsfall, andra avgångar)",
+    "Expansionsbehov (växande efterfrågan)",
 )
 BAND_COLOR = "#c9d9e6"
 INDEX_FORMAT = ".0f"
@@ -544,7 +545,8 @@ def balance_ratio_chart(
     ).transform_calculate(max_x="max(datum.ratio, 100)")
     rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color=TEXT_COLOR).encode(x="x:Q")
     if subtitle is None:
-        subtitle = "Under 100: färre i arbetskraften än som efterfrågas. Ordet är bedömningen."
+        subtitle = ("Tillgången räknad där folk arbetar (boende + nettoinpendling). Under 100: "
+                    "färre än som efterfrågas. Ordet är bedömningen.")
     return alt.layer(bars, labels, rule).properties(
         title=chart_title(title, source, subtitle), width=420)
 
