@@ -170,3 +170,16 @@ def test_backtest_caption_says_the_verdict_is_on_synthetic_data():
     test = breakdown_tables.backtest_summary("23")
     assert test.attrs["synthetic"] and "syntetiska" in test.attrs["note"]
     assert "syntetiska exempeldata" in breakdown_tables.backtest_caption(test, "Jämtlands län")
+
+
+def test_uncertainty_charts_carry_title_units_and_source():
+    from kompetens_lib.present import charts
+
+    bands = breakdown_tables.error_band_table("09", "fixed_share")
+    spec = charts.error_band_chart(bands, source="Källa: exempel.").to_dict()
+    assert spec["title"]["subtitle"][-1] == "Källa: exempel."
+    assert "procent" in spec["encoding"]["y"]["title"]
+    groups = breakdown_tables.group_bands("09", "fixed_share", n=5)
+    assert (groups["low"] <= groups["value"]).all() and (groups["value"] <= groups["high"]).all()
+    layered = charts.group_band_chart(groups, source="Källa: exempel.").to_dict()
+    assert [layer["mark"]["type"] for layer in layered["layer"]] == ["bar", "rule", "point"]

@@ -108,7 +108,7 @@ def ras_totals_table(
     """Where the RAS county totals come from, one row per county: ``region``,
     ``region_name``, ``base`` (employed or labour force, base year), ``rate`` (that ÷
     population 16–74), ``population_base`` and ``population_target`` (16–74),
-    ``share_base`` and ``share_target`` (the county's share of the counties' total, percent)
+    ``share_base`` and ``share_target`` (the county's share of the counties' total, 0–1)
     and ``is_county`` (the scenario's county). ``attrs``: ``base_year``, ``target_year``.
     """
     region, base_year, target_year, _, source = scenario(region, base_year, target_year,
@@ -127,8 +127,8 @@ def ras_totals_table(
         "base": wide[base].to_numpy(),
         "population_base": people.loc[wide.index, base].to_numpy(float),
         "population_target": people.loc[wide.index, target].to_numpy(float),
-        "share_base": 100 * (wide[base] / wide[base].sum()).to_numpy(),
-        "share_target": 100 * (wide[target] / wide[target].sum()).to_numpy(),
+        "share_base": (wide[base] / wide[base].sum()).to_numpy(),
+        "share_target": (wide[target] / wide[target].sum()).to_numpy(),
     })
     out.insert(1, "region_name", out["region"].map(region_name).astype("string"))
     out.insert(3, "rate", out["base"] / out["population_base"])
