@@ -13,8 +13,8 @@ from kompetens_lib.methods.breakdown import (
     resolve_method,
 )
 from kompetens_lib.methods.need import GRADUATE_SHARE
-from kompetens_lib.methods.uncertainty import DEFAULT_CREDIBILITY, DEFAULT_QUANTILE
 from kompetens_lib.methods.supply import EXIT_AGE, EXIT_AGE_RANGE, check_exit_age
+from kompetens_lib.methods.uncertainty import DEFAULT_CREDIBILITY, DEFAULT_QUANTILE
 
 __all__ = [
     "DEFAULT_CREDIBILITY",

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 
 from kompetens_lib.present.charts.common import (
-    checked_frame,
     chart_title,
+    checked_frame,
     require_numeric,
 )
 
