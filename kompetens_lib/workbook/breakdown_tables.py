@@ -18,7 +18,6 @@ from kompetens_lib.methods.breakdown import (
     compare_methods,
     resolve_method,
 )
-from kompetens_lib.methods.region_totals import population_region_totals
 from kompetens_lib.methods.uncertainty import (
     DEFAULT_CREDIBILITY,
     DEFAULT_QUANTILE,
@@ -31,6 +30,7 @@ from kompetens_lib.reference.taxonomy import (
 )
 from kompetens_lib.workbook.forecast import (
     HISTORY_TABLES,
+    breakdown_options,
     forecast_base_year,
     forecast_side,
     method_options,
@@ -89,8 +89,9 @@ def ras_region_totals(
         years = list(range(int(base_year), int(forecast_years.max()) + 1))
 
     def compute() -> pd.DataFrame:
-        history = load(HISTORY_TABLES[column], source)
-        return population_region_totals(load("population", source), history, base_year, years)
+        return breakdown_options("constrained", DEFAULT_DAMPING, column=column,
+                                 base=int(base_year), source=source,
+                                 years=years)["region_totals"]
 
     return memoised(("ras_totals", column, int(base_year), tuple(years)), source, compute)
 
