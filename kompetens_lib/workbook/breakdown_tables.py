@@ -110,7 +110,7 @@ def ras_totals_table(
     ``region_name``, ``base`` (employed or labour force, base year), ``rate`` (that ÷
     population 16–74), ``population_base`` and ``population_target`` (16–74),
     ``share_base`` and ``share_target`` (the county's share of the counties' total, 0–1)
-    and ``is_county`` (the scenario's county). ``attrs``: ``base_year``, ``target_year``.
+    ``is_county`` (the scenario's county) and ``county_mark`` ("ditt län" or ""). ``attrs``: ``base_year``, ``target_year``.
     """
     region, base_year, target_year, _, source = scenario(region, base_year, target_year,
                                                          source=source)
@@ -134,6 +134,7 @@ def ras_totals_table(
     out.insert(1, "region_name", out["region"].map(region_name).astype("string"))
     out.insert(3, "rate", out["base"] / out["population_base"])
     out["is_county"] = out["region"] == code
+    out["county_mark"] = pd.array(np.where(out["is_county"], "ditt län", ""), dtype="string")
     out.attrs = {"base_year": base, "target_year": target, "region": code}
     return out
 
