@@ -109,8 +109,9 @@ def ras_totals_table(
     """Where the RAS county totals come from, one row per county: ``region``,
     ``region_name``, ``base`` (employed or labour force, base year), ``rate`` (that ÷
     population 16–74), ``population_base`` and ``population_target`` (16–74),
-    ``share_base`` and ``share_target`` (the county's share of the counties' total, 0–1)
-    ``is_county`` (the scenario's county) and ``county_mark`` ("ditt län" or ""). ``attrs``: ``base_year``, ``target_year``.
+    ``share_base`` and ``share_target`` (the county's share of the counties' total, 0–1),
+    ``is_county`` (the scenario's county) and ``county_mark`` ("ditt län" or "").
+    ``attrs``: ``base_year``, ``target_year``.
     """
     region, base_year, target_year, _, source = scenario(region, base_year, target_year,
                                                          source=source)
