@@ -18,7 +18,9 @@ from kompetens_lib.methods.backtest import backtest
 from kompetens_lib.methods.balance import balance
 from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS, breakdown, compare_methods
 from kompetens_lib.methods.need import dimensioning, recruitment_need
+from kompetens_lib.methods.region_totals import population_region_totals
 from kompetens_lib.methods.supply import retirements, supply_projection
+from kompetens_lib.methods.uncertainty import error_bands
 from kompetens_lib.reference.regions import COUNTY_CODES
 
 REPEAT = 7
@@ -71,15 +73,22 @@ def main() -> None:
         f"{'method':<16}{'all counties':>14}{'per county':>14}{'max county':>14}"
         f"{'÷ cold load':>13}{'÷ warm load':>13}"
     )
+    # The constrained method runs as the workbook runs it: county totals from the
+    # population projection times the base-year employment rates by age.
+    years = sorted(int(y) for y in forecast["year"].unique())
+    totals = population_region_totals(population, employed, years[0], years)
+    options = {"constrained": {"region_totals": totals, "rescale_totals": True}}
     print(header)
     print("-" * len(header))
     for method in METHODS:
-        whole = seconds(lambda m=method: breakdown(forecast, employed, m, column="demand"))
+        opts = options.get(method, {})
+        whole = seconds(lambda m=method, o=opts: breakdown(forecast, employed, m,
+                                                           column="demand", **o))
         per_county = []
         for code in COUNTY_CODES:
 
-            def recompute(m: str = method, c: str = code) -> object:
-                result = breakdown(forecast, employed, m, column="demand")
+            def recompute(m: str = method, c: str = code, o: dict = opts) -> object:
+                result = breakdown(forecast, employed, m, column="demand", **o)
                 return result[result["region"] == c]
 
             per_county.append(seconds(recompute, repeat=3))
@@ -120,6 +129,14 @@ def main() -> None:
         ("dimensioning (graduates' form mix)", lambda: dimensioning(need, graduates=graduates)),
         ("balance (judgements from the forecast)", lambda: balance(supply, demand, forecast)),
         ("backtest (all methods, 2015 → 2023)", lambda: backtest(employed, "all", 2015, 2023)),
+        (
+            "population_region_totals (RAS county totals)",
+            lambda: population_region_totals(population, employed, years[0], years),
+        ),
+        (
+            "error_bands (one county, 4 horizons)",
+            lambda: error_bands(employed, "fixed_share", "09"),
+        ),
     ]
     width = max(len(label) for label, _ in others) + 2
     print(f"{'other calls (all counties)':<{width}}{'time':>12}{'÷ cold load':>13}")

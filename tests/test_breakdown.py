@@ -740,3 +740,63 @@ def test_breakdown_accepts_a_method_however_it_is_spelled():
     expected = breakdown(nat, hist, "fixed_share")
     pd.testing.assert_frame_equal(breakdown(nat, hist, "Fast andel"), expected)
     pd.testing.assert_frame_equal(breakdown(nat, hist, "fixed share"), expected)
+
+
+# --------------------------------------------------------------------------------------
+# Shift-share on growth rates (issue 12): the result scales with its inputs
+# --------------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(cases(), st.floats(0, 1), st.floats(1e-3, 1e3))
+def test_property_shift_share_scales_with_the_national_forecast(case, damping, k):
+    nat, hist = case
+    base = breakdown(nat, hist, "shift_share", damping=damping)
+    scaled = breakdown(nat.assign(value=nat["value"] * k), hist, "shift_share", damping=damping)
+    np.testing.assert_allclose(
+        scaled["value"].to_numpy(), k * base["value"].to_numpy(), rtol=1e-7, atol=1e-6
+    )
+
+
+@PROPERTY
+@given(cases(), st.floats(0, 1), st.floats(1e-3, 1e3))
+def test_property_shift_share_does_not_depend_on_the_unit_of_the_history(case, damping, k):
+    nat, hist = case
+    base = breakdown(nat, hist, "shift_share", damping=damping)
+    scaled = breakdown(nat, hist.assign(value=hist["value"] * k), "shift_share", damping=damping)
+    np.testing.assert_allclose(
+        scaled["value"].to_numpy(), base["value"].to_numpy(), rtol=1e-7, atol=1e-6
+    )
+    county_sums_match(scaled, nat)
+
+
+@PROPERTY
+@given(cases())
+def test_property_shift_share_without_damping_grows_every_county_at_the_national_rate(case):
+    nat, hist = case
+    base_year = max(HIST_YEARS)
+    at_base = hist[hist["year"] == base_year].groupby("education_group")["value"].sum()
+    # A consistent forecast: its base year is the history's national total.
+    nat = nat.copy()
+    first = nat["year"] == base_year
+    nat.loc[first, "value"] = nat.loc[first, "education_group"].map(at_base).to_numpy()
+    out = breakdown(nat, hist, "shift_share", damping=0.0)
+    start = hist[hist["year"] == base_year].set_index(["region", "education_group"])["value"]
+    national = nat.set_index(["education_group", "year"])["value"]
+    for (region, group, year), value in values(out).items():
+        if start.get((region, group), 0) > 0:
+            rate = national[(group, year)] / national[(group, base_year)] - 1
+            assert value / start[(region, group)] - 1 == pytest.approx(rate, abs=1e-9)
+
+
+def test_shift_share_with_the_forecast_in_thousands_keeps_stockholm():
+    """The bug of issue 12: the forecast in thousands gave Stockholm 0 in 2035."""
+    import kompetens_lib as kl
+
+    employed, forecast = kl.load("employed"), kl.load("national_forecast")
+    persons = breakdown(forecast, employed, "shift_share", column="demand")
+    thousands = breakdown(forecast.assign(demand=forecast["demand"] / 1000), employed,
+                          "shift_share", column="demand")
+    np.testing.assert_allclose(thousands["value"] * 1000, persons["value"], rtol=1e-9)
+    stockholm = thousands[(thousands["region"] == "01") & (thousands["year"] == 2035)]
+    assert stockholm["value"].sum() > 1000  # over a million people, in thousands

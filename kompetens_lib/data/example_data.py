@@ -49,7 +49,7 @@ from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import AGE_BANDS, POPULATION_AGE_BANDS, education_groups
 
 SEED = 20261126
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 HISTORY_YEARS = tuple(range(2010, 2024))
 BASE_YEAR = 2023
 TARGET_YEAR = 2035
@@ -100,6 +100,30 @@ UNEMPLOYMENT: dict[str, float] = {
     "23": 0.055, "24": 0.060, "25": 0.065,
 }
 STOCKHOLM = "01"
+# Gotland is an island: few commute in or out, and net commuting is close to zero.
+GOTLAND = "09"
+GOTLAND_NET_IN = 0.002  # in-commuters exceed out-commuters by 0.2 % of the out-commuters
+
+# --- variation over time (assumptions) -------------------------------------------------
+# Year-to-year noise of a county × group cell: relative sd sqrt(NOISE_FLOOR² + NOISE_COUNT/n),
+# Poisson-like (over-dispersed by NOISE_COUNT) so that small cells vary most.
+NOISE_FLOOR = 0.005
+NOISE_COUNT = 1.5
+# A slow random walk of each county × group share (relative sd per year): shares drift
+# without following a straight line.
+SHARE_WALK = 0.006
+# County employment drift relative to Riket: (total log change 2010–2023, wiggle period in
+# years, phase). Positive counties gain, negative lose, none along a straight line.
+COUNTY_DRIFT: dict[str, tuple[float, float, float]] = {
+    "01": (0.03, 11.0, -0.6), "03": (0.025, 9.0, 0.0), "13": (0.025, 8.0, 0.3),
+    "25": (0.03, 7.0, 2.4), "24": (0.02, 10.0, 2.0), "21": (-0.04, 9.0, 0.2),
+    "22": (-0.04, 8.0, 0.8), "10": (-0.03, 6.0, 1.0), "17": (-0.025, 9.0, 0.0),
+    "23": (0.02, 7.0, 1.5), "09": (-0.03, 6.0, 0.5),
+}
+# The RAMS → BAS series break (SCB's register statistics changed from RAMS to BAS in
+# 2019/2020): BAS counts about 50 000 more employed, from 2020 on.
+SERIES_BREAK_YEAR = 2020
+SERIES_BREAK_EMPLOYED = 50_000
 UNIVERSITY = {"03": 1.25, "05": 1.15, "24": 1.2, "12": 1.15, "14": 1.05}
 INDUSTRIAL = {"06", "19", "21", "10", "08", "04", "18", "07", "17", "20", "25"}
 NORTH_INLAND = {"25", "24", "23", "22", "20", "21", "17", "09", "08"}
@@ -244,6 +268,9 @@ PROVENANCE_COMMON = {
     "licence": "CC0 1.0 (exempeldata); kalibreringsuppgifterna: SCB, CC0",
     "synthetic": True,
 }
+#: Series breaks the loader marks (``load(...).attrs["series_breaks"]``).
+SERIES_BREAKS = {"employed": [{"year": SERIES_BREAK_YEAR, "before": "RAMS", "after": "BAS"}],
+                 "labour_force": [{"year": SERIES_BREAK_YEAR, "before": "RAMS", "after": "BAS"}]}
 TABLE_TITLES = {
     "employed": "Förvärvsarbetande (dagbefolkning) efter län, utbildningsgrupp, ålder och år",
     "labour_force": "Arbetskraft (nattbefolkning) efter län, utbildningsgrupp, ålder och år",
@@ -370,6 +397,27 @@ def _group_shares(groups: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     return shares / shares.sum(axis=1, keepdims=True)
 
 
+def _variation(cells: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Multiplicative factor [c, g, y] for the employed: county drift, a random walk of
+    each cell's share, and year-to-year noise that grows as cells get small."""
+    years = np.array(HISTORY_YEARS, dtype=float)
+    size = cells.sum(axis=2)  # [c, g, y]
+    n_c, n_g, n_y = size.shape
+    drift = np.ones((n_c, n_y))
+    share = (years - years[0]) / (years[-1] - years[0])
+    for code, (change, period, phase) in COUNTY_DRIFT.items():
+        wiggle = 0.6 * (np.sin(2 * np.pi * (years - years[0]) / period + phase) - np.sin(phase))
+        path = np.clip(share + wiggle, 0.0, None)
+        # Centred on the period's mean, so the county's average employment rate stays put.
+        drift[COUNTY_CODES.index(code)] = np.exp(change * (path - path.mean()))
+    walk = np.exp(np.cumsum(rng.normal(0, SHARE_WALK, (n_c, n_g, n_y)), axis=2))
+    # The walk moves groups within a county, not the county's total (the drift does that).
+    walk /= ((size * walk).sum(axis=1) / size.sum(axis=1))[:, None, :]
+    sd = np.sqrt(NOISE_FLOOR**2 + NOISE_COUNT / np.maximum(size, 1.0))
+    noise = np.clip(1 + rng.normal(0, 1, size.shape) * sd, 0.3, None)
+    return drift[:, None, :] * walk * noise
+
+
 def _long(array: np.ndarray, axes: list[tuple[str, tuple]]) -> pd.DataFrame:
     index = pd.MultiIndex.from_product([values for _, values in axes],
                                        names=[name for name, _ in axes])
@@ -419,10 +467,16 @@ def generate() -> dict[str, pd.DataFrame]:
     out_comm = res_total * out_rate
     pull = _county_array(COMMUTING_PULL, 0.01)
     in_comm = pull[:, None] / pull.sum() * out_comm.sum(axis=0)[None, :]
+    gotland = COUNTY_CODES.index(GOTLAND)
+    rest_in = np.arange(n_c) != gotland
+    in_comm[gotland] = out_comm[gotland] * (1 + GOTLAND_NET_IN)
+    in_comm[rest_in] *= ((out_comm.sum(axis=0) - in_comm[gotland])
+                         / in_comm[rest_in].sum(axis=0))[None, :]
     work_factor = (res_total - out_comm + in_comm) / res_total  # [c, y]
 
     shares = _group_shares(groups, rng)  # [c, g, a, y]
     emp_res_g = emp_res[:, None, :, :] * shares
+    emp_res_g *= _variation(emp_res_g, rng)[:, :, None, :]
     emp_work = emp_res_g * work_factor[:, None, None, :]
     i2018 = int(np.where(years == 2018)[0][0])
     k = EMPLOYED_2018_RIKET / emp_work[..., i2018].sum()
@@ -430,6 +484,11 @@ def generate() -> dict[str, pd.DataFrame]:
     emp_work *= k
     out_comm *= k
     in_comm *= k
+    # RAMS → BAS: BAS counts SERIES_BREAK_EMPLOYED more employed from the break year on.
+    after = years >= SERIES_BREAK_YEAR
+    level = 1 + SERIES_BREAK_EMPLOYED / emp_work[..., after].sum(axis=(0, 1, 2))
+    emp_work[..., after] *= level[None, None, None, :]
+    emp_res_g[..., after] *= level[None, None, None, :]
 
     employed = np.rint(emp_work).astype(np.int64)
     residual = EMPLOYED_2018_RIKET - employed[..., i2018].sum()
@@ -565,7 +624,8 @@ def _national_forecast(groups: pd.DataFrame, employed: np.ndarray,
 
 def provenance_records() -> dict[str, dict]:
     """Provenance of every example table (source, method, date, licence, synthetic flag)."""
-    return {name: {"table": name, "title": title, **PROVENANCE_COMMON}
+    return {name: {"table": name, "title": title, **PROVENANCE_COMMON,
+                   **({"series_breaks": SERIES_BREAKS[name]} if name in SERIES_BREAKS else {})}
             for name, title in TABLE_TITLES.items()}
 
 

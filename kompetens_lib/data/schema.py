@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TABLES", "TABLE_LABELS", "TableSpec"]
+__all__ = ["SERIES_BREAKS", "TABLES", "TABLE_LABELS", "TableSpec"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,10 @@ TABLE_LABELS.update(OPTIONAL_TABLE_LABELS)
 #: industry data beside a real source would not add up to its employed.
 EXAMPLE_FALLBACK: tuple[str, ...] = ("intake",)
 __all__ += ["EXAMPLE_FALLBACK", "OPTIONAL_TABLES", "OPTIONAL_TABLE_LABELS"]
+#: Series breaks in SCB's statistics behind a table: (first year of the new series, old
+#: series, new series). Register-based employment changed from RAMS to BAS (Befolkningens
+#: arbetsmarknadsstatus) in 2019/2020; BAS counts about 50 000 more employed.
+SERIES_BREAKS: dict[str, tuple[tuple[int, str, str], ...]] = {
+    "employed": ((2020, "RAMS", "BAS"),),
+    "labour_force": ((2020, "RAMS", "BAS"),),
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -21,11 +22,12 @@ from kompetens_lib.data.schema import (
     EXAMPLE_FALLBACK,
     OPTIONAL_TABLE_LABELS,
     OPTIONAL_TABLES,
+    SERIES_BREAKS,
     TABLE_LABELS,
     TABLES,
     TableSpec,
 )
-from kompetens_lib.errors import DataValidationError, KompetensError
+from kompetens_lib.errors import DataValidationError, KompetensError, KompetensWarning
 from kompetens_lib.reference.industries import INDUSTRY_CODES
 from kompetens_lib.reference.programmes import programmes
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
@@ -130,7 +132,11 @@ def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
         Riket), ``education_group``, ``age_band`` / ``form`` / ``direction`` where the
         table has them, ``year`` (int64) and ``value`` (int64); the national forecast has
         ``education_group``, ``year``, ``supply``, ``demand``, ``judgement``.
-        ``frame.attrs["provenance"]`` holds the table's provenance.
+        ``frame.attrs["provenance"]`` holds the table's provenance and
+        ``frame.attrs["series_breaks"]`` the series breaks its years straddle (the
+        employed and the labour force: RAMS → BAS from 2020, as
+        ``[{"year": 2020, "before": "RAMS", "after": "BAS"}]``; empty for other tables);
+        the first load of a table with a break warns once (:class:`KompetensWarning`).
 
     >>> load("employed").columns.tolist()
     ['region', 'education_group', 'age_band', 'year', 'value']
@@ -148,7 +154,39 @@ def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
     frame = _load_cached(name, str(path), stat.st_mtime_ns, stat.st_size)
     result = frame.copy()
     result.attrs["provenance"] = dict(frame.attrs["provenance"])
+    _mark_series_breaks(name, result)
     return result
+
+
+# --- series breaks (RAMS → BAS) ------------------------------------------------------
+_WARNED_BREAKS: set[tuple[str, int]] = set()
+
+
+def _mark_series_breaks(name: str, frame: pd.DataFrame) -> None:
+    """Set ``frame.attrs["series_breaks"]`` (a list of ``{"year", "before", "after"}``) for
+    every break of :data:`~kompetens_lib.data.schema.SERIES_BREAKS` that the table's years
+    straddle, and warn once per process and break (Swedish, :class:`KompetensWarning`)."""
+    years = frame["year"] if "year" in frame else pd.Series(dtype="int64")
+    breaks = [
+        {"year": year, "before": before, "after": after}
+        for year, before, after in SERIES_BREAKS.get(name, ())
+        if len(years) and years.min() < year <= years.max()
+    ]
+    frame.attrs["series_breaks"] = breaks
+    for item in breaks:
+        key = (item["before"] + item["after"], item["year"])
+        if key in _WARNED_BREAKS:
+            continue
+        _WARNED_BREAKS.add(key)
+        warnings.warn(
+            f"Seriebrott i sysselsättningsstatistiken: åren före {item['year']} kommer från "
+            f"{item['before']}, åren från {item['year']} från {item['after']} (Befolkningens "
+            "arbetsmarknadsstatus). BAS räknar ungefär 50 000 fler förvärvsarbetande i riket; "
+            "en förändring över brottet är delvis ett mätbyte, inte en verklig förändring. "
+            "Se tabellens attrs['series_breaks'].",
+            KompetensWarning,
+            stacklevel=3,
+        )
 
 
 @functools.lru_cache(maxsize=32)

@@ -34,6 +34,7 @@ __all__ = [
     "breakdown",
     "check_options",
     "compare_methods",
+    "national_growth",
     "prepare",
     "resolve_method",
     "run_method",
@@ -311,13 +312,10 @@ def _shift_share(
     differential = np.where(defined, d_r - d_n[None, :], 0.0)  # δ_rg per year
 
     base = p.base
-    base_total = base.sum(axis=0)  # (G,)
-    growth_factor = np.divide(
-        p.national, base_total[None, :], out=np.zeros_like(p.national), where=base_total > 0
-    )  # 1 + g_NgT, (T, G)
+    growth_rate = national_growth(p)  # g_N(0→T), (T, G)
     horizon = (p.years - p.base_year).astype(float)[:, None, None]
     weight = base[None] * (
-        growth_factor[:, None, :] + float(damping) * differential[None] * horizon
+        1.0 + growth_rate[:, None, :] + float(damping) * differential[None] * horizon
     )
     weight = np.clip(weight, 0.0, None)
     # Where every county was clipped away (only possible in degenerate data), fall back to
@@ -325,6 +323,26 @@ def _shift_share(
     dead = weight.sum(axis=1, keepdims=True) <= 0
     weight = np.where(dead, base[None], weight)
     return _shares(weight) * p.national[:, None, :]
+
+
+def national_growth(p: Prepared) -> np.ndarray:
+    """The national growth rate of each group from the base year, ``g_N(0→T)``, (T, G).
+
+    ``g_N = N[g, T] / N[g, 0] − 1`` from the national forecast itself, so the rate does not
+    depend on the unit of the forecast (persons or thousands). Where the forecast has no
+    base-year row, the history's national total of the base year stands in for ``N[g, 0]``
+    (then the two tables must be in the same unit). A group with nothing at the base year
+    grows by 0.
+    """
+    if p.base_year in set(p.years.tolist()):
+        start = p.national[int(np.searchsorted(p.years, p.base_year))]
+    else:
+        start = p.base.sum(axis=0)
+    ratio = np.divide(
+        p.national, start[None, :], out=np.ones_like(p.national, dtype=float),
+        where=start[None, :] > 0,
+    )
+    return ratio - 1.0
 
 
 def _annual_growth(first: np.ndarray, last: np.ndarray, years: float) -> np.ndarray:
@@ -561,13 +579,15 @@ def breakdown(
         default the ten years up to the base year.
     ``"shift_share"``
         ``W[r, g, T] = H[r, g, 0] · (1 + g_N[g, T] + λ · d[r, g] · (T − 0))``, clipped at 0,
-        and ``X = N · W / Σ_r W``. ``1 + g_N = N[g, T] / Σ_r H[r, g, 0]`` is the national
-        growth of the group (national growth and group mix together);
+        and ``X = N · W / Σ_r W``. ``g_N[g, T] = N[g, T] / N[g, 0] − 1`` is the national
+        growth *rate* of the group in the forecast itself (national growth and group mix
+        together; see :func:`national_growth`), so the result scales with its inputs: the
+        forecast in thousands gives the same counties in thousands;
         ``d[r, g] = (H[r,g,y1]/H[r,g,y0])^(1/(y1−y0)) − (H[N,g,y1]/H[N,g,y0])^(1/(y1−y0))``
         is the county's annualised growth differential over the window's first (``y0``)
         and last (``y1``) year (0 where the county had nobody at ``y0``). Options
         ``window`` (as above) and ``damping`` = λ in [0, 1], default 0.5. λ = 0 gives the
-        fixed share.
+        fixed share: every county grows at the national rate of the group.
     ``"constrained"``
         RAS (iterative proportional fitting) of the base-year county × group matrix to
         two margins each year: county totals and the national group totals ``N[·, T]``.
@@ -652,14 +672,16 @@ def compare_methods(
     window: object = None,
     damping: float = DEFAULT_DAMPING,
     region_totals: pd.DataFrame | None = None,
+    rescale_totals: bool = False,
     detail: bool = False,
 ) -> pd.DataFrame:
     """Run several breakdown methods and return their range: the honest uncertainty band.
 
     For each county, group and year: ``min``, ``median`` and ``max`` over the methods'
     values (see :func:`breakdown` for each formula), and ``n_methods``. Every method sees
-    the same inputs; ``window`` goes to the trend and shift-share methods, ``damping`` (λ)
-    to shift-share and ``region_totals`` to the constrained method.
+    the same inputs; each method gets the options its :data:`METHOD_OPTIONS` entry names:
+    ``window`` the trend and shift-share methods, ``damping`` (λ) shift-share,
+    ``region_totals`` and ``rescale_totals`` the constrained method.
 
     Parameters
     ----------
@@ -702,13 +724,13 @@ def compare_methods(
                 f"{format_list(prepared.regions, 25)}."
             )
         regions = [code]
-    option_sets = {
-        "fixed_share": {},
-        "trend_share": {"window": window},
-        "shift_share": {"window": window, "damping": damping},
-        "constrained": {"region_totals": region_totals},
-    }
-    results = [run_method(prepared, m, option_sets[m])[0] for m in chosen]
+    scenario = {"window": window, "damping": damping, "region_totals": region_totals,
+                "rescale_totals": rescale_totals}
+    # Each method takes the scenario options its entry in METHOD_OPTIONS names.
+    results = [
+        run_method(prepared, m, {k: v for k, v in scenario.items() if k in METHOD_OPTIONS[m]})[0]
+        for m in chosen
+    ]
     if detail:
         parts = []
         for m, values in zip(chosen, results):

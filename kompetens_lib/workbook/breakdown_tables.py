@@ -18,12 +18,19 @@ from kompetens_lib.methods.breakdown import (
     compare_methods,
     resolve_method,
 )
+from kompetens_lib.methods.uncertainty import (
+    DEFAULT_CREDIBILITY,
+    DEFAULT_QUANTILE,
+    error_bands,
+    widen,
+)
 from kompetens_lib.reference.regions import region_name, resolve_region
 from kompetens_lib.reference.taxonomy import (
     resolve_group,
 )
 from kompetens_lib.workbook.forecast import (
     HISTORY_TABLES,
+    breakdown_options,
     forecast_base_year,
     forecast_side,
     method_options,
@@ -31,18 +38,106 @@ from kompetens_lib.workbook.forecast import (
     round_persons,
     with_short_names,
 )
-from kompetens_lib.workbook.memo import forecast_for, warn_once
+from kompetens_lib.workbook.memo import forecast_for, memoised, warn_once
 from kompetens_lib.workbook.params import scenario
 
 __all__ = [
     "KEY_FIGURE_LABELS_BREAKDOWN",
+    "SYNTHETIC_VERDICT",
+    "backtest_caption",
     "backtest_summary",
     "backtest_worst_groups",
+    "error_band_table",
+    "group_bands",
     "key_figures_breakdown",
     "method_range",
     "method_totals",
     "method_values",
+    "ras_region_totals",
+    "ras_totals_table",
 ]
+
+#: The back-test's verdict on the bundled example data is a verdict on synthetic data.
+SYNTHETIC_VERDICT = (
+    "Exempeldata: back-testet mäter metoderna på syntetiska data, inte på länets verkliga "
+    "historia. Ranglistan säger hur metoderna klarar exempeldatans variation, inte vilken "
+    "metod som passar länet."
+)
+
+
+def _is_synthetic(history: pd.DataFrame) -> bool:
+    return bool(history.attrs.get("provenance", {}).get("synthetic", False))
+
+
+def ras_region_totals(
+    column: str = "demand",
+    *,
+    base_year: int,
+    years: list[int] | None = None,
+    source: Any = None,
+) -> pd.DataFrame:
+    """County totals for the constrained (RAS) method: the county's population projection
+    times its base-year rate by age band (employed ÷ population for demand, labour force ÷
+    population for supply); see
+    :func:`kompetens_lib.methods.region_totals.population_region_totals`. Used with
+    ``rescale_totals=True``: the counties keep their relative sizes and add up to the
+    national forecast. Returns ``region``, ``year``, ``value`` for all counties.
+    """
+    column = forecast_side(column)
+    if years is None:
+        forecast_years = load("national_forecast", source)["year"]
+        years = list(range(int(base_year), int(forecast_years.max()) + 1))
+
+    def compute() -> pd.DataFrame:
+        return breakdown_options("constrained", DEFAULT_DAMPING, column=column,
+                                 base=int(base_year), source=source,
+                                 years=years)["region_totals"]
+
+    return memoised(("ras_totals", column, int(base_year), tuple(years)), source, compute)
+
+
+def _ras_options(column: str, base: int, source: Any, years: list[int] | None = None) -> dict:
+    return {"region_totals": ras_region_totals(column, base_year=base, years=years,
+                                               source=source),
+            "rescale_totals": True}
+
+
+def ras_totals_table(
+    region: object, column: str = "demand", *, base_year: int | None = None,
+    target_year: int | None = None, source: Any = None,
+) -> pd.DataFrame:
+    """Where the RAS county totals come from, one row per county: ``region``,
+    ``region_name``, ``base`` (employed or labour force, base year), ``rate`` (that ÷
+    population 16–74), ``population_base`` and ``population_target`` (16–74),
+    ``share_base`` and ``share_target`` (the county's share of the counties' total, 0–1),
+    ``is_county`` (the scenario's county) and ``county_mark`` ("ditt län" or "").
+    ``attrs``: ``base_year``, ``target_year``.
+    """
+    region, base_year, target_year, _, source = scenario(region, base_year, target_year,
+                                                         source=source)
+    code = resolve_region(region)
+    base = forecast_base_year(base_year, source)
+    target = resolve_target_year(base, target_year, source)
+    totals = ras_region_totals(column, base_year=base, years=[base, target], source=source)
+    wide = totals.pivot(index="region", columns="year", values="value")
+    pop = load("population", source)
+    pop = pop[(pop["region"] != "00") & pop["age_band"].isin(
+        load(HISTORY_TABLES[column], source)["age_band"].unique())]
+    people = pop.groupby(["region", "year"], observed=True)["value"].sum().unstack("year")
+    out = pd.DataFrame({
+        "region": pd.array(wide.index.astype(str), dtype="string"),
+        "base": wide[base].to_numpy(),
+        "population_base": people.loc[wide.index, base].to_numpy(float),
+        "population_target": people.loc[wide.index, target].to_numpy(float),
+        "share_base": (wide[base] / wide[base].sum()).to_numpy(),
+        "share_target": (wide[target] / wide[target].sum()).to_numpy(),
+    })
+    out.insert(1, "region_name", out["region"].map(region_name).astype("string"))
+    out.insert(3, "rate", out["base"] / out["population_base"])
+    out["is_county"] = out["region"] == code
+    out["county_mark"] = pd.array(np.where(out["is_county"], "ditt län", ""), dtype="string")
+    out.attrs = {"base_year": base, "target_year": target, "region": code}
+    return out
 
 
 
@@ -78,6 +173,7 @@ def method_values(
         column=column,
         damping=damping,
         detail=True,
+        **{k: v for k, v in _ras_options(column, base, source).items()},
     )
     out = with_short_names(detail[detail["year"] >= base].reset_index(drop=True))
     out["method_label"] = out["method"].map(METHOD_LABELS).astype("string")
@@ -181,8 +277,9 @@ def backtest_summary(
             f"Historiken före {base_year} är för kort för trendandel och shift-share, som "
             "behöver minst två år; back-testet visar bara fast andel och betingad (RAS)."
         )
-    result = backtest(history, methods, base_year, target_year, level="region",
-                      **({"damping": damping} if "shift_share" in methods else {}))
+    options: dict[str, Any] = {"damping": damping} if "shift_share" in methods else {}
+    options.update(_ras_options("demand", base_year, source, [target_year]))
+    result = backtest(history, methods, base_year, target_year, level="region", **options)
     county = result[result["region"] == code].copy()
     if county.empty:
         raise KompetensError(f"Län {code} finns inte i back-testets historik.")
@@ -192,12 +289,29 @@ def backtest_summary(
     county["best"] = county["rank"] == 1
     out = county[["method", "method_label", "mape", "wape", "wape_all", "rank", "best"]]
     out = out.reset_index(drop=True)
+    synthetic = _is_synthetic(history)
     out.attrs = {
         "base_year": int(result["base_year"].iloc[0]),
         "target_year": int(result["target_year"].iloc[0]),
         "region": code,
+        "synthetic": synthetic,
+        "note": SYNTHETIC_VERDICT if synthetic else "",
     }
     return out
+
+
+def backtest_caption(test: pd.DataFrame, region_label: str = "") -> str:
+    """Title of the back-test table or chart; on example data it says the verdict is one
+    on synthetic data.
+
+    >>> t = pd.DataFrame(); t.attrs = {"base_year": 2015, "target_year": 2023, "synthetic": True}
+    >>> backtest_caption(t, "Gotlands län")
+    'Back-test 2015–2023: fel per metod i Gotlands län (syntetiska exempeldata)'
+    """
+    where = f" i {region_label}" if region_label else ""
+    tail = " (syntetiska exempeldata)" if test.attrs.get("synthetic") else ""
+    return (f"Back-test {test.attrs['base_year']}–{test.attrs['target_year']}: fel per metod"
+            f"{where}{tail}")
 
 
 def backtest_worst_groups(
@@ -220,8 +334,10 @@ def backtest_worst_groups(
     chosen = resolve_method(method or "fixed_share")
     history = load("employed", source)
     base_year, target_year = _backtest_years(history, base_year, target_year)
-    cells = backtest(history, chosen, base_year, target_year, level="cell",
-                     **method_options(chosen, damping))
+    options = method_options(chosen, damping)
+    if chosen == "constrained":
+        options.update(_ras_options("demand", base_year, source, [target_year]))
+    cells = backtest(history, chosen, base_year, target_year, level="cell", **options)
     cells = cells[cells["region"] == code]
     cells = cells.assign(abs_error=cells["error"].abs()).nlargest(n, "abs_error")
     cells = with_short_names(cells)
@@ -297,3 +413,84 @@ KEY_FIGURE_LABELS_BREAKDOWN: dict[str, str] = {
     "backtest_wape_share": "Back-test: viktat fel (WAPE) per metod",
     "backtest_best": "Minst fel i back-testet för länet",
 }
+
+
+def error_band_table(
+    region: object,
+    method: str | None = None,
+    *,
+    source: Any = None,
+    damping: float = DEFAULT_DAMPING,
+    credibility: float = DEFAULT_CREDIBILITY,
+    quantile: float = DEFAULT_QUANTILE,
+) -> pd.DataFrame:
+    """Back-test error bands for the county by horizon and cell size (percent), see
+    :func:`kompetens_lib.methods.uncertainty.error_bands`: ``horizon``, ``size_class``,
+    ``n_cells``, ``pooled``, ``own``, ``weight``, ``band``. ``attrs`` adds ``synthetic``."""
+    region, _, _, method, source = scenario(region, method=method, source=source)
+    code = resolve_region(region)
+    chosen = resolve_method(method or "fixed_share")
+    history = load("employed", source)
+    options = method_options(chosen, damping)
+
+    def compute() -> pd.DataFrame:
+        if chosen != "constrained":
+            return error_bands(history, chosen, code, credibility=credibility,
+                               quantile=quantile, **options)
+        # RAS needs county totals for each back-test base year: run per horizon.
+        target = int(history["year"].max())
+        parts = []
+        for h in (2, 4, 6, 8):
+            ras = _ras_options("demand", target - h, source, [target])
+            parts.append(error_bands(history, chosen, code, horizons=(h,),
+                                     credibility=credibility, quantile=quantile, **ras))
+        return pd.concat(parts, ignore_index=True)
+
+    out = memoised(("error_bands", code, chosen, float(damping), float(credibility),
+                    float(quantile)), source, compute)
+    out.attrs = {"region": code, "method": chosen, "synthetic": _is_synthetic(history),
+                 "credibility": float(credibility), "quantile": float(quantile)}
+    return out
+
+
+def group_bands(
+    region: object,
+    method: str | None = None,
+    *,
+    n: int = 10,
+    base_year: int | None = None,
+    target_year: int | None = None,
+    source: Any = None,
+    damping: float = DEFAULT_DAMPING,
+    credibility: float = DEFAULT_CREDIBILITY,
+    quantile: float = DEFAULT_QUANTILE,
+) -> pd.DataFrame:
+    """The county's demand by the chosen method in the target year with the back-test
+    error band, for the ``n`` largest groups: ``education_group``, ``short_name``,
+    ``base_value``, ``value``, ``band`` (percent), ``low``, ``high``, and the method range
+    ``method_min`` and ``method_max``. Beyond the longest back-tested horizon the band grows
+    with the square root of the horizon (see :func:`kompetens_lib.methods.uncertainty.widen`).
+    """
+    region, base_year, target_year, method, source = scenario(
+        region, base_year, target_year, method, source)
+    code = resolve_region(region)
+    chosen = resolve_method(method or "fixed_share")
+    base = forecast_base_year(base_year, source)
+    target = resolve_target_year(base, target_year, source)
+    values = method_values(code, "demand", base_year=base, source=source, damping=damping)
+    at = values[values["year"] == target]
+    start = values[(values["year"] == base) & (values["method"] == chosen)]
+    frame = at[at["method"] == chosen][["education_group", "short_name", "year", "value"]]
+    frame = frame.merge(start[["education_group", "value"]].rename(
+        columns={"value": "base_value"}), on="education_group")
+    rng = at.groupby("education_group", observed=True)["value"].agg(["min", "max"])
+    bands = error_band_table(code, chosen, source=source, damping=damping,
+                             credibility=credibility, quantile=quantile)
+    out = widen(frame, bands, base).nlargest(n, "value")
+    out["method_min"] = out["education_group"].map(rng["min"]).to_numpy()
+    out["method_max"] = out["education_group"].map(rng["max"]).to_numpy()
+    out = out[["education_group", "short_name", "base_value", "value", "band", "low", "high",
+               "method_min", "method_max"]].reset_index(drop=True)
+    out.attrs = {"region": code, "method": chosen, "base_year": base, "target_year": target,
+                 "synthetic": bands.attrs["synthetic"]}
+    return out

@@ -14,9 +14,12 @@ from kompetens_lib.methods.breakdown import (
 )
 from kompetens_lib.methods.need import GRADUATE_SHARE
 from kompetens_lib.methods.supply import EXIT_AGE, EXIT_AGE_RANGE, check_exit_age
+from kompetens_lib.methods.uncertainty import DEFAULT_CREDIBILITY, DEFAULT_QUANTILE
 
 __all__ = [
+    "DEFAULT_CREDIBILITY",
     "DEFAULT_DAMPING",
+    "DEFAULT_QUANTILE",
     "EXIT_AGE",
     "EXIT_AGE_RANGE",
     "GRADUATE_SHARE",

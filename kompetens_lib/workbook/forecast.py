@@ -16,6 +16,7 @@ from kompetens_lib.methods.breakdown import (
     METHOD_LABELS,
     resolve_method,
 )
+from kompetens_lib.methods.region_totals import population_region_totals
 from kompetens_lib.reference.taxonomy import (
     education_groups,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_HORIZONS",
     "HISTORY_TABLES",
     "base_judgements",
+    "breakdown_options",
     "forecast_base_year",
     "forecast_side",
     "group_short_names",
@@ -216,3 +218,26 @@ def forecast_side(column: str) -> str:
 def method_options(method: str, damping: float) -> dict[str, Any]:
     """The breakdown options of the workbook's scenario for ``method``: λ for shift-share."""
     return {"damping": damping} if method == "shift_share" else {}
+
+
+def breakdown_options(
+    method: str, damping: float, *, column: str, base: int, source: Any = None,
+    years: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """Every breakdown option of the workbook's scenario for ``method``: λ for shift-share;
+    for the constrained method (RAS) the county totals from the population projection
+    times the base-year rates by age band, scaled to the national total
+    (:func:`kompetens_lib.methods.region_totals.population_region_totals`). ``years``
+    defaults to the forecast's years from ``base``. The one place that says how the
+    workbook runs a method, so that every notebook shows the same figures.
+    """
+    options = method_options(method, damping)
+    if method == "constrained":
+        if years is None:
+            last = int(load("national_forecast", source)["year"].max())
+            years = range(int(base), last + 1)
+        history = load(HISTORY_TABLES[forecast_side(column)], source)
+        options["region_totals"] = population_region_totals(
+            load("population", source), history, int(base), list(years))
+        options["rescale_totals"] = True
+    return options

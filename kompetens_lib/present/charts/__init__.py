@@ -65,6 +65,7 @@ from kompetens_lib.present.charts.profile import (
     location_quotient_chart,
     older_share_chart,
 )
+from kompetens_lib.present.charts.uncertainty import error_band_chart, group_band_chart
 
 __all__ = [
     "BAND_COLOR",
@@ -98,6 +99,8 @@ __all__ = [
     "comparison_chart",
     "county_map_chart",
     "distance_chart",
+    "error_band_chart",
+    "group_band_chart",
     "flows_chart",
     "level_mix_chart",
     "line_chart",
