@@ -408,3 +408,21 @@ KEY_FIGURE_LABELS_BALANCE: dict[str, str] = {
     "shortage_groups": "Största grupperna med brist målåret",
     "surplus_groups": "Största grupperna med överskott målåret",
 }
+
+
+def prime(source: Any = None) -> None:
+    """Compute every method's regional balance for the default years now (as a batch run's
+    template process does before it forks the notebooks' kernels, see
+    :mod:`kompetens_lib.publish.kernels`); each notebook then gets a copy instead of
+    projecting every county's cohort flow again. Warnings are kept for the notebooks."""
+    import warnings
+
+    from kompetens_lib.workbook.memo import WARNED
+
+    base = forecast_base_year(None, source)
+    target = resolve_target_year(base, None, source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for method in METHODS:
+            regional_balance_all(base, target, method, source)
+    WARNED.clear()

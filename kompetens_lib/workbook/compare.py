@@ -29,9 +29,7 @@ import pandas as pd
 
 from kompetens_lib.data.tables import load, source_note
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.methods.breakdown import METHOD_LABELS, breakdown, resolve_method
-from kompetens_lib.methods.need import recruitment_need
-from kompetens_lib.methods.supply import retirements
+from kompetens_lib.methods.breakdown import METHOD_LABELS, resolve_method
 from kompetens_lib.reference.regions import (
     COUNTY_CODES,
     NATIONAL_CODE,
@@ -160,17 +158,23 @@ def peers(region: object, n: int = DEFAULT_PEERS, *, year: int | None = None,
 
 @functools.lru_cache(maxsize=16)
 def _need_all(base_year: int, target_year: int, method: str, source: Any) -> pd.DataFrame:
-    """Recruitment need per county and group (all counties), as in results.need_table."""
-    national = load("national_forecast", source)
+    """Recruitment need per county and group (all counties), by the one definition the
+    need notebook uses (:func:`kompetens_lib.workbook.need_tables.need_table`), with the
+    base-year employed and employed aged 55+ beside it."""
+    from kompetens_lib.workbook.need_tables import need_table
+
     employed = load("employed", source)
-    options = {"damping": 0.5} if method == "shift_share" else {}
-    demand = breakdown(national, employed, method, base_year, column="demand", **options)
-    rd = retirements(employed, target_year - base_year, base_year=base_year)
-    need = recruitment_need(demand, rd, base_year=base_year)
     base = employed[employed["year"] == base_year]
     stock = base.groupby(["region", "education_group"], observed=True)["value"].sum()
     older = base[base["age_band"].isin(["55-64", "65-74"])].groupby(
         ["region", "education_group"], observed=True)["value"].sum()
+    parts = []
+    for code in COUNTY_CODES:
+        need = need_table(code, base_year=base_year, target_year=target_year, method=method,
+                          source=source)
+        need.insert(0, "region", code)
+        parts.append(need)
+    need = pd.concat(parts, ignore_index=True)
     key = pd.MultiIndex.from_frame(need[["region", "education_group"]].astype(str))
     need["employed"] = stock.reindex(key, fill_value=0).to_numpy(dtype=float)
     need["employed_55plus"] = older.reindex(key, fill_value=0).to_numpy(dtype=float)
@@ -238,7 +242,7 @@ def group_comparison(region: object, group: object = ALL_GROUPS, *,
                      part["expansion"].sum(), part["need"].sum()))
     by_group = need.groupby("education_group", observed=True)[
         ["employed", "employed_55plus", "replacement", "expansion"]].sum()
-    national_need = (by_group["replacement"] + by_group["expansion"].clip(lower=0)).sum()
+    national_need = need["need"].sum()  # Riket's need is the sum of the counties' needs
     rows.append((NATIONAL_NAME, NATIONAL_CODE, ROLE_NATIONAL, by_group["employed"].sum(),
                  by_group["employed_55plus"].sum(), by_group["replacement"].sum(),
                  by_group["expansion"].sum(), national_need))

@@ -25,8 +25,8 @@ from kompetens_lib.methods.breakdown import (
 from kompetens_lib.workbook.forecast import (
     HISTORY_TABLES,
     base_judgements,
+    breakdown_options,
     forecast_base_year,
-    method_options,
     national_forecast,
 )
 
@@ -145,7 +145,8 @@ def breakdown_all(
         history = load(HISTORY_TABLES[column], source)
         national = forecast_for(history, source, base)
         out = breakdown(
-            national, history, method, base, column=column, **method_options(method, damping)
+            national, history, method, base, column=column,
+            **breakdown_options(method, damping, column=column, base=base, source=source)
         )
         return out[out["year"] >= base].reset_index(drop=True)
 
