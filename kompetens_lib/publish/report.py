@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
+from kompetens_lib.present.html_export import LESSON_TAG
 from kompetens_lib.publish.layout import DECK_NAME, PDF_NAME, REPORT_NAME, STATE_DIR
 from kompetens_lib.reference.regions import slugify
 
@@ -26,9 +27,6 @@ __all__ = ["LESSON_TAG", "build_report", "chart_specs", "county_report", "export
 
 logger = logging.getLogger(__name__)
 
-#: Cell tag of notebook text meant for the analyst only (lesson prose, instructions): it
-#: never reaches a page meant for strategists.
-LESSON_TAG = "lektion"
 
 
 def chart_specs(notebook) -> list[dict]:
