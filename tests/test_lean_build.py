@@ -144,3 +144,38 @@ def test_lean_pages_name_no_absolute_path(build):
     # Pages name shared files relative to themselves, so the build can move.
     for page in build.rglob("*.html"):
         assert str(build) not in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_jupyterlab_draws_the_charts_of_a_lean_notebook(tmp_path):
+    from browser import ARTIFACTS, offline_browser, require_chromium
+    from test_browser_jupyterlab import jupyterlab
+
+    require_chromium()
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    home = tmp_path / "jupyter"
+    home.mkdir()
+    nb = _executed_notebook()
+    assert lean.slim_notebook(nb)
+    nbformat.write(nb, work / "01_prov.ipynb")  # untrusted, as papermill leaves it
+    with jupyterlab(work, home) as url, offline_browser() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        outside: list[str] = []
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+            (url, "ws://127.0.0.1", "data:", "blob:", "about:")) else (
+            outside.append(r.request.url), r.abort()))
+        page.goto(f"{url}/lab/tree/01_prov.ipynb")
+        try:
+            # JupyterLab's own Vega 5 renderer, not the page's HTML, draws the charts.
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-RenderedVega5')].filter("
+                "el => el.querySelector('canvas, svg')).length === 2", timeout=40_000)
+        except BaseException:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab-lean.png"), full_page=True)
+            (ARTIFACTS / "jupyterlab-lean.html").write_text(page.content(), encoding="utf-8")
+            raise
+        page.screenshot(path=str(tmp_path / "jupyterlab-lean.png"), full_page=True)
+        page.close()
+    assert outside == []

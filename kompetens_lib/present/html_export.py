@@ -51,6 +51,7 @@ _INJECTED_TAG = "injected-parameters"
 #: Tag of notebook text meant for the analyst only (lesson prose, instructions): left out
 #: of pages without code, which are meant for readers who do not run the notebook.
 LESSON_TAG = "lektion"
+_LESSON_TAGS = {LESSON_TAG, "lesson-only"}  # the second: the name an earlier version used
 
 _BUNDLE_RE = re.compile(
     rf"<script[^>]*\b{render.BUNDLE_ATTR}\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE
@@ -128,7 +129,7 @@ def _prepare(nb: nbformat.NotebookNode, include_code: bool) -> bool:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & _REMOVE_CELL_TAGS or _INJECTED_TAG in tags:
             continue
-        if not include_code and LESSON_TAG in tags:
+        if not include_code and tags & _LESSON_TAGS:
             continue
         if cell.cell_type == "code":
             if tags & _REMOVE_INPUT_TAGS:
