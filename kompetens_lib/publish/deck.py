@@ -29,18 +29,31 @@ def _text_slide(prs, title: str, lines: list[str], *, note: str = ""):
     from pptx.util import Inches, Pt
 
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
-    slide.shapes.title.text = title
+    _title(slide, title)
     box = slide.shapes.add_textbox(Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.2))
     frame = box.text_frame
     frame.word_wrap = True
+    size = Pt(18) if sum(len(line) for line in lines) < 900 else Pt(14)  # long lists fit
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.text = line
-        paragraph.font.size = Pt(18)
+        paragraph.font.size = size
         paragraph.space_after = Pt(10)
     if note:
         _source(slide, note)
     return slide
+
+
+def _title(slide, text: str) -> None:
+    """The slide's title across the wide slide (the default layouts are drawn for 4:3)."""
+    from pptx.util import Inches, Pt
+
+    shape = slide.shapes.title
+    shape.text = text
+    shape.left, shape.top, shape.width, shape.height = (Inches(0.5), Inches(0.3),
+                                                        Inches(12.3), Inches(1.1))
+    for paragraph in shape.text_frame.paragraphs:
+        paragraph.font.size = Pt(30)
 
 
 def _source(slide, note: str) -> None:
@@ -57,7 +70,7 @@ def _chart_slide(prs, title: str, text: str, chart, note: str):
     from pptx.util import Inches, Pt
 
     slide = prs.slides.add_slide(prs.slide_layouts[5])
-    slide.shapes.title.text = title
+    _title(slide, title)
     box = slide.shapes.add_textbox(Inches(0.5), Inches(1.5), Inches(4.3), Inches(5.2))
     box.text_frame.word_wrap = True
     box.text_frame.paragraphs[0].text = text
@@ -81,6 +94,8 @@ def build_deck(content: ReportContent, out: Path) -> Path:
     prs.slide_width, prs.slide_height = Inches(_WIDE[0]), Inches(_WIDE[1])
     title = prs.slides.add_slide(prs.slide_layouts[0])
     title.shapes.title.text = content.title
+    for shape in title.placeholders:  # centred on the wide slide
+        shape.left, shape.width = Inches(0.9), Inches(_WIDE[0] - 1.8)
     title.placeholders[1].text = (f"{content.region_name} · {content.made} · metod: "
                                   f"{content.method_label.lower()}\n{content.source_note}")
     mandate = [f"{label}: {text}" for label, text in content.mandate]
