@@ -2,11 +2,14 @@
 loop a first-time user would write (one `papermill` command per notebook, in sequence).
 
 Both are measured in the same run on the same machine. Prints both wall times, their ratio,
-notebooks per minute, the time of a warm rebuild with nothing changed, and peak memory of a
+notebooks per minute, the time of a warm rebuild with nothing changed, the build's size
+against the same build with every page and notebook carrying its own copy of the chart
+library and stylesheet (as builds did before they were made lean), the load time of a
+county's report and of a page in headless Chromium (offline), and peak memory of a
 worker, of a kernel and of a worker's kernel template (a kernel forked from the template
 shares most of its memory until it writes to it, so the peaks do not add up). Targets:
 `kompetens run` at least 3× faster than the plain loop on a 2-core machine, a warm rebuild
-under 5 s, a worker's peak memory under 500 MB.
+under 5 s, a worker's peak memory under 500 MB, a build at most a tenth of the inline size.
 
     python bench/run_all.py                 # all notebooks × all 21 counties (~20 min)
     python bench/run_all.py --counties 4    # a quicker sample: the first N counties
@@ -61,6 +64,99 @@ def kompetens_run(codes: list[str], notebooks: list[Path], out: Path) -> tuple[f
     return elapsed, proc.stdout.strip().splitlines()[-1]
 
 
+def tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def inline_size(build: Path) -> int:
+    """The build's size had every page inlined the shared files it links, every executed
+    notebook carried the chart library in its setup output and every chart been written as
+    PNG too, as before the lean build (the old report's inline copy is not counted)."""
+    import re
+
+    shared = {p.name: p.stat().st_size for p in (build / "_static").glob("*")}
+    bundle = next((size for name, size in shared.items() if name.startswith("vega-bundle")), 0)
+    total = tree_size(build) - sum(shared.values())
+    for page in build.rglob("*.html"):
+        for ref in re.findall(r"""(?:src|href)=["'][^"']*_static/([^"']+)["']""",
+                              page.read_text(encoding="utf-8")):
+            total += shared.get(ref, 0)
+    total += bundle * len(list(build.glob("*/[0-9][0-9]_*.ipynb")))
+    # Builds also wrote every chart as PNG beside its SVG: render them to count them.
+    import vl_convert as vlc
+
+    for svg in build.glob("*/diagram/*.svg"):
+        total += len(vlc.svg_to_png(svg.read_text(encoding="utf-8"), scale=2))
+    return total
+
+
+def inlined_copy(page: Path, build: Path, out: Path) -> Path:
+    """``page`` with its shared files put back inline (the page as builds wrote it before)."""
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    static = build / "_static"
+    text = re.sub(r'<script([^>]*) src="[^"]*_static/([^"]+)"></script>',
+                  lambda m: f"<script{m.group(1)}>{(static / m.group(2)).read_text('utf-8')}"
+                            "</script>", text)
+    text = re.sub(r'<link rel="stylesheet" href="[^"]*_static/([^"]+)">',
+                  lambda m: f"<style>{(static / m.group(1)).read_text('utf-8')}</style>", text)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def load_seconds(pages: list[Path], repeat: int = 3) -> list[float]:
+    """Median time to the load event of each page in headless Chromium (offline), or []."""
+    import statistics
+
+    chromium = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which(
+        "chromium")
+    if chromium is None:
+        return []
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+            ("file:", "data:", "blob:", "about:")) else r.abort())
+        for target in pages:
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                page.goto(target.as_uri(), wait_until="load")
+                runs.append(time.perf_counter() - started)
+            times.append(statistics.median(runs))
+        browser.close()
+    return times
+
+
+def report_build(build: Path) -> None:
+    new, old = tree_size(build), inline_size(build)
+    counties = [p for p in build.iterdir() if p.is_dir() and p.name[:2].isdigit()]
+    print(f"byggets storlek: {new / 1e6:.1f} MB; med egna kopior på varje sida "
+          f"{old / 1e6:.1f} MB; kvot {old / new:.1f}×  (mål: minst 10×)")
+    complete = [c for c in counties if all((c / n).exists() for n in (
+        "rapport.html", "rapport.pdf", "presentation.pptx"))]
+    print(f"län med rapport, PDF och bildspel: {len(complete)} av {len(counties)}")
+    if not counties:
+        return
+    county = sorted(counties)[0]
+    page = sorted(county.glob("01_*.html"))[0]
+    inline_page = inlined_copy(page, build, county / "_inline_prov.html")
+    pages = [county / "rapport.html", page, inline_page]
+    times = load_seconds(pages)
+    inline_page.unlink()
+    if times:
+        print(f"laddtid i Chromium: rapport {times[0]:.2f} s "
+              f"({pages[0].stat().st_size / 1e6:.2f} MB), sida {times[1]:.2f} s, samma sida "
+              f"med egen kopia av diagrambiblioteket {times[2]:.2f} s")
+    else:
+        print("laddtid: ingen Chromium på datorn, inte mätt")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counties", type=int, default=21, help="how many counties (1–21)")
@@ -76,6 +172,7 @@ def main() -> None:
         fast, summary = kompetens_run(codes, notebooks, work / "run")
         print(f"kompetens run:       {fast:7.1f} s  ({n / fast * 60:.1f} anteckningsböcker/min)"
               f"  – {summary}")
+        report_build(work / "run")
         warm, warm_summary = kompetens_run(codes, notebooks, work / "run")
         print(f"omkörning, oförändrat: {warm:5.1f} s  – {warm_summary}")
         records = json.loads((work / "run" / "run.json").read_text(encoding="utf-8"))

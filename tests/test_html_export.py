@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.present import charts, render
+from kompetens_lib.present import charts, html_export, render
 from kompetens_lib.present.html_export import export_html, external_references
 
 SOURCE = "Källa: Exempeldata – inte officiell statistik."
@@ -208,3 +208,24 @@ def test_bad_arguments_are_explained_in_swedish(tmp_path: Path) -> None:
         export_html(broken, tmp_path / "a.html")
     with pytest.raises(KompetensError, match="sökväg till en .ipynb-fil"):
         export_html(42, tmp_path / "a.html")  # type: ignore[arg-type]
+
+
+def test_papermills_parameters_cell_never_reaches_a_page(tmp_path: Path) -> None:
+    nb = _notebook()
+    injected = nbformat.v4.new_code_cell('# Parameters\nregion = "12"\n')
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(1, injected)
+    for include_code in (True, False):
+        out = export_html(nb, tmp_path / f"sida-{include_code}.html", include_code=include_code)
+        assert "# Parameters" not in _text(out.read_text(encoding="utf-8"))
+
+
+def test_lesson_cells_are_left_out_of_pages_without_code_only(tmp_path: Path) -> None:
+    nb = _notebook()
+    lesson = nbformat.v4.new_markdown_cell("Sätt interactive = True i parametercellen.")
+    lesson.metadata["tags"] = [html_export.LESSON_TAG]
+    nb.cells.insert(1, lesson)
+    report = export_html(nb, tmp_path / "rapport.html", include_code=False)
+    assert "parametercellen" not in report.read_text(encoding="utf-8")
+    page = export_html(nb, tmp_path / "sida.html", include_code=True)
+    assert "parametercellen" in page.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.present import render
 
-__all__ = ["export_html", "external_references"]
+__all__ = ["LESSON_TAG", "export_html", "external_references"]
 
 # Blocks of nbconvert's lab/index.html.j2 that reference CDNs are emptied; the chart
 # bundle takes the place of require.js.
@@ -46,6 +46,12 @@ _BUNDLE_PLACEHOLDER = "<!-- kompetens: diagrambibliotek -->"
 _REMOVE_CELL_TAGS = {"remove-cell", "remove_cell"}
 _REMOVE_INPUT_TAGS = {"remove-input", "remove_input", "hide-input", "hide_input"}
 _REMOVE_OUTPUT_TAGS = {"remove-output", "remove_output"}
+# papermill's injected "# Parameters" cell is the build's plumbing, never page content.
+_INJECTED_TAG = "injected-parameters"
+#: Tag of notebook text meant for the analyst only (lesson prose, instructions): left out
+#: of pages without code, which are meant for readers who do not run the notebook.
+LESSON_TAG = "lektion"
+_LESSON_TAGS = {LESSON_TAG, "lesson-only"}  # the second: the name an earlier version used
 
 _BUNDLE_RE = re.compile(
     rf"<script[^>]*\b{render.BUNDLE_ATTR}\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE
@@ -121,7 +127,9 @@ def _prepare(nb: nbformat.NotebookNode, include_code: bool) -> bool:
     cells = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & _REMOVE_CELL_TAGS:
+        if tags & _REMOVE_CELL_TAGS or _INJECTED_TAG in tags:
+            continue
+        if not include_code and tags & _LESSON_TAGS:
             continue
         if cell.cell_type == "code":
             if tags & _REMOVE_INPUT_TAGS:
@@ -185,7 +193,9 @@ def export_html(
 
     Charts are drawn by the chart library embedded once in the page. With
     ``include_code=False`` code cells, prompts, stderr output and cells without output are
-    left out: a report for readers who do not code. Cells tagged ``remove-cell``,
+    left out, and so are cells tagged ``lektion`` (lesson text for the analyst): a page for
+    readers who do not code. papermill's injected parameters cell never shows. Cells
+    tagged ``remove-cell``,
     ``remove-input`` or ``remove-output`` are honoured in both modes. The file is written
     to a temporary file next to ``out_path`` and then moved into place, so a reader never
     sees half a page. The notebook passed in is not changed.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["CHART_DIR", "NOTEBOOK_DIR", "NOTEBOOK_ENV", "REPORT_NAME", "STATE_DIR"]
+__all__ = ["BUNDLE_DIR", "CHART_DIR", "DECK_NAME", "NOTEBOOK_DIR", "NOTEBOOK_ENV", "PDF_NAME",
+           "REPORT_NAME", "STATE_DIR"]
 
 #: The workbook's notebooks, beside the package in a source checkout.
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -16,3 +17,9 @@ STATE_DIR = ".kompetens"
 REPORT_NAME = "rapport.html"
 #: Per county: every chart as PNG and SVG for slides.
 CHART_DIR = "diagram"
+#: Per build: files every page shares (the chart library, the page stylesheet), once.
+BUNDLE_DIR = "_static"
+#: Per county: the report printed to PDF (A4).
+PDF_NAME = "rapport.pdf"
+#: Per county: the slide deck.
+DECK_NAME = "presentation.pptx"

@@ -1,9 +1,10 @@
 """The cohort overview (``build/index.html``) and the per-county key-figure files.
 
 The overview shows all counties in one table with their key figures, a map of the counties
-for a chosen education group and measure, links to every county's report and notebooks,
-and the run's date, data source and parameters. It works from the file system with no
-internet: the chart library is inlined once.
+for a chosen education group and measure (opening on the group most counties need most),
+links to every county's report, PDF, deck and notebooks by their titles, and the run's
+date, data source and parameters. It works from the file system with no internet: the
+chart library is the build's shared copy in ``_static/``.
 """
 
 from __future__ import annotations
@@ -85,20 +86,76 @@ def map_data(year: int, source=None) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+def notebook_title(path: Path) -> str:
+    """The first heading of a notebook (its title), or its file name when it has none."""
+    import re
+
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - a missing or broken file keeps its name
+        return Path(path).stem
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+?)\s*#*\s*$", cell.source, re.MULTILINE)
+            if match:
+                return match.group(1).replace("**", "")
+    return Path(path).stem
+
+
 def _links(county_dir: Path, out_dir: Path, items: list[Result]) -> str:
+    from kompetens_lib.publish.layout import DECK_NAME, PDF_NAME, REPORT_NAME
+
     parts = []
-    report = county_dir / "rapport.html"
-    if report.exists():
-        parts.append(f"<a href='{html.escape(report.relative_to(out_dir).as_posix())}'>"
-                     "<strong>rapport</strong></a>")
+    for name, label in ((REPORT_NAME, "<strong>Rapport</strong>"), (PDF_NAME, "PDF"),
+                        (DECK_NAME, "Bildspel")):
+        path = county_dir / name
+        if path.exists():
+            parts.append(f"<a href='{html.escape(path.relative_to(out_dir).as_posix())}'>"
+                         f"{label}</a>")
     for r in items:
+        title = html.escape(notebook_title(r.job.notebook))
         if r.ok:
             parts.append(f"<a href='{html.escape(r.job.html.relative_to(out_dir).as_posix())}'>"
-                         f"{html.escape(r.job.notebook.stem)}</a>")
+                         f"{title}</a>")
         else:
             parts.append(f"<span class='fel' title='{html.escape(r.error)}'>"
-                         f"{html.escape(r.job.notebook.stem)}: misslyckades</span>")
+                         f"{title}: misslyckades</span>")
     return " · ".join(parts)
+
+
+def start_group(results: list[Result]) -> str | None:
+    """The education group the map opens on: the one most counties name as their largest
+    recruitment need (the brief's key figure), else None (the largest group)."""
+    from collections import Counter
+
+    names: Counter = Counter()
+    for result in results:
+        for record in result.key_figures:
+            if isinstance(record, dict) and record.get("largest_need_group"):
+                names[str(record["largest_need_group"])] += 1
+    return names.most_common(1)[0][0] if names else None
+
+
+# Sorts the county table by a clicked column header (numbers by data-v, else by text).
+_SORT_JS = """<script>
+document.querySelectorAll('table.sortera th').forEach(function (th, col) {
+  th.style.cursor = 'pointer'; th.title = 'Klicka för att sortera';
+  th.addEventListener('click', function () {
+    var body = th.closest('table').tBodies[0];
+    var asc = th.dataset.dir !== 'asc'; th.dataset.dir = asc ? 'asc' : 'desc';
+    var key = function (tr) { var td = tr.cells[col];
+      return td.dataset.v !== undefined ? parseFloat(td.dataset.v) : td.textContent; };
+    Array.from(body.rows).sort(function (a, b) {
+      var x = key(a), y = key(b);
+      var c = (typeof x === 'number' && typeof y === 'number') ? x - y
+              : String(x).localeCompare(String(y), 'sv');
+      return asc ? c : -c;
+    }).forEach(function (tr) { body.appendChild(tr); });
+  });
+});
+</script>"""
 
 
 def write_index(out_dir: Path, results: list[Result], *, source_note: str,
@@ -115,12 +172,15 @@ def write_index(out_dir: Path, results: list[Result], *, source_note: str,
         if sections:
             write_key_figure_files(items[0].job.county_dir, sections)
         nulage = sections.get("nulage", {})
-        cells = ["–", "–", "–"]
+        cells = ["<td class='tal'>–</td>"] * 3
         if "employed" in nulage:
-            cells = [_fmt_int(nulage["employed"]), _fmt_pct(nulage["share_55plus"]),
-                     _fmt_pct(nulage["share_long_post_secondary"])]
+            cells = [f"<td class='tal' data-v='{v}'>{text}</td>" for v, text in (
+                (nulage["employed"], _fmt_int(nulage["employed"])),
+                (nulage["share_55plus"], _fmt_pct(nulage["share_55plus"])),
+                (nulage["share_long_post_secondary"],
+                 _fmt_pct(nulage["share_long_post_secondary"])))]
         rows.append(f"<tr><td>{code}</td><td>{html.escape(region_name(code))}</td>"
-                    + "".join(f"<td class='tal'>{c}</td>" for c in cells)
+                    + "".join(cells)
                     + f"<td>{_links(items[0].job.county_dir, out_dir, items)}</td></tr>")
     if year is None:
         from kompetens_lib.data.tables import available_years
@@ -128,7 +188,8 @@ def write_index(out_dir: Path, results: list[Result], *, source_note: str,
         year = available_years("employed", source)[-1]
     render.register()
     with alt.theme.enable(render.THEME_NAME):
-        chart = map_chart(map_data(year, source), source=source_note).configure_view(stroke=None)
+        chart = map_chart(map_data(year, source), source=source_note,
+                          group=start_group(results)).configure_view(stroke=None)
         spec = chart.to_dict()
     chart_block = render.bundle_script_tag() + render.chart_html(spec, actions=False)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -152,13 +213,17 @@ statistik</strong>. {html.escape(source_note)}</p>
 <h2>Karta</h2>
 {chart_block}
 <h2>Län</h2>
-<table><thead><tr><th>Kod</th><th>Län</th><th class='tal'>Förvärvsarbetande</th>
+<table class="sortera"><thead><tr><th>Kod</th><th>Län</th><th class='tal'>Förvärvsarbetande</th>
 <th class='tal'>Andel 55+</th>
 <th class='tal'>Andel eftergymn. ≥ 3 år</th><th>Sidor</th></tr></thead>
 <tbody>
 {''.join(rows)}
-</tbody></table></body></html>
+</tbody></table>
+{_SORT_JS}</body></html>
 """
+    from kompetens_lib.publish.lean import link_shared_assets
+
     path = out_dir / "index.html"
     atomic_write_text(path, page)
+    link_shared_assets(path, out_dir)  # the chart library once per build, in _static/
     return path

@@ -1,37 +1,56 @@
-"""Per-county material for strategists and communicators: one report page without code,
-and every chart as PNG and SVG files for slides (vl-convert; no browser needed)."""
+"""Per-county material for strategists and communicators: a report (``rapport.html``, print-
+ready on A4, and ``rapport.pdf`` beside it), a slide deck, and every chart as SVG files.
+
+The report is built from the workbook's tables (:mod:`kompetens_lib.publish.report_content`),
+never from notebook cells, so no code, lesson text or instruction can reach it. Charts are
+static SVG drawn by vl-convert: the page needs no JavaScript, prints as it shows and opens at
+once. After a county's notebooks the build is made lean (:mod:`kompetens_lib.publish.lean`).
+"""
 
 from __future__ import annotations
 
-import copy
+import ast
+import html
 import json
+import logging
 from pathlib import Path
 
 import nbformat
 
-from kompetens_lib._internal.files import atomic_write_bytes
-from kompetens_lib.publish.layout import REPORT_NAME, STATE_DIR
-from kompetens_lib.reference.regions import region_name, slugify
+from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
+from kompetens_lib.present.html_export import LESSON_TAG
+from kompetens_lib.publish.layout import DECK_NAME, PDF_NAME, REPORT_NAME, STATE_DIR
+from kompetens_lib.reference.regions import slugify
 
-# The brief (notebook 06) carries the mandate and the key messages: it opens the report.
-LEAD_NOTEBOOK_PREFIX = "06_"
+__all__ = ["LESSON_TAG", "build_report", "chart_specs", "county_report", "export_charts",
+           "report_html", "run_parameters"]
+
+logger = logging.getLogger(__name__)
+
 
 
 def chart_specs(notebook) -> list[dict]:
-    """Vega-Lite specs of the charts shown in an executed notebook, in order."""
+    """Specs of the charts shown in an executed notebook, in order: Vega-Lite, or compiled
+    Vega (``"$schema"`` says which) in a notebook made lean by the build."""
     from kompetens_lib.present.render import (
         CHART_SPEC_MIME,  # (render imports the chart library: only here)
     )
+    from kompetens_lib.publish.lean import VEGA_MIME
 
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(notebook, as_version=4)
     specs = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            spec = output.get("data", {}).get(CHART_SPEC_MIME)
+            data = output.get("data", {})
+            spec = data.get(CHART_SPEC_MIME) or data.get(VEGA_MIME)
             if spec:
                 specs.append(json.loads(spec) if isinstance(spec, str) else dict(spec))
     return specs
+
+
+def _is_vega(spec: dict) -> bool:
+    return "/schema/vega/" in str(spec.get("$schema", ""))
 
 
 def _title_of(spec: dict) -> str:
@@ -43,13 +62,16 @@ def _title_of(spec: dict) -> str:
     return str(title) or "diagram"
 
 
-def export_charts(notebook, out_dir: Path, *, formats=("png", "svg"),
+def export_charts(notebook, out_dir: Path, *, formats=("svg",),
                   prefix: str | None = None) -> list[Path]:
-    """Write every chart of an executed notebook as ``NN-MM-title.png/.svg`` in ``out_dir``.
+    """Write every chart of an executed notebook as ``NN-MM-title.svg`` (and ``.png`` when
+    asked) in ``out_dir``.
 
     ``notebook`` is a path or a read notebook; ``prefix`` (default: the file's name)
     supplies the notebook number ``NN``. File names are stable (notebook number, chart
-    number, title) so that slides can link to them across rebuilds.
+    number, title) so that documents can link to them across rebuilds. SVG only by default:
+    the county's slide deck carries the charts as pictures, and PNGs of every chart were a
+    third of a build's size.
     """
     import vl_convert as vlc
 
@@ -62,7 +84,8 @@ def export_charts(notebook, out_dir: Path, *, formats=("png", "svg"),
     for number, spec in enumerate(chart_specs(notebook), 1):
         slug = slugify(_title_of(spec))[:60].strip("-") or "diagram"
         stem = f"{prefix}-{number:02d}-{slug}"
-        svg = vlc.vegalite_to_svg(spec)  # rendered once; the PNG is rasterised from it
+        svg = (vlc.vega_to_svg(spec) if _is_vega(spec)
+               else vlc.vegalite_to_svg(spec))  # rendered once; the PNG is rasterised from it
         if "png" in formats:
             path = out_dir / f"{stem}.png"
             atomic_write_bytes(path, vlc.svg_to_png(svg, scale=2))
@@ -74,70 +97,158 @@ def export_charts(notebook, out_dir: Path, *, formats=("png", "svg"),
     return written
 
 
-LESSON_TAG = "lesson-only"
-_LESSON_MARKERS = ("Det här lär du dig", "## Att ta med dig", "**Tid:**",
-                   "Så använder du anteckningsboken")
+# ----------------------------------------------------------------------------------------
+# The report page
+# ----------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:"Segoe UI","Helvetica Neue",Helvetica,Arial,"Liberation Sans",sans-serif;
+ color:#1b1b1b;margin:2rem auto;max-width:52rem;padding:0 1rem;line-height:1.5}
+h1{font-size:1.8rem;margin:0 0 .3rem}h2{font-size:1.3rem;margin:2rem 0 .5rem;
+ border-bottom:2px solid #1f5f8b;padding-bottom:.2rem}
+.meta,.kalla{color:#5a5a5a;font-size:.9rem}
+.uppdrag dt{font-weight:600}.uppdrag dd{margin:0 0 .5rem 0}
+.budskap li{margin-bottom:.6rem}.budskap .tal{font-weight:700;color:#1f5f8b}
+.varning{background:#fff4e5;border-left:4px solid #d9822b;padding:.5rem 1rem}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
+table{border-collapse:collapse;margin:.5rem 0}caption{text-align:left;font-weight:600}
+td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left}
+td.tal{text-align:right}
+@page{size:A4;margin:16mm 14mm}
+@media print{body{margin:0;max-width:none;font-size:10.5pt}
+ section.tema,section.forbehall{break-before:page}
+ figure,table,.budskap li{break-inside:avoid}h2{break-after:avoid}
+ a{color:inherit;text-decoration:none}}
+"""
 
 
-def _report_cells(nb: nbformat.NotebookNode) -> list:
-    """The cells a reader of the report needs: no parameters, no lesson scaffolding.
+def _svg(chart) -> str:
+    import vl_convert as vlc
 
-    Cells tagged ``lesson-only`` are left out; a lesson's opening cell keeps only its title,
-    and its closing "Att ta med dig" cell is dropped.
-    """
-    cells = []
-    for cell in nb.cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & {"parameters", "injected-parameters", LESSON_TAG}:
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def _figure(chart) -> str:
+    from kompetens_lib.present.render import CHART_ATTR
+
+    spec = chart.to_dict()
+    title = html.escape(_title_of(spec))
+    return (f"<figure class='kompetens-chart' {CHART_ATTR}='static' role='img' "
+            f"aria-label='{title}'>{_svg(chart)}</figure>")
+
+
+def _table(frame, caption: str) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in [frame.index.name or "",
+                                                              *frame.columns])
+    rows = "".join(
+        f"<tr><th>{html.escape(str(i))}</th>"
+        + "".join(f"<td class='tal'>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for i, row in zip(frame.index, frame.itertuples(index=False)))
+    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr>"
+            f"</thead><tbody>{rows}</tbody></table>")
+
+
+def report_html(content) -> str:
+    """The report page for a :class:`~kompetens_lib.publish.report_content.ReportContent`."""
+    e = html.escape
+    mandate = "".join(f"<dt>{e(label)}</dt><dd>{e(text)}</dd>" for label, text in content.mandate)
+    if content.mandate_is_example:
+        mandate += ("<dd class='meta'>Exempeluppdrag: länets eget uppdrag är inte ifyllt "
+                    "ännu.</dd>")
+    messages = "".join(
+        f"<li data-budskap='{e(m.key)}'><strong>{e(m.title)}</strong> "
+        f"<span class='tal'>({e(_figure_text(m.figure))})</span><br>{e(m.text)}</li>"
+        for m in content.messages)
+    key_charts = "".join(_figure(c) for c in content.key_charts)
+    caveats = "".join(f"<li>{e(c)}</li>" for c in content.caveats)
+    sections = []
+    for s in content.sections:
+        parts = [f"<section class='tema' id='{e(s.key)}'><h2>{e(s.title)}</h2>"]
+        parts += [f"<p>{e(p)}</p>" for p in s.paragraphs]
+        parts += [_figure(c) for c in s.charts]
+        if s.table is not None:
+            parts.append(_table(s.table, s.table_caption))
+        parts.append("</section>")
+        sections.append("".join(parts))
+    status = ("Exempeldata – inte officiell statistik" if content.synthetic
+              else "Egen regional nedbrytning – inte officiell statistik")
+    return f"""<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(content.title)} – rapport</title><style>{_CSS}</style></head>
+<body>
+<header><h1>{e(content.title)}</h1>
+<p class="meta">{e(content.region_name)} · {e(content.made)} · basår {content.base_year},
+målår {content.target_year} · metod: {e(content.method_label.lower())}</p>
+<p class="varning"><strong>{e(status)}.</strong> {e(content.source_note)}</p></header>
+<section class="uppdrag"><h2>Uppdraget</h2><dl class="uppdrag">{mandate}</dl></section>
+<section class="budskap"><h2>Tre budskap</h2><ol class="budskap">{messages}</ol>
+{key_charts}</section>
+<section class="forbehall"><h2>Att tänka på</h2><ul>{caveats}</ul></section>
+{''.join(sections)}
+<footer><p class="kalla">{e(content.source_note)}</p></footer>
+</body></html>
+"""
+
+
+def _figure_text(value) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value * 100:.0f} %" if value < 1 else f"{value:.1f}".replace(".", ",")
+    return f"{int(round(float(value))):,}".replace(",", "\u00a0")
+
+
+def run_parameters(executed: list[Path]) -> dict:
+    """The parameters a build gave its notebooks (papermill's injected cell), as literals."""
+    for path in executed:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001 - an unreadable notebook gives no parameters
             continue
-        cell = copy.deepcopy(cell)
-        if cell.cell_type == "markdown" and any(m in cell.source for m in _LESSON_MARKERS):
-            headings = [ln for ln in cell.source.splitlines() if ln.startswith("# ")]
-            if not headings:
-                continue
-            cell.source = headings[0]
-        cells.append(cell)
-    return cells
+        for cell in nb.cells:
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                values = {}
+                for node in ast.parse(cell.source).body:
+                    if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                        try:
+                            values[node.targets[0].id] = ast.literal_eval(node.value)
+                        except ValueError:
+                            pass
+                return values
+    return {}
 
 
-def build_report(region: str, executed: list[Path], out_path: Path, *, source_note: str) -> Path:
-    """One page without code for strategists and communicators.
+def build_report(region: str, out_dir: Path, *, parameters: dict | None = None,
+                 pdf: bool = True, deck: bool = True) -> dict[str, Path | None]:
+    """Write the county's ``rapport.html``, ``rapport.pdf`` and slide deck in ``out_dir``.
 
-    The brief (notebook 06: mandate, key messages, the two charts, caveats) comes first,
-    then the other notebooks in reading order, all with their charts and source notes.
+    ``parameters`` are the build's (base and target year, method, data); unknown ones are
+    ignored. Returns the paths written (None for a PDF that no Chromium could print).
     """
-    from kompetens_lib.present.html_export import export_html
+    from kompetens_lib.publish import deck as deck_mod
+    from kompetens_lib.publish import pdf as pdf_mod
+    from kompetens_lib.publish.report_content import report_content
 
-    ordered = sorted(executed, key=lambda p: (not p.name.startswith(LEAD_NOTEBOOK_PREFIX),
-                                              p.name))
-    name = region_name(region)
-    intro = nbformat.v4.new_markdown_cell(
-        f"# Kompetensbehov i {name} – rapport\n\n"
-        "Rapporten samlar arbetsbokens resultat för länet utan programkod. Den regionala "
-        "nedbrytningen är en egen beräkning och **inte officiell statistik**.\n\n"
-        f"*{source_note}*"
-    )
-    cells = [intro]
-    for path in ordered:
-        nb = nbformat.read(path, as_version=4)
-        cells.extend(_report_cells(nb))
-    combined = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
-    return export_html(combined, out_path, include_code=False,
-                       title=f"Kompetensbehov i {name} – rapport")
+    given = parameters or {}
+    content = report_content(region, base_year=given.get("base_year"),
+                             target_year=given.get("target_year"),
+                             method=given.get("method"), source=given.get("data"))
+    out_dir = Path(out_dir)
+    page = out_dir / REPORT_NAME
+    atomic_write_text(page, report_html(content))
+    written: dict[str, Path | None] = {"report": page, "pdf": None, "deck": None}
+    if deck:
+        written["deck"] = deck_mod.build_deck(content, out_dir / DECK_NAME)
+    if pdf:
+        written["pdf"] = pdf_mod.print_to_pdf(page, out_dir / PDF_NAME)
+        if written["pdf"] is None:
+            logger.warning("Ingen PDF av rapporten för %s: Chromium finns inte på datorn "
+                           "(installera paketet chromium, eller ange programmet i %s). "
+                           "Rapporten finns som HTML.", content.region_name,
+                           pdf_mod.CHROMIUM_ENV)
+    return written
 
 
-
-def county_report(code: str, folder: Path, executed: list[Path], *,
-                  source_note: str) -> Path | None:
-    """Build ``rapport.html`` in the county's ``folder`` of the build.
-
-    The report covers every notebook of the county whose last run succeeded, not only those
-    in ``executed`` (the ones just run): rerunning one notebook must not drop the others,
-    and one that failed drops out until it runs again. None when nothing has succeeded.
-    """
-
-    folder = Path(folder)
+def _succeeded(folder: Path, executed: list[Path]) -> list[Path]:
     chosen = {Path(p).name: Path(p) for p in executed}
     for path in folder.glob("[0-9][0-9]_*.ipynb"):
         if path.name in chosen:
@@ -148,7 +259,27 @@ def county_report(code: str, folder: Path, executed: list[Path], *,
             continue
         if state.get("ok"):
             chosen[path.name] = path
+    return sorted(chosen.values())
+
+
+def county_report(code: str, folder: Path, executed: list[Path], *,
+                  source_note: str = "") -> Path | None:
+    """Build the county's report, PDF and deck in its ``folder`` of the build, and make the
+    county's pages and notebooks lean (shared chart library and stylesheet).
+
+    The report needs at least one notebook of the county whose last run succeeded (their
+    parameters are the build's); None when nothing has succeeded. ``source_note`` is kept
+    for callers; the report takes its note from the data it reads.
+    """
+    from kompetens_lib.publish import lean
+
+    folder = Path(folder)
+    chosen = _succeeded(folder, executed)
     if not chosen:
         return None
-    return build_report(code, sorted(chosen.values()), folder / REPORT_NAME,
-                        source_note=source_note)
+    for notebook in chosen:
+        lean.slim_notebook_file(notebook)
+        page = notebook.with_suffix(".html")
+        if page.exists():
+            lean.link_shared_assets(page, folder.parent)
+    return build_report(code, folder, parameters=run_parameters(chosen))["report"]

@@ -13,9 +13,13 @@ from kompetens_lib.reference.regions import region_name
 __all__ = ["map_chart"]
 
 
-def map_chart(data: pd.DataFrame, *, source: str) -> alt.LayerChart:
-    """Tile map with two drop-downs: education group and measure."""
+def map_chart(data: pd.DataFrame, *, source: str, group: str | None = None) -> alt.LayerChart:
+    """Tile map with two drop-downs: education group (starting on ``group`` when it is
+    one of the data's) and measure. The title names the chosen group and measure."""
     groups = list(dict.fromkeys(data["group"]))
+    if group in groups:
+        groups.remove(group)
+        groups.insert(0, group)
     measures = list(dict.fromkeys(data["measure"]))
     tiles = pd.DataFrame([(c, col, row) for c, (col, row) in TILES.items()],
                          columns=["region", "col", "row"])
@@ -23,7 +27,7 @@ def map_chart(data: pd.DataFrame, *, source: str) -> alt.LayerChart:
     frame["name"] = frame["region"].map(region_name)
     frame["abbrev"] = frame["region"].map(
         lambda c: abbreviate(region_name(c).removesuffix(" län").removesuffix("s")))
-    group = alt.param(name="grupp", value=groups[0],
+    group_param = alt.param(name="grupp", value=groups[0],
                       bind=alt.binding_select(options=groups, name="Utbildningsgrupp: "))
     measure = alt.param(name="matt", value=measures[0],
                         bind=alt.binding_select(options=measures, name="Mått: "))
@@ -49,9 +53,12 @@ def map_chart(data: pd.DataFrame, *, source: str) -> alt.LayerChart:
         text="label:N", color=text_color)
     cols = max(c for c, _ in TILES.values()) + 1
     rows = max(r for _, r in TILES.values()) + 1
-    return alt.layer(rect, names, values).add_params(group, measure).properties(
-        title=chart_title("Länen jämförda för en utbildningsgrupp", source,
-                          [SCHEMATIC_NOTE,
-                      "Välj grupp och mått under kartan. Mörkare ruta = högre värde."]),
-        width=cols * TILE_SIZE, height=rows * TILE_SIZE,
+    title = chart_title("Länen jämförda för en utbildningsgrupp", source,
+                        [SCHEMATIC_NOTE,
+                         "Välj grupp och mått under kartan. Mörkare ruta = högre värde."])
+    title = title.to_dict() if hasattr(title, "to_dict") else dict(title)
+    # The title follows the drop-downs, so a saved picture says what it shows.
+    title["text"] = {"expr": "matt + ' – ' + grupp"}
+    return alt.layer(rect, names, values).add_params(group_param, measure).properties(
+        title=title, width=cols * TILE_SIZE, height=rows * TILE_SIZE,
     )
