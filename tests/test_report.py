@@ -64,6 +64,20 @@ def test_the_mandate_question_is_shown_and_no_names_of_people(page):
     assert "Uppdragsgivare" not in page and "Mottagare" not in page
 
 
+def test_names_of_people_reach_the_report_only_when_the_build_opts_in(tmp_path, monkeypatch):
+    from kompetens_lib.present.summaries import NAMES_ENV
+
+    example = mandate_mod.load("23")
+    who = example.requested_by or example.recipient
+    assert who, "the example mandate should name someone for this test to mean anything"
+    monkeypatch.setenv(NAMES_ENV, "visa")
+    shown = report.build_report("23", tmp_path / "visa", pdf=False, deck=False)
+    assert html.escape(who) in shown["report"].read_text(encoding="utf-8")
+    monkeypatch.setenv(NAMES_ENV, "dolj")
+    hidden = report.build_report("23", tmp_path / "dolj", pdf=False, deck=False)
+    assert html.escape(who) not in hidden["report"].read_text(encoding="utf-8")
+
+
 def test_caveats_say_example_data_not_official_statistics_and_the_method_range(page):
     text = _visible_text(page)
     assert "exempeldata" in text.lower()

@@ -89,9 +89,23 @@ _MANDATE_FIELDS = (("question", "Fråga"), ("decision", "Beslut som analysen ska
                    ("scope", "Avgränsning"), ("deadline", "Klart senast"))
 
 
+#: The mandate's fields that name people: in the report only when the build opts in
+#: (``kompetens run --med-namn``), since builds are what gets shared.
+_PERSONAL_FIELDS = (("requested_by", "Uppdragsgivare"), ("recipient", "Mottagare"))
+
+
+def _names_shown() -> bool:
+    import os
+
+    from kompetens_lib.present.summaries import NAMES_ENV
+
+    return os.environ.get(NAMES_ENV, "").strip().casefold() == "visa"
+
+
 def _mandate(mandate) -> tuple[tuple[str, str], ...]:
     rows = []
-    for name, label in _MANDATE_FIELDS:
+    fields = _MANDATE_FIELDS + (_PERSONAL_FIELDS if _names_shown() else ())
+    for name, label in fields:
         value = getattr(mandate, name, None)
         if value:
             rows.append((label, value.isoformat() if hasattr(value, "isoformat") else str(value)))

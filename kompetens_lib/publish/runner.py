@@ -387,6 +387,7 @@ def execute(job: Job) -> Result:
     on Ctrl-C, which leaves the county's outputs as they were."""
     from kompetens_lib.present.html_export import export_html
     from kompetens_lib.present.keyfigures import read as read_key_figures
+    from kompetens_lib.publish import lean
     from kompetens_lib.publish.kernels import template_peak_mb
     from kompetens_lib.publish.report import export_charts
 
@@ -413,11 +414,14 @@ def execute(job: Job) -> Result:
         kernel_peak = run.kernel_peak_mb
         if run.ok:
             nb = run.nb
-            _write_notebook(nb, job.output, sign=True)
             export_html(nb, job.html, include_code=True,
                         title=f"{job.notebook.stem} – {region_name(job.region)}")
             export_charts(nb, job.county_dir / CHART_DIR, prefix=job.notebook.stem)
             figures = read_key_figures(nb)
+            # Lean before the checksums are taken: the chart library once per build.
+            lean.link_shared_assets(job.html, job.county_dir.parent)
+            lean.slim_notebook(nb)
+            _write_notebook(nb, job.output, sign=True)
             result = Result(job, True, time.perf_counter() - started, key_figures=figures)
             try:
                 job.failed_output.unlink()
