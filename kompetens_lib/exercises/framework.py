@@ -47,6 +47,33 @@ PASSED, FAILED, MISSING = "passed", "failed", "missing"
 STATUS_LABELS = {PASSED: "godkänd", FAILED: "inte klar än", MISSING: "ej besvarad"}
 ALL_PASSED = "Alla synliga kontroller godkända."
 FILL_IN = "Fyll i cellen ovan först"
+#: The headline of a check whose answer is not given: the bullet under it says what to do.
+NOT_FILLED_IN = "Inte ifyllt än."
+NOT_YET = "Inte riktigt än. Det här kan du titta på:"
+
+
+class Note(str):
+    """A message of a check that passed: says how the answer was read (e.g. accepted as
+    rounded to hundreds), without making the check fail."""
+
+
+#: Answers rounded as the workbook rounds (to hundreds, as SCB does) are accepted: half a
+#: hundred either way.
+ROUNDING = 100
+
+
+def rounded_match(given: float, expected: float, step: int = ROUNDING) -> bool:
+    """Whether ``given`` is ``expected`` rounded to ``step`` (296 → 300) or to a tenth of it
+    (296 → 300, 1 234 → 1 230): a multiple of the step within half a step.
+
+    >>> rounded_match(300, 296), rounded_match(290, 296), rounded_match(1230, 1234)
+    (True, False, True)
+    """
+    given, expected = float(given), float(expected)
+    for size in (step, step / 10):
+        if abs(given / size - round(given / size)) < 1e-9 and abs(given - expected) <= size / 2:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -325,8 +352,8 @@ class CheckResult:
         if self.status == PASSED:
             return ALL_PASSED
         if self.status == MISSING:
-            return f"{FILL_IN}."
-        return "Inte riktigt än. Det här kan du titta på:"
+            return NOT_FILLED_IN
+        return NOT_YET
 
     def as_dict(self) -> dict:
         return {"exercise": self.exercise, "check": self.check, "title": self.title,
@@ -334,7 +361,7 @@ class CheckResult:
 
     def text(self) -> str:
         icon = _STYLE[self.status][0]
-        lines = [f"{icon} {self.title}: {self.headline}"]
+        lines = [f"{icon} {self.title} – {self.headline}"]
         lines += [f"  – {m}" for m in self.messages]
         return "\n".join(lines)
 
@@ -344,7 +371,7 @@ class CheckResult:
         listing = f"<ul style='margin:.2em 0'>{items}</ul>" if items else ""
         return (f"<div class='kompetens-kontroll kompetens-{self.status}' style='border-left:"
                 f"4px solid {color};background:{background};padding:.4em .8em;margin:.3em 0'>"
-                f"<strong>{icon} {html.escape(self.title)}</strong>: "
+                f"<strong>{icon} {html.escape(self.title)}</strong> – "
                 f"{html.escape(self.headline)}{listing}</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
@@ -431,7 +458,8 @@ def check(exercise_id: str, check_id: str, title: str, variables: Sequence[str])
                 return result(MISSING, [("Kör cellen med ex.start(…) överst i anteckningsboken "
                                         "först; den sätter upp ctx.")])
             if answers and is_missing(answers[0]):
-                return result(MISSING, [f"{FILL_IN}: ersätt ... i {variables[0]} med ditt svar."])
+                return result(MISSING, [f"Skriv ditt svar i {variables[0]} i stället för ... "
+                                        "och kör cellerna igen."])
             try:
                 problems = func(ctx, *answers)
             except AnswerMissing as exc:
@@ -442,7 +470,8 @@ def check(exercise_id: str, check_id: str, title: str, variables: Sequence[str])
                 detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
                 problems = [(f"Kontrollen kunde inte läsa ditt svar ({detail}). Kontrollera att "
                             "svaret har den form som uppgiften beskriver.")]
-            return result(FAILED if problems else PASSED, problems)
+            failed = any(not isinstance(p, Note) for p in problems)
+            return result(FAILED if failed else PASSED, [str(p) for p in problems])
 
         run.check_id = check_id  # type: ignore[attr-defined]
         _REGISTRY.setdefault(exercise_id, []).append(
