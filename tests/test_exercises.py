@@ -276,9 +276,12 @@ def test_check_result_displays_itself_with_json_for_the_feedback():
 
 def test_checks_without_context_or_with_bad_parameters_are_kind():
     result = ex.check_largest_groups(None, ["702"])
-    assert result.status == ex.MISSING and "ex.start" in text_of(result)
-    report = ex.run_checks("ovning2", {"region": "Atlantis"})
+    assert result.status == ex.FAILED and "ex.start" in text_of(result)
+    assert ex.NOT_FILLED_IN not in result.text()  # the answer is there: only ctx is not
+    report = ex.run_checks("ovning2", {"region": "Atlantis", "storsta_grupper": ["702"]})
     assert "Parametrarna överst i anteckningsboken är ogiltiga" in report.problem
+    assert all(r.status == ex.FAILED and report.problem not in r.text()
+               for r in report.results)
 
 
 def test_a_strange_answer_never_raises():

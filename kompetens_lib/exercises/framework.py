@@ -454,8 +454,8 @@ def check(exercise_id: str, check_id: str, title: str, variables: Sequence[str])
             def result(status: str, messages: list[str]) -> CheckResult:
                 return CheckResult(exercise_id, check_id, title, status, messages)
 
-            if not isinstance(ctx, Context):
-                return result(MISSING, [("Kör cellen med ex.start(…) överst i anteckningsboken "
+            if not isinstance(ctx, Context):  # the answer may well be there: not "missing"
+                return result(FAILED, [("Kör cellen med ex.start(…) överst i anteckningsboken "
                                         "först; den sätter upp ctx.")])
             if answers and is_missing(answers[0]):
                 return result(MISSING, [f"Skriv ditt svar i {variables[0]} i stället för ... "
@@ -501,9 +501,11 @@ def run_checks(exercise_id: str, namespace: Mapping[str, Any]) -> ExerciseReport
             ctx = None
     results = [spec.function(ctx, *(namespace.get(v, ...) for v in spec.variables))
                for spec in checks(item.id)]
-    if problem:
+    if problem:  # said once, above the checks; each check says where to look
         for r in results:
-            r.messages = [problem]
+            r.status = FAILED
+            r.messages = ["Rätta parametrarna överst i anteckningsboken först (se ovan) och "
+                          "kör alla celler igen."]
     return ExerciseReport(item.id, results, problem)
 
 
