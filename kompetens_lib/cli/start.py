@@ -26,7 +26,7 @@ import nbformat
 from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.cli.parser import SwedishArgumentParser
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.exercises.copies import ROOT, master_paths, participant_copy
+from kompetens_lib.exercises.copies import ROOT, master_paths, participant_copy, rewrite_links
 from kompetens_lib.reference.regions import region_name, resolve_region
 
 PROG = "kompetens start"
@@ -43,7 +43,6 @@ LAB_SETTINGS: dict[str, dict[str, object]] = {
 SETTINGS_FILE = Path(".jupyter") / "labconfig" / "default_setting_overrides.json"
 FIRST_NOTEBOOK = "notebooks/00_kom_igang.ipynb"
 
-_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
 _REGION_LINE = re.compile(r'^(region\s*=\s*)("[^"\n]*"|\'[^\'\n]*\'|[^#\n]+?)(\s*(#.*)?)$',
                           re.MULTILINE)
 
@@ -81,27 +80,6 @@ def _sources(root: Path) -> dict[Path, Path]:
         if (root / "docs" / name).is_file():
             files[Path("docs") / name] = root / "docs" / name
     return files
-
-
-def rewrite_links(text: str, here: Path, copied: set[Path]) -> str:
-    """Markdown links of a file at folder-relative ``here``: a relative link to a copied
-    file stays (the layout is the same); one to a file that is not copied becomes its text
-    and the file's name in code, so that no link in the folder is dead."""
-
-    def fix(match: re.Match) -> str:
-        label, target = match.group(1), match.group(2)
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
-            return match.group(0)  # a web address or an anchor in the same file
-        path = target.split("#", 1)[0]
-        resolved = Path(os.path.normpath(here.parent / path))
-        if resolved in copied or (Path(path).suffix == "" and any(
-                c.parts[:len(resolved.parts)] == resolved.parts for c in copied)):
-            return match.group(0)
-        if label.startswith("!"):
-            return label[2:-1]
-        return f"{label[1:-1]} (`{resolved.as_posix().lstrip('./')}` i arbetsboken)"
-
-    return _LINK.sub(fix, text)
 
 
 def set_region(nb, code: str) -> bool:
