@@ -198,3 +198,53 @@ def test_start_help_has_no_doubled_punctuation(capsys):
         start.main(["--help"])
     text = capsys.readouterr().out
     assert "användning" in text.lower() and not double_punctuation(text)
+
+
+# --- the formatters and tables the scans rely on ------------------------------------------
+
+def test_preview_shows_swedish_headers_with_the_name_to_type_and_method_labels():
+    import pandas as pd
+
+    from kompetens_lib.present.tables import column_label, preview
+
+    frame = pd.DataFrame({"education_group": ["713"], "lq": [1.234], "method": ["constrained"],
+                          "value": [-2400]})
+    shown = preview(frame)
+    page = shown._repr_html_()
+    assert not english_cells(page)
+    assert "Lokaliseringskvot" in page and "<code>lq</code>" in page
+    assert "Betingad (RAS) (constrained)" in page and "1,23" in page
+    assert "\u22122\u00a0400" in page and "-2" not in page
+    assert column_label("fixed_share") == "Fast andel" and column_label("okänd") == "okänd"
+    assert list(frame.columns) == ["education_group", "lq", "method", "value"]  # untouched
+
+
+def test_a_difference_column_adds_up_as_printed():
+    import pandas as pd
+
+    from kompetens_lib.present.tables import table_html
+
+    frame = pd.DataFrame({"forecast": [5249.0, 123456.0], "actual": [5099.0, 120011.0],
+                          "error": [150.0, 3445.0]})
+    page = table_html(frame, {"forecast": "Beräknat", "actual": "Faktiskt", "error": "Fel"},
+                      differences={"error": ("forecast", "actual")})
+    rows = re.findall(r"<tr>(.*?)</tr>", page.split("<tbody>")[1])
+    for row in rows:
+        a, b, d = (int(re.sub(r"\D", "", c)) for c in re.findall(r">([^<]*)</td>", row))
+        assert a - b == d, row
+    assert frame["error"].tolist() == [150.0, 3445.0]  # the input is not changed
+
+
+def test_numbers_are_formatted_with_the_minus_sign_and_ranges_with_an_en_dash():
+    from kompetens_lib._internal.text import format_count, format_range, format_signed
+
+    assert format_count(-2400) == "\u22122 400" and "-" not in format_count(-900)
+    assert format_signed(-900) == "\u2212900" and format_signed(1200) == "+1 200"
+    assert format_range(2400, 2100) == "2 100\u20132 400"
+    assert format_range(-500, 300) == "\u2212500\u2013300"
+
+
+def test_ratings_are_lower_case_like_the_scale():
+    from kompetens_lib.reference.taxonomy import JUDGEMENTS, NOT_APPLICABLE
+
+    assert all(j == j.lower() for j in (*JUDGEMENTS, NOT_APPLICABLE))

@@ -300,14 +300,25 @@ def table_html(
     note: str = "",
     css_class: str = "kompetens-tabell",
     empty_text: str = "Inga rader att visa.",
+    differences: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """A small HTML table with Swedish headers and number formats.
 
     ``columns`` maps column → header (in display order); ``formats`` maps column → one of
     "count" (persons, rounded with :func:`round_persons`), "decimal", "integer", "percent"
     (share 0–1), "text" (default: "count" for numbers, "text" otherwise).
+
+    ``differences`` maps a column to the two columns it is the difference of
+    (``{"error": ("forecast", "actual")}``): in each row the two are rounded to the same
+    step and the difference is shown as the difference of the rounded numbers, so that the
+    row adds up as printed (5 250 − 5 100 = 150, not 5 200 − 5 100 = 150).
     """
     formats = dict(formats or {})
+    if differences:
+        df = _rounded_differences(df, differences)
+        for column in {c for pair in differences.values() for c in pair} | set(differences):
+            if formats.get(column, "count") == "count":
+                formats[column] = "integer"
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise KompetensError(
@@ -342,6 +353,24 @@ def table_html(
     foot = f"<p><small>{html.escape(note)}</small></p>" if note else ""
     return (f"<table class='{css_class}'>{cap}<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>{foot}")
+
+
+def _rounded_differences(df: pd.DataFrame, differences: Mapping[str, tuple[str, str]]
+                         ) -> pd.DataFrame:
+    """A copy in which each pair is rounded to one step per row (tens when any of the
+    three is under 1 000, else hundreds) and each difference recomputed from them."""
+    missing = [c for d, pair in differences.items() for c in (d, *pair) if c not in df.columns]
+    if missing:
+        raise KompetensError(f"Tabellen saknar kolumnerna {', '.join(dict.fromkeys(missing))}.")
+    out = df.copy()
+    for target, (first, second) in differences.items():
+        a = pd.to_numeric(out[first], errors="coerce").astype(float)
+        b = pd.to_numeric(out[second], errors="coerce").astype(float)
+        small = (a.abs() < 1000) | (b.abs() < 1000) | ((a - b).abs() < 1000)
+        step = small.map({True: 10.0, False: 100.0})
+        ra, rb = (a / step).round() * step, (b / step).round() * step
+        out[first], out[second], out[target] = ra, rb, ra - rb
+    return out
 
 
 def show_table(df: pd.DataFrame, columns: Mapping[str, str], **kwargs: Any) -> None:
