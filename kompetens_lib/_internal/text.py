@@ -59,14 +59,15 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return match[0] if match else None
 
 
-def format_count(x: float) -> str:
+def format_count(x: float, space: str = " ") -> str:
     """4912345.2 → '4 912 345' (Swedish thousands separator, no decimals); a negative
-    number gets the minus sign U+2212, not a hyphen.
+    number gets the minus sign U+2212, not a hyphen. Tables and pages pass
+    ``space="\u00a0"`` so that a number never breaks over two lines.
 
     >>> format_count(4912345.2), format_count(-2400) == "\u22122 400"
     ('4 912 345', True)
     """
-    return f"{x:,.0f}".replace(",", " ").replace("-", MINUS)
+    return f"{x:,.0f}".replace(",", space).replace("-", MINUS)
 
 
 def format_signed(x: float) -> str:
@@ -79,7 +80,7 @@ def format_signed(x: float) -> str:
     return f"+{text}" if round(x) > 0 else text
 
 
-def format_range(low: float, high: float) -> str:
+def format_range(low: float, high: float, space: str = " ") -> str:
     """The one way to write a range of counts: '2 100–2 400' (en dash, no spaces around it;
     a negative end gets U+2212). Equal ends give one number.
 
@@ -87,7 +88,7 @@ def format_range(low: float, high: float) -> str:
     '2 100–2 400'
     """
     a, b = sorted((float(low), float(high)))
-    first, last = format_count(a), format_count(b)
+    first, last = format_count(a, space), format_count(b, space)
     return first if first == last else f"{first}{DASH}{last}"
 
 
