@@ -134,18 +134,22 @@ def test_the_preview_in_exercise_2_does_not_show_the_three_largest_groups_first(
     assert set(first) != set(largest)
 
 
-def test_rounded_to_hundreds_is_accepted_and_said_so():
+def test_rounded_range_is_accepted_and_said_so():
+    """The issue's case: Jämtland, Gymn. vård och omsorg, a range of about 296 written as
+    300 (the rounding the workbook teaches) passes and says it was read as rounded."""
     assert rounded_match(300, 296) and rounded_match(1200, 1249) and not rounded_match(290, 296)
-    ctx = ctx_for("ovning3")
+    assert not rounded_match(200, 238.7) and rounded_match(240, 238.7)  # tens under 1 000
+    ctx = ctx_for("ovning3", "23", ["702"])
     methods = kl.compare_methods(kl.load("national_forecast"), kl.load("employed"),
-                                 region="12", base_year=BASE, column="demand", detail=True)
-    target = methods[(methods["education_group"] == "713") & (methods["year"] == TARGET)]
+                                 region="23", base_year=BASE, column="demand", detail=True)
+    target = methods[(methods["education_group"] == "702") & (methods["year"] == TARGET)]
     spread = float(target["value"].max() - target["value"].min())
-    rounded = float(round(spread, -2))
+    rounded = float(round(spread, -1))
+    assert abs(rounded - spread) > 0.01 * spread  # outside the 1 % the check allows
     result = ex.check_method_range(ctx, rounded)
     assert result.status == ex.PASSED, result.text()
-    assert "avrundat till 100-tal" in " ".join(result.messages)
-    near = ex.check_method_range(ctx, rounded + 70 if rounded >= spread else rounded - 70)
+    assert "avrundat som arbetsboken avrundar" in " ".join(result.messages)
+    near = ex.check_method_range(ctx, rounded + 20)
     assert near.status == ex.FAILED
     assert "Nära" in near.messages[0] and "1 %" in near.messages[0]
 
@@ -163,4 +167,18 @@ def test_own_breakdown_rounded_to_hundreds_passes_with_a_note():
     assert (abs(answer["value"] - exact) > 0.005 * exact).any()  # not within 0.5 % alone
     result = ex.check_own_breakdown(ctx, answer)
     assert result.status == ex.PASSED, result.text()
-    assert "avrundade till 100-tal" in result.messages[0]
+    assert "avrundade som arbetsboken avrundar" in result.messages[0]
+
+
+def test_retirements_rounded_as_the_workbook_rounds_pass_with_a_note():
+    ctx = ctx_for("ovning4", "23")
+    table = kl.retirements(kl.load("employed"), horizon=10)
+    row = table[(table["region"] == "23") & (table["education_group"] == ctx.group)]
+    expected = float(row["value"].sum())
+    assert 100 < expected < 1000  # tens, not hundreds, below 1 000
+    tens = float(round(expected, -1))
+    result = ex.check_retirements(ctx, tens)
+    assert result.status == ex.PASSED, result.text()
+    if abs(tens - expected) > max(0.01 * expected, 1.0):
+        assert "avrundat som arbetsboken avrundar" in result.messages[0]
+    assert ex.check_retirements(ctx, float(round(expected, -2))).status == ex.FAILED

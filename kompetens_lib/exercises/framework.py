@@ -57,20 +57,23 @@ class Note(str):
     rounded to hundreds), without making the check fail."""
 
 
-#: Answers rounded as the workbook rounds (to hundreds, as SCB does) are accepted: half a
-#: hundred either way.
+#: Answers rounded as the workbook rounds persons (``round_persons``: hundreds from 1 000, as
+#: SCB rounds its forecasts, tens below) are accepted, and the check says so.
 ROUNDING = 100
+ROUNDING_TEXT = "avrundat som arbetsboken avrundar (till hundratal från 1 000, annars tiotal)"
 
 
 def rounded_match(given: float, expected: float, step: int = ROUNDING) -> bool:
-    """Whether ``given`` is ``expected`` rounded to ``step`` (296 → 300) or to a tenth of it
-    (296 → 300, 1 234 → 1 230): a multiple of the step within half a step.
+    """Whether ``given`` is ``expected`` rounded as the workbook rounds: to ``step`` from
+    1 000 (1 249 → 1 200), to a tenth of it below (296 → 300, 238.7 → 240), or to tens
+    anywhere (1 234 → 1 230) – a multiple of the step within half a step.
 
-    >>> rounded_match(300, 296), rounded_match(290, 296), rounded_match(1230, 1234)
+    >>> rounded_match(300, 296), rounded_match(200, 238.7), rounded_match(1200, 1249)
     (True, False, True)
     """
     given, expected = float(given), float(expected)
-    for size in (step, step / 10):
+    sizes = (step, step / 10) if abs(expected) >= 10 * step else (step / 10,)
+    for size in sizes:
         if abs(given / size - round(given / size)) < 1e-9 and abs(given - expected) <= size / 2:
             return True
     return False
