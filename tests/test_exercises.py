@@ -1,7 +1,7 @@
 """Exercises: participant copies from the masters, and every check function.
 
 Each check is tried with a right answer (passes), typical wrong answers (the Swedish hint
-that fits), a missing answer ("Fyll i cellen ovan först"), and never shows the value it
+that fits), a missing answer ("Inte ifyllt än", then what to do), and never shows the value it
 compares with.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 from pathlib import Path
 
 import altair as alt
@@ -72,8 +73,14 @@ def fails_with(result, *phrases):
 
 
 def is_missing(result):
+    """Not filled in: the heading names the check and says so; the bullet says what to do,
+    and no sentence is said twice."""
     assert result.status == ex.MISSING, result.text()
-    assert "Fyll i cellen ovan först" in result.text()
+    heading, *bullets = result.text().splitlines()
+    assert heading.endswith(ex.NOT_FILLED_IN) and result.title in heading, heading
+    assert bullets and all(ex.NOT_FILLED_IN not in b for b in bullets), result.text()
+    sentences = [s.strip() for s in re.split(r"(?<=[.:!?])\s", result.text()) if s.strip()]
+    assert len(sentences) == len(set(sentences)), result.text()
 
 
 @pytest.fixture(scope="module")
@@ -269,9 +276,12 @@ def test_check_result_displays_itself_with_json_for_the_feedback():
 
 def test_checks_without_context_or_with_bad_parameters_are_kind():
     result = ex.check_largest_groups(None, ["702"])
-    assert result.status == ex.MISSING and "ex.start" in text_of(result)
-    report = ex.run_checks("ovning2", {"region": "Atlantis"})
+    assert result.status == ex.FAILED and "ex.start" in text_of(result)
+    assert ex.NOT_FILLED_IN not in result.text()  # the answer is there: only ctx is not
+    report = ex.run_checks("ovning2", {"region": "Atlantis", "storsta_grupper": ["702"]})
     assert "Parametrarna överst i anteckningsboken är ogiltiga" in report.problem
+    assert all(r.status == ex.FAILED and report.problem not in r.text()
+               for r in report.results)
 
 
 def test_a_strange_answer_never_raises():
@@ -477,7 +487,7 @@ def test_own_breakdown_hints(own_breakdown, employed, forecast):
                "År saknas: 2031–2035")
     noisy = own_breakdown.assign(value=expected * np.linspace(1.0, 1.2, len(expected)))
     result = ex.check_own_breakdown(ctx, noisy)
-    fails_with(result, "avviker mer än 0,5 %")
+    fails_with(result, "mer än kontrollen tillåter (0,5 %")
     fails_with(ex.check_own_breakdown(ctx, own_breakdown.assign(region="14")), "fel län")
     fails_with(ex.check_own_breakdown(ctx, [1, 2, 3]), "year och value")
     for r in (result, ex.check_own_breakdown(ctx, half), ex.check_own_breakdown(ctx, national)):

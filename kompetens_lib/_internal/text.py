@@ -8,9 +8,14 @@ import unicodedata
 from collections.abc import Iterable
 
 __all__ = [
-    "closest", "fold", "format_count", "format_list", "format_years", "person_key", "short_slug",
-    "slugify", "strip_accents",
+    "DASH", "MINUS", "closest", "fold", "format_count", "format_list", "format_range",
+    "format_signed", "format_years", "person_key", "short_slug", "slugify", "strip_accents",
 ]
+
+#: The minus sign (U+2212) every formatted negative number uses, never a hyphen.
+MINUS = "\u2212"
+#: The en dash between the ends of a range: '2 100–2 400', '2023–2035'.
+DASH = "\u2013"
 
 
 def strip_accents(text: str) -> str:
@@ -54,13 +59,37 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return match[0] if match else None
 
 
-def format_count(x: float) -> str:
-    """4912345.2 → '4 912 345' (Swedish thousands separator, no decimals).
+def format_count(x: float, space: str = " ") -> str:
+    """4912345.2 → '4 912 345' (Swedish thousands separator, no decimals); a negative
+    number gets the minus sign U+2212, not a hyphen. Tables and pages pass
+    ``space="\u00a0"`` so that a number never breaks over two lines.
 
-    >>> format_count(4912345.2)
-    '4 912 345'
+    >>> format_count(4912345.2), format_count(-2400) == "\u22122 400"
+    ('4 912 345', True)
     """
-    return f"{x:,.0f}".replace(",", " ")
+    return f"{x:,.0f}".replace(",", space).replace("-", MINUS)
+
+
+def format_signed(x: float) -> str:
+    """A change with its sign: '+1 200', '−900', '0'.
+
+    >>> format_signed(1200), format_signed(-900) == "\u2212900"
+    ('+1 200', True)
+    """
+    text = format_count(x)
+    return f"+{text}" if round(x) > 0 else text
+
+
+def format_range(low: float, high: float, space: str = " ") -> str:
+    """The one way to write a range of counts: '2 100–2 400' (en dash, no spaces around it;
+    a negative end gets U+2212). Equal ends give one number.
+
+    >>> format_range(2400, 2100)
+    '2 100–2 400'
+    """
+    a, b = sorted((float(low), float(high)))
+    first, last = format_count(a, space), format_count(b, space)
+    return first if first == last else f"{first}{DASH}{last}"
 
 
 def format_list(items: Iterable[object], limit: int = 8) -> str:

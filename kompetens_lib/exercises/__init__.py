@@ -28,6 +28,8 @@ from kompetens_lib.exercises.framework import (
     FILL_IN,
     HORIZON,
     MISSING,
+    NOT_FILLED_IN,
+    NOT_YET,
     PASSED,
     RELEASE_MANIFEST,
     REPORT_MIME,
@@ -37,6 +39,7 @@ from kompetens_lib.exercises.framework import (
     Context,
     Exercise,
     ExerciseReport,
+    Note,
     checks,
     context,
     context_bundle,
@@ -97,11 +100,13 @@ from kompetens_lib.exercises.ovning8_lana_ett_exempel import (
     notebook_region,
     region_of,
 )
+from kompetens_lib.present.tables import preview
 
 __all__ = [
     "ALL_PASSED", "ASSUMPTIONS", "CHECK_MIME", "DEFAULT_GROUP_COUNT", "EXERCISES",
     "EXERCISES_DIR", "EXERCISES_ENV", "FACILITATOR_TAG", "FAILED", "FILL_IN", "HORIZON",
-    "LQ_MIN_EMPLOYED", "LQ_THRESHOLD", "MANDATE_FIELDS", "MASTERS_DIR", "MISSING", "PASSED",
+    "LQ_MIN_EMPLOYED", "LQ_THRESHOLD", "MANDATE_FIELDS", "MASTERS_DIR", "MISSING",
+    "NOT_FILLED_IN", "NOT_YET", "Note", "PASSED",
     "RELEASE_MANIFEST", "REPORT_MIME", "ROOT", "SHORTAGE_WORDS", "SOLUTION_TAG",
     "STATUS_LABELS", "CheckResult", "CheckSpec", "Context", "Exercise", "ExerciseReport",
     "KompetensError", "build_participant_copies", "check_adapted_notebook",
@@ -113,6 +118,6 @@ __all__ = [
     "check_retirement_share", "check_retirements", "check_shortage_groups", "checks",
     "compare_key_figures", "context", "context_bundle", "default_groups", "exercise",
     "exercises_dir", "group_name", "master_paths", "notebook_region", "parse_groups",
-    "participant_copy", "participant_text", "region_of", "report", "run_checks",
+    "participant_copy", "participant_text", "preview", "region_of", "report", "run_checks",
     "save_mandate", "saved_mandate", "show_charts", "start",
 ]

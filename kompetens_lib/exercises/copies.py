@@ -22,6 +22,8 @@ EXERCISES_DIR = ROOT / "exercises"
 MASTERS_DIR = EXERCISES_DIR / "masters"
 EXERCISES_ENV = "KOMPETENS_EXERCISES"
 
+_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
+
 SOLUTION_TAG = "solution"
 FACILITATOR_TAG = "handledare"
 
@@ -127,3 +129,29 @@ def build_participant_copies(masters: Path | None = None, out: Path | None = Non
         if not check:
             atomic_write_text(target, text)
     return stale
+
+
+def rewrite_links(text: str, here: Path, copied: set[Path]) -> str:
+    """Markdown links of a file at folder-relative ``here`` (``exercises/ovning1.ipynb``) in
+    a folder that holds the ``copied`` files (folder-relative paths): a relative link to a
+    copied file stays; one to a file that is not there becomes its text and the file's
+    name in code, so that no link in the folder is dead.
+
+    >>> rewrite_links("[Nuläge](../notebooks/01_nulage.ipynb)", Path("ovning2.ipynb"), set())
+    'Nuläge (`notebooks/01_nulage.ipynb` i arbetsboken)'
+    """
+
+    def fix(match: re.Match) -> str:
+        label, target = match.group(1), match.group(2)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            return match.group(0)  # a web address or an anchor in the same file
+        path = target.split("#", 1)[0]
+        resolved = Path(os.path.normpath(here.parent / path))
+        if resolved in copied or (Path(path).suffix == "" and any(
+                c.parts[:len(resolved.parts)] == resolved.parts for c in copied)):
+            return match.group(0)
+        if label.startswith("!"):
+            return label[2:-1]
+        return f"{label[1:-1]} (`{resolved.as_posix().lstrip('./')}` i arbetsboken)"
+
+    return _LINK.sub(fix, text)

@@ -47,6 +47,36 @@ PASSED, FAILED, MISSING = "passed", "failed", "missing"
 STATUS_LABELS = {PASSED: "godkänd", FAILED: "inte klar än", MISSING: "ej besvarad"}
 ALL_PASSED = "Alla synliga kontroller godkända."
 FILL_IN = "Fyll i cellen ovan först"
+#: The headline of a check whose answer is not given: the bullet under it says what to do.
+NOT_FILLED_IN = "Inte ifyllt än."
+NOT_YET = "Inte riktigt än. Det här kan du titta på:"
+
+
+class Note(str):
+    """A message of a check that passed: says how the answer was read (e.g. accepted as
+    rounded to hundreds), without making the check fail."""
+
+
+#: Answers rounded as the workbook rounds persons (``round_persons``: hundreds from 1 000, as
+#: SCB rounds its forecasts, tens below) are accepted, and the check says so.
+ROUNDING = 100
+ROUNDING_TEXT = "avrundat som arbetsboken avrundar (till hundratal från 1 000, annars tiotal)"
+
+
+def rounded_match(given: float, expected: float, step: int = ROUNDING) -> bool:
+    """Whether ``given`` is ``expected`` rounded as the workbook rounds: to ``step`` from
+    1 000 (1 249 → 1 200), to a tenth of it below (296 → 300, 238.7 → 240), or to tens
+    anywhere (1 234 → 1 230) – a multiple of the step within half a step.
+
+    >>> rounded_match(300, 296), rounded_match(200, 238.7), rounded_match(1200, 1249)
+    (True, False, True)
+    """
+    given, expected = float(given), float(expected)
+    sizes = (step, step / 10) if abs(expected) >= 10 * step else (step / 10,)
+    for size in sizes:
+        if abs(given / size - round(given / size)) < 1e-9 and abs(given - expected) <= size / 2:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -325,8 +355,8 @@ class CheckResult:
         if self.status == PASSED:
             return ALL_PASSED
         if self.status == MISSING:
-            return f"{FILL_IN}."
-        return "Inte riktigt än. Det här kan du titta på:"
+            return NOT_FILLED_IN
+        return NOT_YET
 
     def as_dict(self) -> dict:
         return {"exercise": self.exercise, "check": self.check, "title": self.title,
@@ -334,7 +364,7 @@ class CheckResult:
 
     def text(self) -> str:
         icon = _STYLE[self.status][0]
-        lines = [f"{icon} {self.title}: {self.headline}"]
+        lines = [f"{icon} {self.title} – {self.headline}"]
         lines += [f"  – {m}" for m in self.messages]
         return "\n".join(lines)
 
@@ -344,7 +374,7 @@ class CheckResult:
         listing = f"<ul style='margin:.2em 0'>{items}</ul>" if items else ""
         return (f"<div class='kompetens-kontroll kompetens-{self.status}' style='border-left:"
                 f"4px solid {color};background:{background};padding:.4em .8em;margin:.3em 0'>"
-                f"<strong>{icon} {html.escape(self.title)}</strong>: "
+                f"<strong>{icon} {html.escape(self.title)}</strong> – "
                 f"{html.escape(self.headline)}{listing}</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
@@ -427,11 +457,12 @@ def check(exercise_id: str, check_id: str, title: str, variables: Sequence[str])
             def result(status: str, messages: list[str]) -> CheckResult:
                 return CheckResult(exercise_id, check_id, title, status, messages)
 
-            if not isinstance(ctx, Context):
-                return result(MISSING, [("Kör cellen med ex.start(…) överst i anteckningsboken "
+            if not isinstance(ctx, Context):  # the answer may well be there: not "missing"
+                return result(FAILED, [("Kör cellen med ex.start(…) överst i anteckningsboken "
                                         "först; den sätter upp ctx.")])
             if answers and is_missing(answers[0]):
-                return result(MISSING, [f"{FILL_IN}: ersätt ... i {variables[0]} med ditt svar."])
+                return result(MISSING, [f"Skriv ditt svar i {variables[0]} i stället för ... "
+                                        "och kör cellerna igen."])
             try:
                 problems = func(ctx, *answers)
             except AnswerMissing as exc:
@@ -442,7 +473,8 @@ def check(exercise_id: str, check_id: str, title: str, variables: Sequence[str])
                 detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
                 problems = [(f"Kontrollen kunde inte läsa ditt svar ({detail}). Kontrollera att "
                             "svaret har den form som uppgiften beskriver.")]
-            return result(FAILED if problems else PASSED, problems)
+            failed = any(not isinstance(p, Note) for p in problems)
+            return result(FAILED if failed else PASSED, [str(p) for p in problems])
 
         run.check_id = check_id  # type: ignore[attr-defined]
         _REGISTRY.setdefault(exercise_id, []).append(
@@ -472,9 +504,11 @@ def run_checks(exercise_id: str, namespace: Mapping[str, Any]) -> ExerciseReport
             ctx = None
     results = [spec.function(ctx, *(namespace.get(v, ...) for v in spec.variables))
                for spec in checks(item.id)]
-    if problem:
+    if problem:  # said once, above the checks; each check says where to look
         for r in results:
-            r.messages = [problem]
+            r.status = FAILED
+            r.messages = ["Rätta parametrarna överst i anteckningsboken först (se ovan) och "
+                          "kör alla celler igen."]
     return ExerciseReport(item.id, results, problem)
 
 

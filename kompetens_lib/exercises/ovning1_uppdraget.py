@@ -11,7 +11,6 @@ from kompetens_lib._internal.text import fold
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises.answers import mentions, words
 from kompetens_lib.exercises.framework import (
-    FILL_IN,
     Context,
     check,
     is_missing,
@@ -89,18 +88,18 @@ def _is_iso_date(text: str) -> bool:
     return True
 
 
-@check("ovning1", "uppdrag_komplett", "Uppdraget är komplett", ["uppdrag"])
+@check("ovning1", "uppdrag_komplett", "Uppdragets sex delar", ["uppdrag"])
 def check_mandate_complete(ctx: Context, uppdrag: object) -> list[str]:
     """Every field of the mandate is filled in with something a reader can act on."""
     fields = _mandate_fields(uppdrag)
     empty = [key for key, _, _ in MANDATE_FIELDS if not _field_text(fields, key)]
     if len(empty) == len(MANDATE_FIELDS):
-        missing(f"{FILL_IN}: ersätt ... i uppdrag med era formuleringar.")
+        missing("Ersätt ... i uppdrag med era formuleringar och kör cellen igen.")
     problems = []
     if empty:
         labels = {key: label for key, _, label in MANDATE_FIELDS}
         listing = "; ".join(f"'{k}' ({labels[k]})" for k in empty)
-        problems.append(f"Fyll i {listing}. Skriv dem tillsammans med din chef.")
+        problems.append(f"Fyll i {listing} tillsammans med din chef.")
     question = _field_text(fields, "fråga")
     if question and len(words(question)) < 6:
         problems.append("Frågan är väldigt kort. Skriv ut vad som ska besvaras, för vilket "
@@ -120,14 +119,14 @@ def check_mandate_complete(ctx: Context, uppdrag: object) -> list[str]:
     return problems
 
 
-@check("ovning1", "uppdrag_fraga", "Frågan pekar på ett beslut", ["uppdrag"])
+@check("ovning1", "uppdrag_fraga", "Frågan och beslutet", ["uppdrag"])
 def check_mandate_question(ctx: Context, uppdrag: object) -> list[str]:
     """The question is a question, the decision is a decision, and the question names it."""
     fields = _mandate_fields(uppdrag)
     question = _field_text(fields, "fråga")
     decision = _field_text(fields, "beslut")
     if not question:
-        missing(f"{FILL_IN}: skriv frågan under 'fråga' i uppdrag.")
+        missing("Skriv frågan under 'fråga' i uppdrag och kör cellen igen.")
     problems = []
     if not question.rstrip().endswith("?"):
         problems.append("Skriv frågan som en fråga, med frågetecken på slutet.")
@@ -158,11 +157,21 @@ def save_mandate(ctx: Context, uppdrag: object, directory: str | os.PathLike | N
         return None
     fields = _mandate_fields(uppdrag) if not is_missing(uppdrag) else {}
     values = {attr: _field_text(fields, key) for key, attr in _MANDATE_ATTRIBUTES.items()}
+    if not any(values.values()):
+        say("Uppdraget sparades inte: det är inte ifyllt än. Skriv det i cellen med uppdrag, "
+            "kör den och kör sedan den här cellen igen.")
+        return None
     try:
-        saved = mandate.save(mandate.Mandate(ctx.region, **values),
-                             directory if directory is not None else mandate_directory())
+        draft = mandate.Mandate(ctx.region, **values)
+        problems = mandate.check(draft)
+        if problems:
+            say("Uppdraget sparades inte än: " + " ".join(problems)
+                + " Ändra i cellen med uppdrag och kör den här cellen igen.")
+            return None
+        saved = mandate.save(draft, directory if directory is not None else mandate_directory())
     except KompetensError as exc:
-        say(f"{FILL_IN}: uppdraget sparas när det är komplett. ({exc})")
+        say(f"Uppdraget sparades inte: {exc} Ändra i cellen med uppdrag och kör den här "
+            "cellen igen.")
         return None
     if saved.unchanged:
         say(f"Uppdraget är redan sparat i {saved.path}.")

@@ -97,16 +97,25 @@ def check_high_lq(ctx: Context, hog_kvot: object) -> list[str]:
     if given and given == inverted:
         return [("Kvoten verkar vara vänd upp och ned: dela gruppens andel i länet med dess "
                 "andel i riket, inte tvärtom.")]
-    extra = len(given - expected)
+    extra = given - expected
+    too_small = extra & _high_lq(ctx, min_employed=0)
+    low = extra - too_small
     lacking = len(expected - given)
     parts = []
-    if extra:
-        have = count_phrase(extra, 'av dina grupper har', 'av dina grupper har')
-        parts.append(f"{have} inte kvot över 1,2 (bland grupper med minst 500 förvärvsarbetande)")
+    if too_small:
+        have = count_phrase(len(too_small), 'av dina grupper har', 'av dina grupper har')
+        parts.append(f"{have} kvot över 1,2 men färre än {LQ_MIN_EMPLOYED} förvärvsarbetande "
+                     "i länet (för små för uppgiften)")
+    if low:
+        have = count_phrase(len(low), 'av dina grupper har', 'av dina grupper har')
+        parts.append(f"{have} inte kvot över 1,2")
     if lacking:
-        parts.append(f"{count_phrase(lacking, 'grupp', 'grupper')} med kvot över 1,2 saknas")
-    return ["Listan stämmer inte helt: " + " och ".join(parts) + ". Filtrera tabellen från "
-            "profile.location_quotients på både lq och employed."]
+        parts.append(f"{count_phrase(lacking, 'grupp', 'grupper')} med kvot över 1,2 och minst "
+                     f"{LQ_MIN_EMPLOYED} förvärvsarbetande saknas")
+    return ["Listan stämmer inte helt: " + ", ".join(parts[:-1])
+            + (" och " if len(parts) > 1 else "") + parts[-1] + ". Filtrera tabellen från "
+            "profile.location_quotients på både lq (kvoten) och employed (antal "
+            "förvärvsarbetande)."]
 
 
 @check("ovning2", "forklaring", "Förklaringen av en grupp", ["forklaring"])

@@ -23,7 +23,7 @@ from kompetens_lib.exercises.answers import (
     region_words,
     words,
 )
-from kompetens_lib.exercises.framework import Context, check
+from kompetens_lib.exercises.framework import ROUNDING_TEXT, Context, Note, check, rounded_match
 from kompetens_lib.methods.breakdown import breakdown
 from kompetens_lib.workbook.breakdown_tables import method_range, method_values
 from kompetens_lib.workbook.forecast import national_forecast
@@ -122,6 +122,9 @@ def check_own_breakdown(ctx: Context, min_nedbrytning: object) -> list[str]:
     given = given.reindex(years)
     if all(close(g, e, rel=0.005) for g, e in zip(given, expected)):
         return []
+    if all(close(g, e, rel=0.005) or rounded_match(g, e) for g, e in zip(given, expected)):
+        return [Note("Godkänt: värdena stämmer, " + ROUNDING_TEXT.replace("avrundat", "avrundade")
+                     + ".")]
     national = _national(ctx)
     national_demand = national["demand"].astype(float).reindex(years)
     national_supply = national["supply"].astype(float).reindex(years)
@@ -162,8 +165,12 @@ def check_own_breakdown(ctx: Context, min_nedbrytning: object) -> list[str]:
                 f"Andelen = länets förvärvsarbetande i gruppen år {ctx.base_year} ÷ rikets "
                 "förvärvsarbetande i gruppen samma år (summera över åldersgrupperna).")]
     off = [int(y) for y, g, e in zip(years, given, expected) if not close(g, e, rel=0.005)]
-    return [("Värdena avviker mer än 0,5 % från bibliotekets beräkning för år "
-            f"{format_years(off)}. Multiplicera samma andel med rikets prognos år för år.")]
+    near = all(close(g, e, rel=0.05) for g, e in zip(given, expected))
+    tail = (" – men de är nära. Kontrollera avrundningen och att du använder samma andel alla "
+            "år." if near else ". Multiplicera samma andel med rikets prognos år för år.")
+    return [(f"Värdena avviker för år {format_years(off)} mer än kontrollen tillåter (0,5 %, "
+             "eller avrundning som arbetsboken avrundar: hundratal från 1 000, annars tiotal)"
+             + tail)]
 
 
 def _ranges(ctx: Context, column: str) -> pd.DataFrame:
@@ -188,6 +195,8 @@ def check_method_range(ctx: Context, metodspann: object) -> list[str]:
     expected = _spread(demand, ctx.target_year)
     if close(given, expected, rel=0.01, abs_tol=1.0):
         return []
+    if rounded_match(given, expected):
+        return [Note(f"Godkänt: spannet stämmer, {ROUNDING_TEXT}.")]
     if given < 0:
         return ["Spannet är högsta minus lägsta värdet och kan inte vara negativt."]
     if any(close(given, float(v), rel=0.005, abs_tol=1.0) for v in target["value"]):
@@ -201,6 +210,11 @@ def check_method_range(ctx: Context, metodspann: object) -> list[str]:
     for year in range(ctx.base_year + 1, ctx.target_year):
         if close(given, _spread(demand, year), rel=0.01, abs_tol=1.0):
             return [f"Spannet gäller ett annat år. Använd målåret {ctx.target_year}."]
+    if close(given, expected, rel=0.2, abs_tol=0):
+        return [("Nära, men utanför det kontrollen godtar (1 %, eller avrundning som "
+                 "arbetsboken avrundar: hundratal från 1 000, annars tiotal). Räkna max − min "
+                 f"för efterfrågan år {ctx.target_year} igen, utan att avrunda metodernas "
+                 "värden först.")]
     return [(f"Värdet stämmer inte. Jämför de fyra metoderna för din grupp och ditt län år "
             f"{ctx.target_year} (efterfrågan), t.ex. med kl.compare_methods(…, region="
             f"\"{ctx.region}\", column=\"demand\"), och räkna max − min.")]

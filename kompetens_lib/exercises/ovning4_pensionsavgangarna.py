@@ -20,7 +20,14 @@ from kompetens_lib.exercises.answers import (
     mentions,
     words,
 )
-from kompetens_lib.exercises.framework import HORIZON, Context, check
+from kompetens_lib.exercises.framework import (
+    HORIZON,
+    ROUNDING_TEXT,
+    Context,
+    Note,
+    check,
+    rounded_match,
+)
 from kompetens_lib.methods.supply import EXIT_AGE, retirements
 from kompetens_lib.reference.regions import NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import education_groups
@@ -77,6 +84,8 @@ def check_retirements(ctx: Context, pensionsavgangar: object) -> list[str]:
     expected = float(_county_row(ctx)["value"])
     if close(given, expected, rel=0.01, abs_tol=1.0):
         return []
+    if rounded_match(given, expected):
+        return [Note(f"Godkänt: antalet stämmer, {ROUNDING_TEXT}.")]
     ages = _employed_by_age(ctx, ctx.region)
     older = float(ages.get("55-64", 0.0))
     oldest = float(ages.get("65-74", 0.0))

@@ -17,10 +17,15 @@ from kompetens_lib.workbook.assumptions import (
     Assumptions,
     SupplyAssumptions,
 )
+from kompetens_lib.workbook.defaults import METHOD_LABELS
 from kompetens_lib.workbook.forecast import round_persons
 
 __all__ = [
+    "COLUMN_LABELS",
     "JUDGEMENT_STYLE",
+    "Preview",
+    "column_label",
+    "preview",
     "assumptions_html",
     "show_assumptions",
     "show_supply_assumptions",
@@ -45,6 +50,153 @@ JUDGEMENT_STYLE: dict[str, tuple[str, str]] = {
     "stort överskott": ("#2166ac", "white"),
     NOT_APPLICABLE: ("#ffffff", "#5a5a5a"),
 }
+
+
+#: Swedish headers for the fixed English column names of the workbook's frames. Code keeps
+#: the English names (``lq["lq"] > 1.2``); what a participant reads is Swedish, with the
+#: name to type shown beside it (:func:`preview`).
+COLUMN_LABELS: dict[str, str] = {
+    "region": "Län",
+    "region_name": "Län",
+    "area": "Område",
+    "education_group": "Utbildningsgrupp",
+    "short_name": "Kortnamn",
+    "label": "Benämning",
+    "level": "Utbildningsnivå",
+    "field_code": "Inriktning",
+    "age_band": "Åldersgrupp",
+    "year": "År",
+    "value": "Antal",
+    "employed": "Förvärvsarbetande",
+    "labour_force": "Arbetskraft",
+    "population": "Befolkning",
+    "graduates": "Examinerade",
+    "region_share": "Andel av länet",
+    "national_share": "Andel av riket",
+    "lq": "Lokaliseringskvot",
+    "supply": "Tillgång",
+    "demand": "Efterfrågan",
+    "balance": "Tillgång − efterfrågan",
+    "ratio": "Tillgång per 100 efterfrågade",
+    "change": "Förändring",
+    "judgement": "Bedömning",
+    "judgement_base": "Bedömning basåret",
+    "method": "Metod",
+    "method_label": "Metod",
+    "median": "Median",
+    "min": "Lägsta",
+    "max": "Högsta",
+    "spread": "Spann",
+    "spread_share": "Spann, andel av medianen",
+    "forecast": "Beräknat",
+    "actual": "Faktiskt",
+    "error": "Fel",
+    "ape": "Fel i procent",
+    "wape": "Viktat fel i procent",
+    "replacement": "Ersättning",
+    "retirements": "Pensionsavgångar",
+    "expansion": "Expansion",
+    "need": "Rekryteringsbehov",
+    "need_total": "Rekryteringsbehov totalt",
+    "need_per_year": "Rekryteringsbehov per år",
+    "places": "Utbildningsplatser",
+    "share": "Andel",
+    "form": "Utbildningsform",
+    "form_label": "Utbildningsform",
+    "kind": "Slag",
+    "gap": "Gap",
+    "direction": "Riktning",
+    "horizon": "År framåt",
+    "base_year": "Basår",
+    "target_year": "Målår",
+}
+
+
+def column_label(name: object) -> str:
+    """The Swedish header of a column: a workbook column name ('lq' → 'Lokaliseringskvot'),
+    a method code ('fixed_share' → 'Fast andel'); anything else as it is."""
+    text = str(name)
+    return COLUMN_LABELS.get(text) or METHOD_LABELS.get(text) or text
+
+
+_PREVIEW_DIGITS = {"lq": 2, "region_share": 3, "national_share": 3, "share": 3,
+                   "spread_share": 3, "change": 3, "ratio": 0}
+
+
+def _value_text(column: str, value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if column in ("method",) and str(value) in METHOD_LABELS:
+        return f"{METHOD_LABELS[str(value)]} ({value})"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if column in ("year", "base_year", "target_year", "horizon"):
+        return str(value)
+    if isinstance(value, (int,)) or (hasattr(value, "dtype") and
+                                      pd.api.types.is_integer_dtype(value.dtype)):
+        return _fmt_decimal(value, 0)
+    if isinstance(value, float) or (hasattr(value, "dtype") and
+                                    pd.api.types.is_float_dtype(value.dtype)):
+        number = float(value)
+        digits = _PREVIEW_DIGITS.get(column, 0 if abs(number) >= 100 else 2)
+        return _fmt_decimal(number, digits)
+    return str(value)
+
+
+class Preview:
+    """The first rows of a frame, as a participant reads them: Swedish headers with the
+    column name to type under each (``Lokaliseringskvot`` / ``lq``), method codes with their
+    Swedish names, Swedish number formats. The frame itself is not changed."""
+
+    def __init__(self, df: pd.DataFrame | pd.Series, n: int = 5) -> None:
+        frame = df.to_frame() if isinstance(df, pd.Series) else df
+        frame = frame.head(n)
+        if frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex):
+            name = frame.index.name or "index"
+            frame = frame.reset_index(names=str(name)) if frame.index.name is not None \
+                else frame.reset_index(drop=True)
+        self.frame = frame
+        self.total = len(df)
+
+    def _columns(self) -> list[tuple[str, str]]:
+        return [(str(c), column_label(c)) for c in self.frame.columns]
+
+    def _note(self) -> str:
+        if self.total > len(self.frame):
+            return f"De första {len(self.frame)} av {_fmt_decimal(self.total, 0)} raderna."
+        return f"{len(self.frame)} rader."
+
+    def _repr_html_(self) -> str:
+        head = "".join(
+            f"<th style='text-align:left'>{html.escape(label)}"
+            + (f"<br><small><code>{html.escape(name)}</code></small>" if label != name else "")
+            + "</th>" for name, label in self._columns())
+        rows = []
+        for record in self.frame.itertuples(index=False):
+            cells = "".join(f"<td style='text-align:left'>{html.escape(_value_text(c, v))}</td>"
+                            for (c, _), v in zip(self._columns(), record))
+            rows.append(f"<tr>{cells}</tr>")
+        return (f"<table class='kompetens-forhandsvisning'><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table><p><small>{self._note()} Kolumnens "
+                "namn i koden står under rubriken.</small></p>")
+
+    def __repr__(self) -> str:
+        columns = self._columns()
+        header = " | ".join(label if label == name else f"{label} [{name}]"
+                            for name, label in columns)
+        lines = [header]
+        for record in self.frame.itertuples(index=False):
+            lines.append(" | ".join(_value_text(c, v) for (c, _), v in zip(columns, record)))
+        return "\n".join(lines + [self._note()])
+
+
+def preview(df: pd.DataFrame | pd.Series, n: int = 5) -> Preview:
+    """:class:`Preview` of the first ``n`` rows: the last line of a cell shows it.
+
+    >>> preview(pd.DataFrame({"lq": [1.25]})).frame.columns.tolist()
+    ['lq']
+    """
+    return Preview(df, n)
 
 
 def _pct(x: float) -> str:
@@ -148,14 +300,25 @@ def table_html(
     note: str = "",
     css_class: str = "kompetens-tabell",
     empty_text: str = "Inga rader att visa.",
+    differences: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """A small HTML table with Swedish headers and number formats.
 
     ``columns`` maps column → header (in display order); ``formats`` maps column → one of
     "count" (persons, rounded with :func:`round_persons`), "decimal", "integer", "percent"
     (share 0–1), "text" (default: "count" for numbers, "text" otherwise).
+
+    ``differences`` maps a column to the two columns it is the difference of
+    (``{"error": ("forecast", "actual")}``): in each row the two are rounded to the same
+    step and the difference is shown as the difference of the rounded numbers, so that the
+    row adds up as printed (5 250 − 5 100 = 150, not 5 200 − 5 100 = 150).
     """
     formats = dict(formats or {})
+    if differences:
+        df = _rounded_differences(df, differences)
+        for column in {c for pair in differences.values() for c in pair} | set(differences):
+            if formats.get(column, "count") == "count":
+                formats[column] = "integer"
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise KompetensError(
@@ -190,6 +353,24 @@ def table_html(
     foot = f"<p><small>{html.escape(note)}</small></p>" if note else ""
     return (f"<table class='{css_class}'>{cap}<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>{foot}")
+
+
+def _rounded_differences(df: pd.DataFrame, differences: Mapping[str, tuple[str, str]]
+                         ) -> pd.DataFrame:
+    """A copy in which each pair is rounded to one step per row (tens when any of the
+    three is under 1 000, else hundreds) and each difference recomputed from them."""
+    missing = [c for d, pair in differences.items() for c in (d, *pair) if c not in df.columns]
+    if missing:
+        raise KompetensError(f"Tabellen saknar kolumnerna {', '.join(dict.fromkeys(missing))}.")
+    out = df.copy()
+    for target, (first, second) in differences.items():
+        a = pd.to_numeric(out[first], errors="coerce").astype(float)
+        b = pd.to_numeric(out[second], errors="coerce").astype(float)
+        small = (a.abs() < 1000) | (b.abs() < 1000) | ((a - b).abs() < 1000)
+        step = small.map({True: 10.0, False: 100.0})
+        ra, rb = (a / step).round() * step, (b / step).round() * step
+        out[first], out[second], out[target] = ra, rb, ra - rb
+    return out
 
 
 def show_table(df: pd.DataFrame, columns: Mapping[str, str], **kwargs: Any) -> None:

@@ -146,4 +146,5 @@ JUDGEMENTS: tuple[str, ...] = (
     "stort överskott",
 )
 OTHER_JUDGEMENTS: tuple[str, ...] = ("god tillgång", "risk för överskott", "varierat")
-NOT_APPLICABLE = "Inte aktuellt"
+#: No judgement (no base judgement, or SCB's "varierat"): lower-case like the other ratings.
+NOT_APPLICABLE = "inte aktuellt"

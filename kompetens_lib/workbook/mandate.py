@@ -228,7 +228,7 @@ def example(region: object) -> Mandate:
     return Mandate(
         region=code,
         question=(
-            f"Vilka yrkesutbildningar behöver {name} fler platser i fram till T&P:s prognosår, "
+            f"Vilka yrkesutbildningar behöver fler platser i {name} fram till T&P:s prognosår, "
             "och hur många platser per år i regionalt yrkesvux och yrkeshögskola motsvarar det?"
         ),
         decision=(

@@ -1,0 +1,184 @@
+"""What a newcomer reads in the checks of exercises 1–3 (issue 17): headings that name the
+check, "not filled in" only when it is not, rounding to hundreds accepted as the workbook
+teaches, the small-group case of exercise 2 said as it is, and a save cell that shows no
+raw path and never suggests a function the notebook has not imported."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import kompetens_lib as kl
+from kompetens_lib import exercises as ex
+from kompetens_lib.exercises.framework import rounded_match
+from kompetens_lib.workbook import profile
+
+BASE, TARGET = 2023, 2035
+
+GOOD_MANDATE = {
+    "fråga": "Hur många platser i vård- och omsorgsutbildning för vuxna behöver länet "
+             "planera för per år fram till 2033?",
+    "beslut": "Regionstyrelsen beslutar i juni 2027 om regionens förslag till dimensionering "
+              "av regionalt yrkesvux.",
+    "uppdragsgivare": "Enhetschefen för analys",
+    "mottagare": "Strategen för kompetensförsörjning",
+    "klart_senast": "2027-03-15",
+    "avgränsning": "Bara gymnasial vård- och omsorgsutbildning; högskolan ingår inte.",
+}
+
+
+def ctx_for(exercise: str, region: str = "12", groups=("713", "702", "103", "305", "502")):
+    return ex.context(exercise, region, list(groups))
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.:!?])\s+|\n", text) if s.strip()]
+
+
+def test_heading_names_the_check_and_the_bullet_says_what_to_do():
+    result = ex.check_mandate_complete(ctx_for("ovning1"), {"fråga": ...})
+    heading, bullet = result.text().splitlines()
+    assert result.status == ex.MISSING
+    assert "Uppdragets sex delar" in heading and heading.endswith(ex.NOT_FILLED_IN)
+    assert "komplett" not in heading  # no verdict in the name of the check
+    assert "Skriv ditt svar i uppdrag" in bullet and ex.NOT_FILLED_IN not in bullet
+    html = result.html()
+    assert html.count(ex.NOT_FILLED_IN) == 1
+    all_sentences = sentences(result.text().replace("…", "").replace("–", ""))
+    assert len(all_sentences) == len(set(all_sentences))
+
+
+@pytest.mark.parametrize("check", [ex.check_largest_groups, ex.check_high_lq,
+                                   ex.check_method_range, ex.check_own_breakdown])
+def test_missing_answers_say_not_filled_in_once_and_what_to_write(check):
+    exercise = "ovning2" if check in (ex.check_largest_groups, ex.check_high_lq) else "ovning3"
+    result = check(ctx_for(exercise), ...)
+    assert result.status == ex.MISSING
+    assert result.text().count(ex.NOT_FILLED_IN) == 1
+    assert "Skriv ditt svar i" in result.messages[0]
+
+
+def test_a_filled_in_but_wrong_answer_is_never_called_not_filled_in():
+    result = ex.check_mandate_complete(ctx_for("ovning1"), {**GOOD_MANDATE,
+                                                             "klart_senast": "15 mars"})
+    assert result.status == ex.FAILED
+    assert ex.NOT_FILLED_IN not in result.text() and ex.FILL_IN not in result.text()
+    one_empty = ex.check_mandate_complete(ctx_for("ovning1"), {**GOOD_MANDATE,
+                                                                "mottagare": ...})
+    assert "Skriv dem" not in one_empty.text()
+    assert "'mottagare' (vem som ska få svaret) tillsammans med din chef" in one_empty.text()
+
+
+def test_save_cell_says_why_nothing_was_saved_without_fill_in_first_or_code_hints(
+        tmp_path, monkeypatch, capsys):
+    from kompetens_lib.workbook import mandate
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(mandate.ENV_VAR, raising=False)
+    ctx = ctx_for("ovning1")
+    assert ex.save_mandate(ctx, {**GOOD_MANDATE, "klart_senast": "15 mars"}) is None
+    said = capsys.readouterr().out
+    assert "sparades inte" in said and ex.FILL_IN not in said
+    assert "allow_incomplete" not in said and "mandate.save" not in said
+    assert ex.save_mandate(ctx, {**GOOD_MANDATE, "mottagare": ...}) is None
+    said = capsys.readouterr().out
+    assert "Mottagaren saknas" in said and "allow_incomplete" not in said
+    assert ex.save_mandate(ctx, ...) is None
+    assert "inte ifyllt" in capsys.readouterr().out
+    assert not (tmp_path / "uppdrag").exists()
+
+
+def test_the_save_cell_of_exercise_1_shows_no_return_value():
+    import nbformat
+
+    from kompetens_lib.exercises.copies import EXERCISES_DIR
+
+    nb = nbformat.read(EXERCISES_DIR / "ovning1_uppdraget.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "save_mandate" in c.source)
+    assert re.match(r"^\w+ = ex\.save_mandate\(", cell.source.strip())
+
+
+def test_small_groups_with_a_high_quotient_are_named_as_too_small():
+    lq = profile.location_quotients("23", BASE)
+    ctx = ctx_for("ovning2", "23")
+    small = lq[(lq["lq"] > 1.2) & (lq["employed"] < ex.LQ_MIN_EMPLOYED)]
+    right = lq[(lq["lq"] > 1.2) & (lq["employed"] >= ex.LQ_MIN_EMPLOYED)]
+    assert len(small) and len(right)
+    answer = list(right["education_group"]) + [small["education_group"].iloc[0]]
+    text = " ".join(ex.check_high_lq(ctx, answer).messages)
+    assert "färre än 500 förvärvsarbetande" in text
+    assert "inte kvot över 1,2" not in text
+    low = lq[(lq["lq"] < 1.0) & (lq["employed"] >= ex.LQ_MIN_EMPLOYED)]
+    text = " ".join(ex.check_high_lq(ctx, list(right["education_group"])
+                                     + [low["education_group"].iloc[0]]).messages)
+    assert "1 av dina grupper har inte kvot över 1,2" in text
+
+
+def test_the_preview_in_exercise_2_does_not_show_the_three_largest_groups_first():
+    import nbformat
+
+    from kompetens_lib.exercises.copies import EXERCISES_DIR
+
+    nb = nbformat.read(EXERCISES_DIR / "ovning2_nulaget.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "location_quotients" in c.source)
+    namespace = {"ex": ex, "ctx": ctx_for("ovning2", "23"), "kl": kl}
+    exec(cell.source.replace("from kompetens_lib import profile", ""),
+         {**namespace, "profile": profile}, namespace)
+    # the cell's last line is an expression: evaluate it to get what the cell shows
+    shown = eval(cell.source.strip().splitlines()[-1].split("  #")[0],
+                 {**namespace, "profile": profile}, namespace)
+    first = list(shown.frame["education_group"].head(3))
+    largest = list(profile.location_quotients("23", BASE)["education_group"].head(3))
+    assert set(first) != set(largest)
+
+
+def test_rounded_range_is_accepted_and_said_so():
+    """The issue's case: Jämtland, Gymn. vård och omsorg, a range of about 296 written as
+    300 (the rounding the workbook teaches) passes and says it was read as rounded."""
+    assert rounded_match(300, 296) and rounded_match(1200, 1249) and not rounded_match(290, 296)
+    assert not rounded_match(200, 238.7) and rounded_match(240, 238.7)  # tens under 1 000
+    ctx = ctx_for("ovning3", "23", ["702"])
+    methods = kl.compare_methods(kl.load("national_forecast"), kl.load("employed"),
+                                 region="23", base_year=BASE, column="demand", detail=True)
+    target = methods[(methods["education_group"] == "702") & (methods["year"] == TARGET)]
+    spread = float(target["value"].max() - target["value"].min())
+    rounded = float(round(spread, -1))
+    assert abs(rounded - spread) > 0.01 * spread  # outside the 1 % the check allows
+    result = ex.check_method_range(ctx, rounded)
+    assert result.status == ex.PASSED, result.text()
+    assert "avrundat som arbetsboken avrundar" in " ".join(result.messages)
+    near = ex.check_method_range(ctx, rounded + 20)
+    assert near.status == ex.FAILED
+    assert "Nära" in near.messages[0] and "1 %" in near.messages[0]
+
+
+def test_own_breakdown_rounded_to_hundreds_passes_with_a_note():
+    ctx = ctx_for("ovning3", "23")
+    employed = kl.load("employed")
+    forecast = kl.load("national_forecast")
+    base = employed[(employed["year"] == BASE) & (employed["education_group"] == "713")]
+    share = (base.loc[base["region"] == "23", "value"].sum()
+             / base.loc[base["region"] == "00", "value"].sum())
+    group = forecast[forecast["education_group"] == "713"]
+    exact = group["demand"] * share
+    answer = group.assign(value=np.round(exact, -2))[["year", "value"]]
+    assert (abs(answer["value"] - exact) > 0.005 * exact).any()  # not within 0.5 % alone
+    result = ex.check_own_breakdown(ctx, answer)
+    assert result.status == ex.PASSED, result.text()
+    assert "avrundade som arbetsboken avrundar" in result.messages[0]
+
+
+def test_retirements_rounded_as_the_workbook_rounds_pass_with_a_note():
+    ctx = ctx_for("ovning4", "23")
+    table = kl.retirements(kl.load("employed"), horizon=10)
+    row = table[(table["region"] == "23") & (table["education_group"] == ctx.group)]
+    expected = float(row["value"].sum())
+    assert 100 < expected < 1000  # tens, not hundreds, below 1 000
+    tens = float(round(expected, -1))
+    result = ex.check_retirements(ctx, tens)
+    assert result.status == ex.PASSED, result.text()
+    if abs(tens - expected) > max(0.01 * expected, 1.0):
+        assert "avrundat som arbetsboken avrundar" in result.messages[0]
+    assert ex.check_retirements(ctx, float(round(expected, -2))).status == ex.FAILED
