@@ -97,7 +97,7 @@ def check_establishment(ctx: Context, etablering: object) -> list[str]:
     given = folded_keys(etablering)
     problems = []
     lacking = [FIELDS[k] for k in _ASKED
-               if given.get(framework_fold(FIELDS[k]), given.get(k)) in (None, ..., "")]
+               if given.get(_fold_field(FIELDS[k]), given.get(k)) in (None, ..., "")]
     if lacking:
         problems.append(f"Fyll i {', '.join(repr(f) for f in lacking)} i etablering (ersätt "
                         "...). Upptrappningsår får vara 0 om alla jobb kommer på en gång.")
@@ -137,7 +137,7 @@ def check_establishment(ctx: Context, etablering: object) -> list[str]:
     return problems
 
 
-def framework_fold(key: str) -> str:
+def _fold_field(key: str) -> str:
     """A field name folded as :func:`kompetens_lib.exercises.answers.folded_keys` folds keys."""
     return next(iter(folded_keys({key: None})))
 
@@ -203,7 +203,7 @@ def check_explanation(ctx: Context, forklaring: object, etablering: object = ...
         problems.append(f"Förklaringen är kort: skriv minst {EXPLANATION_WORDS} ord.")
     needles: list[str] = []
     if isinstance(etablering, Mapping):
-        raw = folded_keys(etablering).get(framework_fold(FIELDS["industry"]),
+        raw = folded_keys(etablering).get(_fold_field(FIELDS["industry"]),
                                           etablering.get("industry"))
         try:
             code = resolve_industry(raw)
