@@ -91,7 +91,8 @@ def test_a_breakdown_of_the_forecast_table_itself_passes_with_its_two_years(two_
 def test_correct_balance_answers_pass_with_only_base_and_target_year(two_year_source, region):
     ctx = ex.context("ovning5", region, [], source=two_year_source)
     table = balance_tables.balance_table(region, base_year=ctx.base_year,
-                                         target_year=ctx.target_year, source=two_year_source)
+                                         target_year=ctx.target_year, source=two_year_source,
+                                         basis="breakdown")
     mine = table[table["education_group"].isin(ctx.groups)]
     shortage = mine.loc[mine["judgement"].isin(ex.SHORTAGE_WORDS), "education_group"].tolist()
     ratio = float(mine.loc[mine["education_group"] == ctx.group, "ratio"].iloc[0])

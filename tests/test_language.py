@@ -179,7 +179,7 @@ def test_feedback_page_of_the_executed_exercises_reads_swedish(executed):
 
 COMMANDS = [[], ["run"], ["regions"], ["adapt"], ["data", "fetch"], ["data", "import"],
             ["data", "cache"], ["cohort"], ["cohort", "release"], ["cohort", "collect"],
-            ["cohort", "feedback"], ["exercises"]]
+            ["cohort", "feedback"], ["exercises"], ["start"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "kompetens")

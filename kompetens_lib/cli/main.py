@@ -33,6 +33,7 @@ DELEGATED: dict[str, str] = {
     "cohort": "kompetens_lib.cli.cohort",
     "exercises": "kompetens_lib.cli.exercises",
     "ovningar": "kompetens_lib.cli.exercises",
+    "start": "kompetens_lib.cli.start",
 }
 
 DESCRIPTION = (
@@ -111,6 +112,12 @@ def build_parser() -> SwedishArgumentParser:
         description="Skapar deltagarnas exemplar av övningarna ur handledarens original, "
                     "utan lösningar.")
     exercises.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
+    start = commands.add_parser(
+        "start", add_help=False,
+        help="gör din egen arbetsmapp med anteckningsböcker, övningar och handledningar "
+             "och öppnar JupyterLab där (se 'kompetens start --help')",
+        description="Gör en egen arbetsmapp och öppnar JupyterLab i den.")
+    start.add_argument("rest", nargs=argparse.REMAINDER, metavar="…")
 
     regions = commands.add_parser("regions", aliases=["regioner"],
                                   help="lista länskoder och namn",

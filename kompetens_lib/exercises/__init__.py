@@ -100,10 +100,20 @@ from kompetens_lib.exercises.ovning8_lana_ett_exempel import (
     notebook_region,
     region_of,
 )
+from kompetens_lib.exercises.ovning9_etablering import (
+    EXPLANATION_SENTENCES,
+    EXPLANATION_WORDS,
+    check_effect,
+    check_establishment,
+    check_explanation,
+    event,
+)
 from kompetens_lib.present.tables import preview
 
 __all__ = [
-    "ALL_PASSED", "ASSUMPTIONS", "CHECK_MIME", "DEFAULT_GROUP_COUNT", "EXERCISES",
+    "ALL_PASSED", "ASSUMPTIONS", "EXPLANATION_SENTENCES", "EXPLANATION_WORDS",
+    "check_effect", "check_establishment", "check_explanation", "event",
+    "CHECK_MIME", "DEFAULT_GROUP_COUNT", "EXERCISES",
     "EXERCISES_DIR", "EXERCISES_ENV", "FACILITATOR_TAG", "FAILED", "FILL_IN", "HORIZON",
     "LQ_MIN_EMPLOYED", "LQ_THRESHOLD", "MANDATE_FIELDS", "MASTERS_DIR", "MISSING",
     "NOT_FILLED_IN", "NOT_YET", "Note", "PASSED",

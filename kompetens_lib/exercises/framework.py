@@ -104,6 +104,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("ovning6", 6, "ovning6_rekryteringsbehov", "Rekryteringsbehov och dimensionering"),
         Exercise("ovning7", 7, "ovning7_kommunicera", "Kommunicera"),
         Exercise("ovning8", 8, "ovning8_lana_ett_exempel", "Låna ett exempel"),
+        Exercise("ovning9", 9, "ovning9_etablering", "Etableringar i din region"),
     )
 }
 

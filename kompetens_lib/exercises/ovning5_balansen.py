@@ -30,9 +30,11 @@ SHORTAGE_WORDS = ("stor brist", "brist", "viss brist")
 
 
 def _balance(ctx: Context) -> pd.DataFrame:
-    """The county's balance in the target year by group (fixed share), as notebook 04."""
+    """The county's balance in the target year by group (fixed share) as the exercise builds
+    it by hand: ``kl.balance`` on the two breakdowns (``basis="breakdown"``). Notebook 04
+    goes on to the workplace basis (own supply plus net commuting)."""
     table = balance_table(ctx.region, base_year=ctx.base_year, target_year=ctx.target_year,
-                          method="fixed_share", source=ctx.source)
+                          method="fixed_share", source=ctx.source, basis="breakdown")
     return table.set_index("education_group")
 
 

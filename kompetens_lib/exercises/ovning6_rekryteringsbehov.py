@@ -161,12 +161,13 @@ def _check_groups(given: Iterable[str], ctx: Context, name: str) -> list[str]:
 
 def _need_by_method(ctx: Context, exit_age: int) -> pd.DataFrame:
     """Recruitment need over ten years per method for the county's priority groups, as
-    notebook 05 computes it (:func:`kompetens_lib.workbook.results.need_table`)."""
+    notebook 05 computes it with the simple retirement rule the exercise teaches
+    (:func:`kompetens_lib.workbook.need_tables.need_table`, ``replacement="retirements"``)."""
     tables = []
     for method in METHODS:
         need = need_table(ctx.region, base_year=ctx.base_year,
                           target_year=ctx.base_year + HORIZON, method=method,
-                          exit_age=exit_age, source=ctx.source)
+                          exit_age=exit_age, source=ctx.source, replacement="retirements")
         tables.append(need[need["education_group"].isin(ctx.groups)].assign(method=method))
     return pd.concat(tables, ignore_index=True)
 

@@ -30,7 +30,6 @@ from kompetens_lib.exercises.answers import (
 from kompetens_lib.exercises.framework import (
     FILL_IN,
     Context,
-    Exercise,
     ExerciseReport,
     check,
     missing,
@@ -45,8 +44,7 @@ from kompetens_lib.workbook.industry_tables import industry_structure
 __all__ = ["EXERCISE", "EXPLANATION_SENTENCES", "EXPLANATION_WORDS", "check_effect",
            "check_establishment", "check_explanation", "event", "report", "start"]
 
-EXERCISE = Exercise("ovning9", 9, "ovning9_etablering", "Etableringar i din region")
-framework.EXERCISES.setdefault(EXERCISE.id, EXERCISE)
+EXERCISE = framework.EXERCISES["ovning9"]
 
 #: The explanation: two or three sentences, at least this many words.
 EXPLANATION_SENTENCES = (2, 3)
