@@ -47,7 +47,7 @@ def test_every_message_cites_its_number(jamtland):
 
 def test_largest_need_is_the_need_table_of_notebook_05(jamtland):
     need = need_tables.need_table("23", base_year=2023, target_year=2035, method="fixed_share")
-    # The total is one key figure over all groups, as notebook 05 shows it; the largest
+    # The total is one key figure over all groups, as notebook 06 shows it; the largest
     # group is the largest that an education leads to.
     assert jamtland.figures["need_total"] == forecast.round_persons(need["need"].sum())
     need = need[need["education_group"].isin(brief_tables.relevant_groups())]

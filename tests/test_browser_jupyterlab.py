@@ -1,4 +1,4 @@
-"""The explorer of notebook 07 works in a real JupyterLab in headless Chromium, and in the
+"""The explorer of notebook 08 works in a real JupyterLab in headless Chromium, and in the
 folder ``kompetens start`` makes every link a newcomer clicks opens its file.
 
 A temporary copy of the notebook (never the committed file: JupyterLab's autosave would
@@ -31,7 +31,7 @@ from kompetens_lib.present import compare
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = "07_jamfor_och_lana.ipynb"
+NOTEBOOK = "08_jamfor_och_lana.ipynb"
 EXPLORER = f".{compare.EXPLORER_CLASS}"
 
 

@@ -156,7 +156,7 @@ def test_map_explorer_in_batch_mode_is_the_static_map():
     assert _title(chart) == "Förskollärare: tillgång per 100 efterfrågade 2030"
 
 
-# --- notebook 05 ---------------------------------------------------------------------
+# --- notebook 06 ---------------------------------------------------------------------
 
 
 def test_places_callbacks_recompute_with_the_new_assumption():

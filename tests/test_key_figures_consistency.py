@@ -1,4 +1,4 @@
-"""One figure, one definition (DOMAIN §8): the brief, the need tables of notebook 05 and the
+"""One figure, one definition (DOMAIN §8): the brief, the need tables of notebook 06 and the
 key-figure JSON a notebook shows give the same numbers for every county (issue 12)."""
 
 import json

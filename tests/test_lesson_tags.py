@@ -12,7 +12,7 @@ import pytest
 from kompetens_lib.present.html_export import LESSON_TAG, export_html
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-7]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-9]_*.ipynb"))
 # Instructions to the analyst: what must never show on a strategist's page.
 INSTRUCTIONS = ("interactive", "papermill", "to_html", "parametercell", "Läs budskapen högt",
                 "Det här lär du dig", "Att ta med dig", "Skaane")

@@ -27,7 +27,7 @@ def index(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("ov")
     notebooks = root / "nb"
     notebooks.mkdir()
-    source = _notebook(notebooks / "05_rekrytering_dimensionering.ipynb",
+    source = _notebook(notebooks / "06_rekrytering_dimensionering.ipynb",
                        "5. Rekryteringsbehov och dimensionering")
     out = root / "build"
     results = []
@@ -44,7 +44,7 @@ def index(tmp_path_factory) -> Path:
 def test_links_read_as_notebook_titles_and_lead_to_existing_pages(index):
     page = index.read_text(encoding="utf-8")
     assert "5. Rekryteringsbehov och dimensionering" in page
-    assert ">05_rekrytering_dimensionering<" not in page
+    assert ">06_rekrytering_dimensionering<" not in page
     for ref in re.findall(r"href='([^']+)'", page):
         assert (index.parent / ref).exists(), ref
     assert "Rapport</strong></a>" in page

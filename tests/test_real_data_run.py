@@ -24,7 +24,7 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb
 
 def tp_template(directory: Path) -> Path:
     """The example T&P template on base year 2023, the last year of the recorded history,
-    with the base and target years only. Notebook 07 (workbook/compare.py) breaks the
+    with the base and target years only. Notebook 08 (workbook/compare.py) breaks the
     forecast down without dropping years before the base year or groups without a
     mid-year row, as the other notebooks do; until it does, the template here has neither."""
     lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines()

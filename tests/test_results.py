@@ -345,7 +345,7 @@ def test_key_figures_balance_are_plain_json(balance):
     assert set(results.KEY_FIGURE_LABELS_BALANCE) <= set(figures)
 
 
-# --- notebook 05 ---------------------------------------------------------------------
+# --- notebook 06 ---------------------------------------------------------------------
 
 
 def test_need_is_replacement_plus_positive_expansion(need):

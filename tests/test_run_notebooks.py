@@ -128,7 +128,7 @@ def test_each_county_gets_a_report_without_code(build):
     # The mandate opens the report once, though every lesson notebook shows it at the top.
     assert page.count("kompetens-uppdrag") == 1
     for name in ("01_nulage", "02_nedbrytning", "03_tillgang", "04_efterfragan_balans",
-                 "05_rekrytering_dimensionering"):
+                 "06_rekrytering_dimensionering"):
         assert "kompetens-uppdrag" in (build / "12-skane" / f"{name}.html").read_text(
             encoding="utf-8"), name
 

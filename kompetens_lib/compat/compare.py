@@ -1,4 +1,4 @@
-"""``kompetens_lib.compare`` of the flat layout: notebook 07's tables
+"""``kompetens_lib.compare`` of the flat layout: notebook 08's tables
 (:mod:`kompetens_lib.workbook.compare`) and its charts, explorer and commands
 (:mod:`kompetens_lib.present.compare`) under one name, for notebooks already handed out."""
 

@@ -1,7 +1,7 @@
 """Exercise 6, recruitment need and places (ovning6_rekryteringsbehov): assumptions that
 can be defended, the ten-year need of the priority groups, and the places per year.
 
-The expected values are those of notebook 05: the need by each method
+The expected values are those of notebook 06: the need by each method
 (:func:`kompetens_lib.workbook.results.need_table`) and the places from the participant's
 own need and assumptions (:func:`kompetens_lib.workbook.results.places_table`)."""
 
@@ -161,7 +161,7 @@ def _check_groups(given: Iterable[str], ctx: Context, name: str) -> list[str]:
 
 def _need_by_method(ctx: Context, exit_age: int) -> pd.DataFrame:
     """Recruitment need over ten years per method for the county's priority groups, as
-    notebook 05 computes it with the simple retirement rule the exercise teaches
+    notebook 06 computes it with the simple retirement rule the exercise teaches
     (:func:`kompetens_lib.workbook.need_tables.need_table`, ``replacement="retirements"``)."""
     tables = []
     for method in METHODS:
@@ -241,7 +241,7 @@ def check_places(ctx: Context, platser: object, behov: object = ...,
                           "period": f"{ctx.base_year}–{ctx.base_year + HORIZON}",
                           "horizon": HORIZON, "need": need.to_numpy()})
     options = {k: v for k, v in values.items() if k != "exit_age"}
-    # What notebook 05 computes (the national mix of graduates over forms), and what
+    # What notebook 06 computes (the national mix of graduates over forms), and what
     # kl.dimensioning gives without ``graduates``.
     candidates = [_places(ctx, frame, options), dimensioning(frame, **options)]
 
@@ -272,7 +272,7 @@ def check_places(ctx: Context, platser: object, behov: object = ...,
 
 
 def _places(ctx: Context, need: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
-    """Places per year for the participant's need and assumptions, as notebook 05 computes
+    """Places per year for the participant's need and assumptions, as notebook 06 computes
     them (:func:`kompetens_lib.workbook.results.places_table`)."""
     def per_form(value: Any) -> dict[str, float]:
         return dict(value) if isinstance(value, Mapping) else {f: float(value) for f in FORMS}

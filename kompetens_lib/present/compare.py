@@ -1,4 +1,4 @@
-"""Notebook 07 on screen: a county beside comparable counties and Riket, the explorer, and
+"""Notebook 08 on screen: a county beside comparable counties and Riket, the explorer, and
 the commands that borrow another region's notebook.
 
 The tables (comparable counties, the group comparison, the key figures) are

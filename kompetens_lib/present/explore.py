@@ -375,7 +375,7 @@ def balance_map_explorer(
 
 
 # ----------------------------------------------------------------------------------------
-# Notebook 05: places to plan when the assumptions change
+# Notebook 06: places to plan when the assumptions change
 # ----------------------------------------------------------------------------------------
 
 
@@ -456,7 +456,7 @@ def places_explorer(
     source: Any = None,
     interactive: bool = False,
 ) -> Any:
-    """Explorer for notebook 05: county ("Län"), method ("Metod") and the share of the need
+    """Explorer for notebook 06: county ("Län"), method ("Metod") and the share of the need
     that new graduates meet ("Andel som nyexaminerade möter") → places per year by form.
 
     Returns an :class:`Explorer` when ``interactive``. In batch runs, where the places

@@ -54,7 +54,7 @@ def _per_form(value: object, name: str, defaults: Mapping[str, float]) -> dict[s
 
 @dataclass(frozen=True)
 class Assumptions:
-    """The dimensioning assumptions of notebook 05, validated (see :func:`assumptions`)."""
+    """The dimensioning assumptions of notebook 06, validated (see :func:`assumptions`)."""
 
     graduate_share: float = GRADUATE_SHARE
     completion_rate: dict[str, float] = field(default_factory=lambda: dict(COMPLETION_RATES))

@@ -1,4 +1,4 @@
-"""Notebook 07's tables: which counties are comparable to a county, and one education
+"""Notebook 08's tables: which counties are comparable to a county, and one education
 group (or all) in the county beside them and Riket (charts and the explorer: present/).
 
 Comparable counties
@@ -263,7 +263,7 @@ def group_comparison(region: object, group: object = ALL_GROUPS, *,
 def key_figures(region: object, group: object, *, n: int = DEFAULT_PEERS,
                 base_year: int | None = None, target_year: int | None = None,
                 method: str = "fixed_share", source: Any = None) -> dict:
-    """Key figures of notebook 07 (section "jamfor") as plain JSON values."""
+    """Key figures of notebook 08 (section "jamfor") as plain JSON values."""
     code = resolve_region(region)
     table = comparable_regions(code, n=n, year=base_year, source=source)
     chosen = table[table["chosen"]]
@@ -305,5 +305,5 @@ KEY_FIGURE_LABELS: dict[str, str] = {
 
 
 def comparison_source(source: Any = None) -> str:
-    """The source note under notebook 07's charts (that of the employment table)."""
+    """The source note under notebook 08's charts (that of the employment table)."""
     return source_note("employed", source)

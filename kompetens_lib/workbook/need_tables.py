@@ -1,4 +1,4 @@
-"""Tables of notebook 05 (rekrytering och dimensionering): recruitment need per group, the
+"""Tables of notebook 06 (rekrytering och dimensionering): recruitment need per group, the
 education output, and the starting places per year the need implies."""
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ def places_by_form(places: pd.DataFrame) -> pd.DataFrame:
 
 
 def key_figures_need(need: pd.DataFrame, places: pd.DataFrame, *, n: int = 5) -> dict:
-    """Key figures of notebook 05 (section "behov") from :func:`need_table` and
+    """Key figures of notebook 06 (section "behov") from :func:`need_table` and
     :func:`places_table`."""
     attrs = need.attrs
     code = attrs.get("region", "")

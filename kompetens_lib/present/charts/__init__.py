@@ -7,10 +7,10 @@ take a copy of the data, keep only the columns they draw, and refuse frames larg
 :data:`MAX_ROWS` rather than let a chart grow silently.
 
 ``common`` (formats, validation, titles), ``profile`` (notebook 01), ``generic`` (bar and
-line charts), ``forecast`` (notebooks 02–05), ``brief`` (06), ``compare`` (07), ``maps``
+line charts), ``forecast`` (notebooks 02–06), ``brief`` (07), ``compare`` (08), ``maps``
 (the county tile map) and ``overview`` (the cohort overview's map). The brief's own
 ``need_chart`` is :func:`kompetens_lib.present.charts.brief.need_chart`: here ``need_chart``
-is that of notebook 05, as it always was.
+is that of notebook 06, as it always was.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The two charts of the one-page brief (notebook 06): the recruitment need of the largest
+"""The two charts of the one-page brief (notebook 07): the recruitment need of the largest
 groups, split into retirements and growth, and the groups where supply falls shortest."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The charts of notebook 07: how far every county lies from yours, and the recruitment need
+"""The charts of notebook 08: how far every county lies from yours, and the recruitment need
 as a share of today's employed in your county, comparable counties and Riket."""
 
 from __future__ import annotations
