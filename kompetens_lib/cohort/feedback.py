@@ -30,7 +30,7 @@ from kompetens_lib.cohort.transport import (
     export_cell_source,
 )
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.exercises import EXERCISES, MISSING, checks, run_checks
+from kompetens_lib.exercises import EXERCISES, MISSING, NOT_FILLED_IN, checks, run_checks
 from kompetens_lib.publish.executor import ALWAYS_RUN_TAG, NOTEBOOK_TIMEOUT, execute_notebook
 from kompetens_lib.publish.kernels import Limits
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
@@ -236,7 +236,7 @@ def _not_started(slug: str, exercise_id: str, notebook: str) -> dict:
             "status": NOT_STARTED, "seconds": 0.0, "cell_errors": [], "timeouts": [],
             "problem": "",
             "checks": [{"exercise": exercise_id, "check": spec.id, "title": spec.title,
-                        "status": MISSING, "messages": ["Fyll i cellen ovan först."]}
+                        "status": MISSING, "messages": [NOT_FILLED_IN]}
                        for spec in checks(exercise_id)]}
 
 

@@ -10,7 +10,15 @@ import datetime as dt
 import html
 
 from kompetens_lib.cohort.status import BROKEN, CRASHED, NOT_STARTED, RAN, TIMED_OUT
-from kompetens_lib.exercises import ALL_PASSED, EXERCISES, FAILED, MISSING, PASSED
+from kompetens_lib.exercises import (
+    ALL_PASSED,
+    EXERCISES,
+    FAILED,
+    MISSING,
+    NOT_FILLED_IN,
+    NOT_YET,
+    PASSED,
+)
 from kompetens_lib.reference.regions import region_name
 
 __all__ = ["overview_page", "participant_page", "result_html", "summary"]
@@ -23,8 +31,9 @@ def _swedish_time(moment: dt.datetime) -> str:
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;color:#222;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Color Emoji","Segoe UI Symbol",
+"DejaVu Sans",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+color:#222;line-height:1.45}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .6rem;
 text-align:left;vertical-align:top}th{background:#f5f5f5}
@@ -111,13 +120,13 @@ def result_html(result: dict) -> str:
     if result["status"] in (RAN,):
         for check in result["checks"]:
             status = check["status"]
-            headline = {PASSED: ALL_PASSED, MISSING: "Inte besvarad ännu.",
-                        FAILED: "Inte riktigt än:"}.get(status, "")
+            headline = {PASSED: ALL_PASSED, MISSING: NOT_FILLED_IN,
+                        FAILED: NOT_YET}.get(status, "")
             items = "".join(f"<li>{html.escape(m)}</li>" for m in check.get("messages", [])
                             if status == FAILED)
             listing = f"<ul>{items}</ul>" if items else ""
             parts.append(f"<div class='kontroll {status}'>{_CHECK_ICONS.get(status, '')} "
-                         f"<strong>{html.escape(check['title'])}</strong>: "
+                         f"<strong>{html.escape(check['title'])}</strong> – "
                          f"{html.escape(headline)}{listing}</div>")
     return "\n".join(parts)
 

@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
 from kompetens_lib._internal.text import person_key
@@ -27,6 +28,7 @@ from kompetens_lib.exercises import (
     master_paths,
     participant_copy,
 )
+from kompetens_lib.exercises.copies import rewrite_links
 from kompetens_lib.publish.executor import inject_parameters
 
 __all__ = ["BESIDE_SUFFIX", "DEFAULT_RELEASE_DIR", "LOCK_NAME", "MANIFEST", "README_NAME",
@@ -223,6 +225,15 @@ def select_exercises(selection: str | None) -> list:
     return sorted(chosen, key=lambda e: e.number)
 
 
+def _flat_links(nb: Any, filename: str) -> Any:
+    """A released copy lies alone in the participant's folder: its links to the workbook's
+    notebooks and docs become text naming the file, so that no link in the folder is dead."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = rewrite_links(cell.source, Path(filename), set())
+    return nb
+
+
 def release(roster: str | os.PathLike, out: str | os.PathLike = DEFAULT_RELEASE_DIR, *,
             masters: str | os.PathLike | None = None, selection: str | None = None,
             now: dt.datetime | None = None) -> list[ReleaseOutcome]:
@@ -240,7 +251,8 @@ def release(roster: str | os.PathLike, out: str | os.PathLike = DEFAULT_RELEASE_
     if lacking:
         raise KompetensError(f"Originalen saknas för {', '.join(lacking)} i "
                              f"{Path(masters) if masters else 'exercises/masters'}.")
-    copies = {item.id: participant_copy(nbformat.read(sources[item.stem], as_version=4))
+    copies = {item.id: _flat_links(
+        participant_copy(nbformat.read(sources[item.stem], as_version=4)), item.filename)
               for item in items}
     when = (now or _now()).isoformat()
     out = Path(out)

@@ -158,7 +158,8 @@ def read_roster(path: str | os.PathLike) -> list[Participant]:
                 seen_names[key] = number
                 seen_slugs[slug] = (name, number)
         if row_problems:
-            problems.append(f"{who}: " + "; ".join(row_problems) + ".")
+            text = "; ".join(row_problems)
+            problems.append(f"{who}: {text}" + ("" if text.endswith(("?", ".", "!")) else "."))
             continue
         assert code is not None
         chosen = tuple(groups)

@@ -23,7 +23,7 @@ __all__ = ["DEFAULT_THRESHOLDS", "JUDGEMENT_ALIASES", "balance", "balance_on_wor
 DEFAULT_THRESHOLDS: tuple[float, ...] = (0.03, 0.07, 0.12)
 
 #: Words in SCB's tables that are not on the seven-step scale, and the step they count as.
-#: ``None``: no base judgement ("Inte aktuellt").
+#: ``None``: no base judgement ("inte aktuellt").
 JUDGEMENT_ALIASES: dict[str, str | None] = {
     "relativt balanserat": "balans",
     "balanserat": "balans",
@@ -99,7 +99,7 @@ def balance(
     ============================  =====
 
     Where there is no base judgement (none given, empty, "varierat") or S or D is 0 in a
-    year used, the judgement is "Inte aktuellt".
+    year used, the judgement is "inte aktuellt".
 
     Parameters
     ----------

@@ -9,6 +9,8 @@ import json
 import os
 from typing import Any
 
+from kompetens_lib._internal.text import MINUS, format_range
+
 MIME = "application/vnd.kompetens.keyfigures+json"
 
 
@@ -21,11 +23,14 @@ def format_value(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u00a0")
+        return f"{value:,}".replace(",", "\u00a0").replace("-", MINUS)
     if isinstance(value, float):
         if key.startswith("share") or "_share" in key:
-            return f"{value * 100:.1f} %".replace(".", ",")
-        return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
+            return f"{value * 100:.1f} %".replace(".", ",").replace("-", MINUS)
+        return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",").replace("-", MINUS)
+    if (key.endswith("_range") and isinstance(value, (list, tuple)) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        return format_range(*value, space="\u00a0")
     if isinstance(value, dict):
         return ", ".join(f"{k}: {format_value(key, v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):

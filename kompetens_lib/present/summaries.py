@@ -62,7 +62,7 @@ def params_bundle(params: Params) -> dict:
         rows.append(("Målår", str(params.target_year)))
     if params.method is not None:
         rows.append(("Metod", method_label(params.method)))
-    rows.append(("Datakälla", params.source_note))
+    rows.append(("Datakälla", params.source_note.removeprefix("Källa: ")))
     body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
                    f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
     return {

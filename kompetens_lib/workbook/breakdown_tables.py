@@ -59,7 +59,7 @@ __all__ = [
 
 #: The back-test's verdict on the bundled example data is a verdict on synthetic data.
 SYNTHETIC_VERDICT = (
-    "Exempeldata: back-testet mäter metoderna på syntetiska data, inte på länets verkliga "
+    "Exempeldata: bakåttestet mäter metoderna på syntetiska data, inte på länets verkliga "
     "historia. Ranglistan säger hur metoderna klarar exempeldatans variation, inte vilken "
     "metod som passar länet."
 )
@@ -243,7 +243,7 @@ def _backtest_years(history: pd.DataFrame, base_year: int | None,
     earlier = [y for y in years if y < target]
     if not earlier:
         raise KompetensError(
-            f"Back-testet behöver minst två år av historik; tabellen har bara {years[0]}."
+            f"Bakåttestet behöver minst två år av historik; tabellen har bara {years[0]}."
         )
     return max(target - DEFAULT_BACKTEST_YEARS, earlier[0]), target
 
@@ -275,14 +275,14 @@ def backtest_summary(
         methods = ["fixed_share", "constrained"]
         warn_once(
             f"Historiken före {base_year} är för kort för trendandel och shift-share, som "
-            "behöver minst två år; back-testet visar bara fast andel och betingad (RAS)."
+            "behöver minst två år; bakåttestet visar bara fast andel och betingad (RAS)."
         )
     options: dict[str, Any] = {"damping": damping} if "shift_share" in methods else {}
     options.update(_ras_options("demand", base_year, source, [target_year]))
     result = backtest(history, methods, base_year, target_year, level="region", **options)
     county = result[result["region"] == code].copy()
     if county.empty:
-        raise KompetensError(f"Län {code} finns inte i back-testets historik.")
+        raise KompetensError(f"Län {code} finns inte i bakåttestets historik.")
     county["wape_all"] = county["method"].map(result.groupby("method")["wape"].median())
     county["method_label"] = county["method"].map(METHOD_LABELS).astype("string")
     county["rank"] = county["wape"].rank(method="min").astype(int)
@@ -306,11 +306,11 @@ def backtest_caption(test: pd.DataFrame, region_label: str = "") -> str:
 
     >>> t = pd.DataFrame(); t.attrs = {"base_year": 2015, "target_year": 2023, "synthetic": True}
     >>> backtest_caption(t, "Gotlands län")
-    'Back-test 2015–2023: fel per metod i Gotlands län (syntetiska exempeldata)'
+    'Bakåttest 2015–2023: fel per metod i Gotlands län (syntetiska exempeldata)'
     """
     where = f" i {region_label}" if region_label else ""
     tail = " (syntetiska exempeldata)" if test.attrs.get("synthetic") else ""
-    return (f"Back-test {test.attrs['base_year']}–{test.attrs['target_year']}: fel per metod"
+    return (f"Bakåttest {test.attrs['base_year']}–{test.attrs['target_year']}: fel per metod"
             f"{where}{tail}")
 
 
@@ -409,9 +409,9 @@ KEY_FIGURE_LABELS_BREAKDOWN: dict[str, str] = {
     "supply_base": "Tillgång basåret",
     "supply_target": "Tillgång målåret, vald metod",
     "supply_range": "Tillgång målåret, lägst–högst över metoderna",
-    "backtest_years": "Back-test, från–till",
-    "backtest_wape_share": "Back-test: viktat fel (WAPE) per metod",
-    "backtest_best": "Minst fel i back-testet för länet",
+    "backtest_years": "Bakåttest, från–till",
+    "backtest_wape_share": "Bakåttest: viktat fel (WAPE) per metod",
+    "backtest_best": "Minst fel i bakåttestet för länet",
 }
 
 

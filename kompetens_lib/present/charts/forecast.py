@@ -213,7 +213,7 @@ def backtest_chart(
     df: pd.DataFrame,
     *,
     source: str,
-    title: str = "Back-test: hur fel hade metoderna för länet?",
+    title: str = "Bakåttest: hur fel hade metoderna för länet?",
     subtitle: str | Sequence[str] | None = None,
     value_title: str = "Viktat fel (WAPE), procent",
 ) -> alt.LayerChart:
@@ -227,7 +227,7 @@ def backtest_chart(
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
     ['bar', 'text', 'tick']
     """
-    name = "back-testdiagrammet"
+    name = "bakåttestdiagrammet"
     frame = checked_frame(df, name, ["method_label", "wape"], ["wape_all"])
     require_numeric(frame, "wape", name)
     frame["method_label"] = frame["method_label"].astype(str)

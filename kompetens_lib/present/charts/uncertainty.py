@@ -39,7 +39,7 @@ def error_band_chart(
     frame["size_class"] = frame["size_class"].astype(str)
     order = list(dict.fromkeys(frame["size_class"]))
     if subtitle is None:
-        subtitle = ("Felet som 8 av 10 grupper i back-testet hamnade inom. Små grupper i små "
+        subtitle = ("Felet som 8 av 10 grupper i bakåttestet hamnade inom. Små grupper i små "
                     "län dras mot mönstret för alla län.")
     return alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("horizon:Q", title="Horisont, år från basåret", axis=alt.Axis(tickMinStep=1)),
@@ -73,7 +73,7 @@ def group_band_chart(
         require_numeric(frame, column, name)
     frame["short_name"] = frame["short_name"].astype(str)
     if subtitle is None:
-        subtitle = ("Ljust fält: felbandet från back-testet. Mörkt streck: spannet mellan "
+        subtitle = ("Ljust fält: felbandet från bakåttestet. Mörkt streck: spannet mellan "
                     "metoderna. Punkt: vald metod.")
     y = alt.Y("short_name:N", title="Utbildningsgrupp", sort=None)
     tooltip = [alt.Tooltip("short_name:N", title="Grupp"),
