@@ -133,12 +133,11 @@ def test_each_county_gets_a_report_without_code(build):
             encoding="utf-8"), name
 
 
-def test_charts_are_exported_as_png_and_svg_for_slides(build):
+def test_charts_are_exported_as_svg_and_the_deck_carries_the_pictures(build):
     charts = build / "05-ostergotland" / "diagram"
-    pngs = sorted(charts.glob("01-*.png"))
     svgs = sorted(charts.glob("01-*.svg"))
-    assert len(pngs) == len(svgs) >= 5
-    assert pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(svgs) >= 5 and not list(charts.glob("*.png"))
+    assert (build / "05-ostergotland" / "presentation.pptx").exists()
     svg = svgs[0].read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<svg") and "Exempeldata" in svg
 

@@ -29,6 +29,7 @@ KIND_WORDS = {
     "form": "utbildningsform",
     "horizon": "horisont",
     "year": "år",
+    "industry": "näringsgren",
 }
 
 
