@@ -11,7 +11,7 @@ import kompetens_lib as kl
 from kompetens_lib.data import example_industry
 from kompetens_lib.data.schema import OPTIONAL_TABLES
 from kompetens_lib.data.tables import TABLES, example_dir
-from kompetens_lib.errors import DataValidationError, KompetensError
+from kompetens_lib.errors import DataValidationError, KompetensError, KompetensWarning
 from kompetens_lib.reference.industries import INDUSTRY_CODES, industry_label, resolve_industry
 from kompetens_lib.reference.regions import COUNTY_CODES
 
@@ -147,10 +147,14 @@ def test_a_county_row_that_does_not_add_up_to_riket_is_refused(tmp_path,
         kl.load("industry_employed", tmp_path)
 
 
-def test_a_source_without_industry_tables_names_the_missing_file(tmp_path):
+def test_a_source_without_industry_tables_gets_the_example_with_a_warning(tmp_path):
+    from kompetens_lib.data import tables
+
     shutil.copy(example_dir() / "employed.parquet", tmp_path / "employed.parquet")
-    with pytest.raises(KompetensError, match="industry_forecast.parquet"):
-        kl.load("industry_forecast", tmp_path)
+    tables._FELL_BACK.discard("industry_forecast")
+    with pytest.warns(KompetensWarning, match="industry_forecast.parquet"):
+        frame = kl.load("industry_forecast", tmp_path)
+    assert frame.attrs["provenance"]["synthetic"] is True
 
 
 @pytest.mark.parametrize("module", [

@@ -166,9 +166,9 @@ def _import_parser(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--sheet", metavar="BLAD", help="Excel-blad (annars det första)")
     parser.add_argument("--strict", "--strikt", action="store_true",
                         help="avbryt om delarna inte summerar till totalen")
-    parser.add_argument("--decimal", "--decimaltecken", choices=[",", "."],
-                        help="decimaltecknet när filen inte avgör det själv (t.ex. när "
-                             "alla tal ser ut som 1,234)")
+    parser.add_argument("--decimal", "--decimaltecken", choices=[",", "."], metavar="TECKEN",
+                        help="decimaltecknet, komma eller punkt, när filen inte avgör det "
+                             "själv (t.ex. när alla tal ser ut som 1,234)")
     parser.set_defaults(handler=functools.partial(_import, parser.prog))
 
 

@@ -62,10 +62,11 @@ OPTIONAL_TABLE_LABELS: dict[str, str] = {
     "industry_forecast": "nationell prognos efter näringsgren",
 }
 TABLE_LABELS.update(OPTIONAL_TABLE_LABELS)
-#: Optional tables that ``load`` reads from the bundled example when a source lacks them
-#: (today's intake is context beside the plan). The industry tables do not: synthetic
-#: industry data beside a real source would not add up to its employed.
-EXAMPLE_FALLBACK: tuple[str, ...] = ("intake",)
+#: Optional tables that ``load`` reads from the bundled example when a source lacks them,
+#: with a warning that names the table: today's intake (context beside the plan) and the
+#: industry tables (SCB publishes no county × industry × education table; notebook 05 then
+#: shows the industry view on synthetic data and says so).
+EXAMPLE_FALLBACK: tuple[str, ...] = ("intake", "industry_employed", "industry_forecast")
 __all__ += ["EXAMPLE_FALLBACK", "OPTIONAL_TABLES", "OPTIONAL_TABLE_LABELS"]
 #: Series breaks in SCB's statistics behind a table: (first year of the new series, old
 #: series, new series). Register-based employment changed from RAMS to BAS (Befolkningens

@@ -112,6 +112,10 @@ def _check_name(name: str) -> None:
         raise KompetensError(f"Okänd tabell: {name!r}. Giltiga tabeller: {valid}.")
 
 
+#: Optional tables already read from the example in place of a source's (warned once).
+_FELL_BACK: set[str] = set()
+
+
 def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
     """Return the validated tidy table ``name`` from ``source``.
 
@@ -145,6 +149,13 @@ def load(name: str, source: str | os.PathLike | None = None) -> pd.DataFrame:
     directory = source_dir(source)
     if name in EXAMPLE_FALLBACK and not any(
             (directory / f"{name}{suffix}").exists() for suffix in (".parquet", ".csv")):
+        if directory != example_dir() and name not in _FELL_BACK:
+            _FELL_BACK.add(name)
+            warnings.warn(
+                f"Tabellen {name!r} ({TABLE_LABELS[name]}) finns inte i datakällan "
+                f"{directory}; arbetsboken använder exempeldata (syntetiska, inte officiell "
+                f"statistik) för den. Lägg {name}.parquet eller {name}.csv i datakällan för "
+                "att använda egna data.", KompetensWarning, stacklevel=2)
         directory = example_dir()  # an optional table the source lacks: the example's
     path = _table_file(directory, name)
     if (directory / MANIFEST).exists():

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kompetens_lib._internal.text import format_years
 from kompetens_lib.data.tables import load
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.methods.backtest import backtest
@@ -20,6 +21,7 @@ from kompetens_lib.methods.breakdown import (
 )
 from kompetens_lib.methods.uncertainty import (
     DEFAULT_CREDIBILITY,
+    DEFAULT_HORIZONS,
     DEFAULT_QUANTILE,
     error_bands,
     widen,
@@ -433,14 +435,24 @@ def error_band_table(
     history = load("employed", source)
     options = method_options(chosen, damping)
 
+    years = sorted(int(y) for y in history["year"].unique())
+    target = years[-1]
+    # Only horizons whose base year the history holds (with a year before it for the trend
+    # and shift-share methods): a short real series gives fewer horizons, not an error.
+    needs = 1 if chosen in ("trend_share", "shift_share") else 0
+    fitting = tuple(h for h in DEFAULT_HORIZONS if target - h - needs >= years[0])
+    if not fitting:
+        raise KompetensError(
+            f"Historiken ({format_years(years)}) är för kort för felband från bakåttestet: "
+            f"det behövs minst {min(DEFAULT_HORIZONS) + needs + 1} år.")
+
     def compute() -> pd.DataFrame:
         if chosen != "constrained":
-            return error_bands(history, chosen, code, credibility=credibility,
-                               quantile=quantile, **options)
+            return error_bands(history, chosen, code, horizons=fitting,
+                               credibility=credibility, quantile=quantile, **options)
         # RAS needs county totals for each back-test base year: run per horizon.
-        target = int(history["year"].max())
         parts = []
-        for h in (2, 4, 6, 8):
+        for h in fitting:
             ras = _ras_options("demand", target - h, source, [target])
             parts.append(error_bands(history, chosen, code, horizons=(h,),
                                      credibility=credibility, quantile=quantile, **ras))

@@ -27,17 +27,18 @@ from kompetens_lib.methods.establishments import (
     parse_events,
 )
 from kompetens_lib.methods.need import recruitment_need
-from kompetens_lib.methods.supply import EXIT_AGE, retirements
+from kompetens_lib.methods.supply import EXIT_AGE
 from kompetens_lib.reference.industries import industry_label
 from kompetens_lib.reference.regions import region_name, resolve_region
 from kompetens_lib.reference.taxonomy import FORMS, education_groups
-from kompetens_lib.workbook.assumptions import Assumptions, scenario_exit_age
+from kompetens_lib.workbook.assumptions import Assumptions
 from kompetens_lib.workbook.forecast import forecast_base_year, resolve_target_year
 from kompetens_lib.workbook.industry_tables import establishment_layer, industry_structure
 from kompetens_lib.workbook.memo import breakdown_all
 from kompetens_lib.workbook.need_tables import REGIONAL_FORMS, places_table
 from kompetens_lib.workbook.params import scenario
 from kompetens_lib.workbook.scenario_file import example_scenario_path, read_scenario
+from kompetens_lib.workbook.supply_tables import employed_exits
 
 __all__ = ["EXAMPLE_REGION", "WorkedScenario", "effect_summary", "events_table",
            "describe_effect", "extra_need", "extra_places", "extra_places_by_form",
@@ -188,9 +189,8 @@ def _need_with_layer(code: str, events: list[Establishment], base: int, target: 
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     demand = breakdown_all("demand", method, base, source, damping)
     demand = demand[demand["region"] == code]
-    employed = load("employed", source)
-    rd = retirements(employed[employed["region"] == code], target - base,
-                     exit_age=scenario_exit_age(exit_age), base_year=base)
+    # Replacement as the need notebook counts it (all permanent exits, by a hazard per age).
+    rd = employed_exits(code, base, [target - base], exit_age=exit_age, source=source)
     layer = establishment_layer(events, code, base, source)
     layered = add_layer(demand, layer)
     without = recruitment_need(demand, rd, base_year=base)
