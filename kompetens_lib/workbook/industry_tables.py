@@ -75,8 +75,13 @@ def industry_demand(base_year: int | None = None, source=None, *,
                     window: tuple[int, int] | None = None) -> pd.DataFrame:
     """The industry-based breakdown of national demand for every county (the tidy shape of
     the other breakdown methods: ``region``, ``education_group``, ``year``, ``value``)."""
+    national = load("national_forecast", source)
+    by_industry = load("industry_forecast", source)
+    # A T&P table may give only some years (e.g. 2023 and 2035): the industry forecast is
+    # used for the years the national forecast has.
+    by_industry = by_industry[by_industry["year"].isin(national["year"].unique())]
     return industry.industry_breakdown(
-        load("national_forecast", source), load("industry_forecast", source),
+        national, by_industry,
         load("industry_employed", source), base_year, column="demand",
         forecast_column="demand", damping=damping, window=window)
 
