@@ -191,6 +191,8 @@ def _need_with_layer(code: str, events: list[Establishment], base: int, target: 
     demand = demand[demand["region"] == code]
     # Replacement as the need notebook counts it (all permanent exits, by a hazard per age).
     rd = employed_exits(code, base, [target - base], exit_age=exit_age, source=source)
+    # Groups the county's statistics lack (a real source may hold fewer) have no exits.
+    demand = demand[demand["education_group"].isin(set(rd["education_group"]))]
     layer = establishment_layer(events, code, base, source)
     layered = add_layer(demand, layer)
     without = recruitment_need(demand, rd, base_year=base)
