@@ -191,10 +191,13 @@ def _need_with_layer(code: str, events: list[Establishment], base: int, target: 
     demand = demand[demand["region"] == code]
     # Replacement as the need notebook counts it (all permanent exits, by a hazard per age).
     rd = employed_exits(code, base, [target - base], exit_age=exit_age, source=source)
-    # Groups the county's statistics lack (a real source may hold fewer) have no exits.
-    demand = demand[demand["education_group"].isin(set(rd["education_group"]))]
+    # Groups the county's statistics lack (a real source may hold fewer) have no exits: the
+    # need is counted for the groups that have them, with and without the layer.
+    known = set(rd["education_group"])
+    demand = demand[demand["education_group"].isin(known)]
     layer = establishment_layer(events, code, base, source)
     layered = add_layer(demand, layer)
+    layered = layered[layered["education_group"].isin(known)]
     without = recruitment_need(demand, rd, base_year=base)
     with_layer = recruitment_need(layered[["region", "education_group", "year", "value"]], rd,
                                   base_year=base)
