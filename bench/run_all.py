@@ -13,6 +13,14 @@ under 5 s, a worker's peak memory under 500 MB, a build at most a tenth of the i
 
     python bench/run_all.py                 # all notebooks × all 21 counties (~20 min)
     python bench/run_all.py --counties 4    # a quicker sample: the first N counties
+    python bench/run_all.py --against 815b14f --skip-plain
+        # also build the same counties with an earlier commit's library and notebooks
+        # (checked out in a temporary git worktree) and print the build time against it
+
+The comparison with an earlier commit is how "the full build stays within 25 % of its
+time before" is shown: both builds run in the same process tree, one after the other, on
+the same machine, each with its own notebooks (the earlier commit's eight against today's
+nine, with today's report, PDF and slide deck).
 """
 
 from __future__ import annotations
@@ -62,6 +70,31 @@ def kompetens_run(codes: list[str], notebooks: list[Path], out: Path) -> tuple[f
         print(proc.stdout[-3000:], proc.stderr[-3000:])
         raise SystemExit("kompetens run misslyckades")
     return elapsed, proc.stdout.strip().splitlines()[-1]
+
+
+def earlier_build(rev: str, codes: list[str], out: Path) -> float:
+    """Wall time of ``kompetens run`` for ``codes`` with the library and notebooks of the
+    commit ``rev``, from a temporary git worktree (its package first on the path)."""
+    tree = Path(tempfile.mkdtemp(prefix="kompetens-bench-rev-")) / "src"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
+                   check=True, capture_output=True)
+    try:
+        argv = [sys.executable, "-m", "kompetens_lib.cli", "run", "--out", str(out),
+                "--notebook-dir", str(tree / "notebooks")]
+        for code in codes:
+            argv += ["--region", code]
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        started = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=tree, env=env)
+        elapsed = time.perf_counter() - started
+        if proc.returncode != 0:
+            print(proc.stdout[-3000:], proc.stderr[-3000:])
+            raise SystemExit(f"kompetens run med {rev} misslyckades")
+        return elapsed
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                       capture_output=True)
+        shutil.rmtree(tree.parent, ignore_errors=True)
 
 
 def tree_size(folder: Path) -> int:
@@ -161,6 +194,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counties", type=int, default=21, help="how many counties (1–21)")
     parser.add_argument("--skip-plain", action="store_true", help="measure only kompetens run")
+    parser.add_argument("--against", metavar="REV", default=None,
+                        help="also build with this earlier commit and print the time ratio")
     args = parser.parse_args()
     codes = regions()["code"].tolist()[: args.counties]
     notebooks = find_notebooks(None, ROOT / "notebooks")
@@ -183,6 +218,10 @@ def main() -> None:
         template_peak = max((s.get("template_peak_mb", 0) for s in states), default=0)
         print(f"toppminne: arbetsprocess {worker_peak:.0f} MB, kärna {kernel_peak:.0f} MB, "
               f"mallprocess för kärnor {template_peak:.0f} MB ({len(records)} körningar)")
+        if args.against:
+            before = earlier_build(args.against, codes, work / "before")
+            print(f"samma bygge med {args.against}: {before:5.1f} s; kvot (nu / då): "
+                  f"{fast / before:.2f}  (mål: högst 1,25)")
         if not args.skip_plain:
             plain = plain_loop(notebooks, codes, work / "plain")
             print(f"papermill i en slinga: {plain:5.1f} s  ({n / plain * 60:.1f} "
