@@ -14,16 +14,26 @@ Modelling choices (also in each table's provenance ``method``)
 --------------------------------------------------------------
 * Riket ("00") is always the sum of the 21 counties, so that tables add up even where SCB's
   published totals differ (CKM noise, "county unknown").
-* The matching-indicator tables count people aged 20–64 and have no age. ``employed`` and
-  ``labour_force`` are spread over the workbook's age bands with the age structure of the
-  county's population with the same education level (UF0506, nearest year), counting only
-  ages 20–64: the 16–24 band gets 5/9 of its people (ages 20–24, assuming even ages), 65–74
-  none. Integers are kept by largest remainders, so group totals are SCB's exactly.
+* The matching-indicator tables count people aged 20–64 and have no age. The ages of
+  ``employed`` and ``labour_force`` come from BAS (TAB3200: the county's employed, or
+  employed + unemployed, by 5-year age 15–74, by residence): each band is split over the
+  education levels as the county's population of that age (UF0506, nearest year), and a
+  group's 20–64 total is spread by its level's key, with 16–24 (15-year-olds included) and
+  65–74 added in the level's proportion to ages 20–64, so that the employed past 65 – the
+  retirements – are there. Assumed: no age × group interaction within a level. Integers by
+  largest remainders (:func:`kompetens_lib.data.recipe_math.spread_by_age`).
+* ``industry_employed`` is an estimate: SCB publishes no county × industry × education
+  table. The county's employed by SNI section (TAB3204, BAS, by workplace; SCB's joint codes
+  such as "B+C" split by the example's national section sizes) and by group (the
+  ``employment`` recipe, all ages) are SCB's; the industry × group interaction is the bundled
+  example's national pattern (synthetic), raked to the county's totals. Summed over
+  industries it is ``employed`` summed over ages, exactly.
 * ``graduates``: SCB's table has no form of education; the form is derived from the group
   (gymnasial groups → "gymnasium", which then includes komvux; YH groups → "yh"; other
   post-secondary groups → "högskola"). The year is the second year of SCB's period
   ("2022-2023" → 2023).
-* No SCB table holds the T&P forecast: ``national_forecast`` points to docs/tp-mall.md.
+* No SCB table holds the T&P forecast: ``national_forecast`` and ``industry_forecast``
+  point to docs/tp-mall.md (the industry one falls back to the example, with a warning).
 """
 
 from __future__ import annotations
@@ -61,6 +71,7 @@ from kompetens_lib.data.recipe_sources import (
     Source,
 )
 from kompetens_lib.data.scb_cells import snake_name
+from kompetens_lib.data.schema import OPTIONAL_TABLES
 from kompetens_lib.errors import RecipeError
 from kompetens_lib.reference.industries import INDUSTRY_CODES
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
@@ -562,13 +573,15 @@ def describe() -> str:
     """The recipes as a Swedish list (``kompetens data fetch --list``)."""
     lines = ["Recept (kompetens data fetch --recipe NAMN):"]
     for recipe in RECIPES.values():
-        kind = "arbetsbokens tabell" if recipe.workbook else "extra tabell"
+        kind = ("valfri tabell" if recipe.output in OPTIONAL_TABLES else
+                "arbetsbokens tabell" if recipe.workbook else "extra tabell")
         lines.append(f"  {recipe.name:<18} → {recipe.output} ({kind}): {recipe.title}")
         if recipe.no_scb_table:
             lines.append("      ingen SCB-tabell: se docs/tp-mall.md")
         for key in recipe.sources:
             source = SOURCES[key]
-            lines.append(f"      {source.table_id}: {source.about}")
+            unverified = " [tabell-id okontrollerat]" if source.unverified_id else ""
+            lines.append(f"      {source.table_id}: {source.about}{unverified}")
     return "\n".join(lines)
 
 
@@ -728,7 +741,7 @@ def fetch_recipe(
     'TAB6369, TAB3981'
     """
     from kompetens_lib.data.scb_api import ScbClient
-    from kompetens_lib.data.tables import OPTIONAL_TABLES, validate
+    from kompetens_lib.data.tables import validate
 
     recipe = get_recipe(name)
     if recipe.no_scb_table:
