@@ -15,6 +15,7 @@ import pytest
 from pxweb_server import FIXTURES, PxWebServer
 
 from kompetens_lib import cli, load
+from kompetens_lib.data.recipe_math import finest_codes, rake, round_columns, sni_sections
 from kompetens_lib.data.recipes import (
     CACHE_RECIPES,
     RECIPES,
@@ -39,6 +40,7 @@ from kompetens_lib.data.scb_api import (
 )
 from kompetens_lib.data.tables import TABLES, validate
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.reference.industries import INDUSTRY_CODES
 from kompetens_lib.reference.regions import COUNTY_CODES
 
 
@@ -306,6 +308,24 @@ def test_industry_employed_keeps_scb_industries_and_the_employed_groups(client):
     assert share == pytest.approx(scb_share, abs=2e-3)
 
 
+def test_sni_codes_are_read_as_sections_and_aggregates_dropped():
+    assert sni_sections("R+S+T+U") == {"R", "S", "T", "U"}
+    assert sni_sections("A-U+US") == set(INDUSTRY_CODES)
+    assert sni_sections("00") == {"US"} and sni_sections("totalt") is None
+    kept = finest_codes(["A-U+US", "B+C", "B", "C", "F", "M+N"])
+    assert kept == {"B": {"B"}, "C": {"C"}, "F": {"F"}, "M+N": {"M", "N"}}
+
+
+def test_raking_meets_the_column_totals_in_integers_and_the_row_shares():
+    seed = np.array([[5.0, 1.0, 1.0], [1.0, 4.0, 2.0]])
+    rows, cols = np.array([30.0, 70.0]), np.array([120, 50, 30])
+    fitted = rake(seed, rows, cols)
+    np.testing.assert_allclose(fitted.sum(axis=1), rows * 2, rtol=1e-6)  # scaled to 200
+    whole = round_columns(fitted, cols)
+    assert whole.dtype == np.int64 and whole.sum(axis=0).tolist() == cols.tolist()
+    assert np.abs(whole - fitted).max() < 1
+
+
 def test_an_unverified_table_id_is_said_so_and_can_be_given(tmp_path, monkeypatch):
     fixtures = changed_fixtures(tmp_path, "RegionInd19U3N", lambda doc: None)
     (fixtures / "RegionInd19U3N").rename(fixtures / "TAB7777")
@@ -415,6 +435,19 @@ def test_a_renumbered_value_is_found_by_its_label(tmp_path):
         sent = srv.data_requests("TAB6369")[0].body["selection"]
         assert {"variableCode": "ContentsCode", "valueCodes": ["000009XX"]} in sent
         assert len(employed) > 0
+
+
+def test_bas_contents_are_taken_by_code_when_the_label_looks_alike(tmp_path):
+    def relabel(doc, label):
+        doc["dimension"]["ContentsCode"]["category"]["label"]["000002NT"] = label
+
+    with PxWebServer(changed_fixtures(
+            tmp_path / "a", "TAB3200", lambda d: relabel(d, "Antal sysselsatta"))) as srv:
+        assert len(fetch_recipe("employment", client=ScbClient(srv.url))) > 0
+    with PxWebServer(changed_fixtures(
+            tmp_path / "b", "TAB3200", lambda d: relabel(d, "Sysselsättningsgrad"))) as srv:
+        with pytest.raises(RecipeError, match="TAB3200 har inget värde 'sysselsatta'"):
+            fetch_recipe("employment", client=ScbClient(srv.url))
 
 
 # --------------------------------------------------------------------------- CLI

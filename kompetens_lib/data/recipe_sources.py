@@ -168,14 +168,14 @@ SOURCES: dict[str, Source] = {
     "employed_by_age": Source(
         "TAB3200", _BAS_STATUS,
         {**_BAS_AGES, "ContentsCode": (Pick("sysselsatta", "000002NT",
-                                            r"^(antal )?sysselsatta"),), "Tid": YEARS},
+                                            r"sysselsatt|förvärvsarbet"),), "Tid": YEARS},
         _BAS_VERIFIED,
     ),
     "labour_force_by_age": Source(
         "TAB3200", _BAS_STATUS,
         {**_BAS_AGES, "ContentsCode": (
-            Pick("sysselsatta", "000002NT", r"^(antal )?sysselsatta"),
-            Pick("arbetslösa", "000002NM", r"^(antal )?arbetslösa")), "Tid": YEARS},
+            Pick("sysselsatta", "000002NT", r"sysselsatt|förvärvsarbet"),
+            Pick("arbetslösa", "000002NM", r"arbetslös")), "Tid": YEARS},
         _BAS_VERIFIED,
     ),
     # TAB3204 (BAS, employed by the workplace's region and SNI 2007, 2020-): id, variables

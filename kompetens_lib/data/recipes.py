@@ -334,6 +334,16 @@ def _industry_totals(frames: dict[str, pd.DataFrame], notes: list[str],
     df = frames["employed_by_industry"]
     codes = df[_column(df, "SNI2007")].astype("string")
     finest = finest_codes(sorted(set(codes)))
+    covered = set().union(*finest.values()) if finest else set()
+    if not covered:
+        raise RecipeError("Näringsgrenarna i TAB3204 går inte att läsa som SNI 2007-avdelningar "
+                          f"(koder: {', '.join(sorted(set(codes))[:12])}). Receptet väntar sig "
+                          "koder som 'A', 'B+C', 'A-U+US'; se SOURCES i "
+                          "kompetens_lib/data/recipe_sources.py.")
+    lacking = [c for c in INDUSTRY_CODES if c not in covered]
+    if lacking:
+        notes.append(f"TAB3204 saknar näringsgrenarna {', '.join(lacking)}; de får inga "
+                     "förvärvsarbetande.")
     joint = sorted(c for c, sections in finest.items() if len(sections) > 1)
     size = pattern.groupby("industry")["value"].sum()
     rows = []
