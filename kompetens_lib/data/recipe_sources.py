@@ -190,7 +190,7 @@ SOURCES: dict[str, Source] = {
         "födelseregion (BAS)",
         {"Region": COUNTIES, "Kon": TOTAL, "SNI2007": ALL, "Fodelseregion": TOTAL,
          "ContentsCode": (Pick("sysselsatta efter arbetsställets belägenhet", "000002XH",
-                               r"arbetsställe|dagbefolkning"),), "Tid": YEARS},
+                               r"arbetsställ|dagbef|sysselsatt|förvärvsarbet"),), "Tid": YEARS},
         "tabell-id, variabler och koder enligt en publik v2-hämtning (kontrollerad mot API:et "
         "oktober 2026); innehållets etikett matchas löst",
     ),

@@ -284,6 +284,10 @@ def _age_key(frames: dict[str, pd.DataFrame], by_age: str,
     ages = ages.where(ages.notna(), labels)
     bas = pd.DataFrame({"region": df["region"], "age": ages, "year": _years(df),
                         "value": _counts(df, notes, SOURCES[by_age].table_id)})
+    if bas["age"].isna().all():
+        shown = ", ".join(sorted(set(df[_column(df, "Alder") + "_label"].astype(str)))[:10])
+        raise RecipeError(f"Tabell {SOURCES[by_age].table_id} har inga 5-årsåldrar (t.ex. "
+                          f"'65-69'); variabeln Alder har: {shown}.")
     bas = bas[bas["age"].notna()]
     lo = bas["age"].map(lambda a: a[0])
     bas["age_band"] = lo.map(lambda a: _age_band_of(max(a, 16), AGE_BANDS))
