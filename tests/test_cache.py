@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import warnings
 from importlib.resources import files
 from pathlib import Path
 
@@ -66,7 +67,8 @@ def test_every_workbook_table_loads_from_the_cache(built):
 
 def test_source_note_names_scb_and_the_table_ids(built):
     assert source_note("employed", built) == (
-        "Källa: SCB, Statistikdatabasen, tabeller TAB6369, TAB3981. Regional nedbrytning: "
+        "Källa: SCB, Statistikdatabasen, tabeller TAB6369, TAB3981, TAB3200. Regional "
+        "nedbrytning: "
         "egen beräkning, inte officiell statistik.")
     assert "tabeller TAB638, TAB698." in source_note("population", built)
     assert "Exempeldata" not in source_note("commuting", built)
@@ -82,7 +84,7 @@ def test_provenance_and_manifest_have_the_documented_shape(built):
         assert {"table", "title", "source", "synthetic"} <= set(record)
         assert record["synthetic"] is False and record["table"] == name
         assert set(example[name]) & set(record) >= {"table", "title", "source", "synthetic"}
-    assert records["labour_force"]["table_id"] == "TAB6368, TAB3981"
+    assert records["labour_force"]["table_id"] == "TAB6368, TAB3981, TAB3200"
     assert records["employed"]["licence"].endswith("/cc0/")
     assert provenance("graduates", built)["method"].startswith("Hämtad ur SCB:s")
     manifest = read_manifest(built)
@@ -157,10 +159,11 @@ def test_a_failed_recipe_is_reported_and_the_others_are_written(tmp_path, capsys
         code = cli.main(["data", "cache", "--out", str(cache), "--api-url", server.url])
     assert code == 1
     out = capsys.readouterr().out
-    assert "MISSLYCKADES graduates: Tabellen RegionInd19U3N finns inte" in out
+    assert "MISSLYCKADES graduates: SCB:s API känner inte tabellen RegionInd19U3N" in out
+    assert "okontrollerat" in out and "KOMPETENS_SCB_TABELL_RegionInd19U3N" in out
     assert "national_forecast saknas" in out and "--tp-template" in out
     assert set(read_manifest(cache)["tables"]) == {"population", "employed", "labour_force",
-                                                   "commuting"}
+                                                   "commuting", "industry_employed"}
     assert len(load("commuting", source=cache)) > 0
 
 
@@ -189,7 +192,7 @@ def test_tables_from_files_keep_their_provenance_offline(tmp_path):
                          tp_template=TEMPLATE)
     assert set(report.written) == {"employed", "national_forecast"}
     assert report.written["employed"]["origin"] == "fil"
-    assert provenance("employed", cache)["table_id"] == "TAB6369, TAB3981"
+    assert provenance("employed", cache)["table_id"] == "TAB6369, TAB3981, TAB3200"
     pd.testing.assert_frame_equal(load("employed", source=cache),
                                   load("employed", source=fetched))
     with pytest.raises(KompetensError, match="ingen av arbetsbokens tabeller"):
@@ -209,6 +212,23 @@ def test_the_forecast_needs_the_template(tmp_path):
     assert list(report.written) == ["national_forecast"]
     forecast = load("national_forecast", source=tmp_path / "cache")
     assert forecast["education_group"].tolist()[:2] == ["103", "103"]
+
+
+def test_the_industry_forecast_comes_from_a_file_and_replaces_the_example(tmp_path):
+    with pytest.raises(KompetensError, match="industry_forecast=FIL.*exempeldatans"):
+        build_cache(tmp_path / "cache", recipes=["industry_forecast"])
+    assert not (tmp_path / "cache").exists()
+    own = load("industry_forecast").assign(demand=lambda f: f["demand"] // 2)
+    file = tmp_path / "tp_naringsgren.csv"
+    own.to_csv(file, index=False)
+    report = build_cache(tmp_path / "cache", recipes=["industry_forecast"],
+                         from_files=[f"industry_forecast={file}"])
+    assert list(report.written) == ["industry_forecast"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback to the example, so no warning
+        loaded = load("industry_forecast", source=tmp_path / "cache")
+    pd.testing.assert_frame_equal(loaded, own, check_like=True)
+    assert verify_cache(tmp_path / "cache") == ["industry_forecast"]
 
 
 def test_cache_help_is_swedish(capsys):

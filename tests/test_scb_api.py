@@ -15,7 +15,9 @@ import pytest
 from pxweb_server import FIXTURES, PxWebServer
 
 from kompetens_lib import cli, load
+from kompetens_lib.data.recipe_math import finest_codes, rake, round_columns, sni_sections
 from kompetens_lib.data.recipes import (
+    CACHE_RECIPES,
     RECIPES,
     SOURCES,
     WORKBOOK_RECIPES,
@@ -38,6 +40,7 @@ from kompetens_lib.data.scb_api import (
 )
 from kompetens_lib.data.tables import TABLES, validate
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.reference.industries import INDUSTRY_CODES
 from kompetens_lib.reference.regions import COUNTY_CODES
 
 
@@ -217,7 +220,7 @@ def test_parse_select():
 # --------------------------------------------------------------------------- recipes
 
 
-@pytest.mark.parametrize("name", WORKBOOK_RECIPES)
+@pytest.mark.parametrize("name", CACHE_RECIPES)
 def test_recipe_gives_exactly_the_table_the_library_loads(name, client, tmp_path):
     table = fetch_recipe(name, client=client)
     output = get_recipe(name).output
@@ -235,22 +238,106 @@ def test_recipe_gives_exactly_the_table_the_library_loads(name, client, tmp_path
         dict.fromkeys(SOURCES[key].table_id for key in RECIPES[get_recipe(name).name].sources))
 
 
-def test_employment_spreads_scb_totals_over_ages_without_changing_them(client):
+def test_employment_takes_its_ages_from_bas_and_keeps_scb_group_totals(client):
     employed = fetch_recipe("employment", client=client)
-    assert employed.attrs["provenance"]["table_id"] == "TAB6369, TAB3981"
+    assert employed.attrs["provenance"]["table_id"] == "TAB6369, TAB3981, TAB3200"
     doc, values = cube("TAB6369")
-    # Förskollärare (SCB 15B, the workbook's 103) in Skåne 2023: the same total as SCB's.
+    # Förskollärare (SCB 15B, the workbook's 103, eftergymnasial ≥ 3 år) in Skåne 2023.
     scb = at(doc, values, Region="12", Utbildngrupp="15B", Kon="1+2",
              ContentsCode="000005SJ", Tid="2023")
     ours = employed.query("region == '12' and education_group == '103' and year == 2023")
-    assert ours["value"].sum() == scb
-    assert ours.set_index("age_band").loc["65-74", "value"] == 0  # the table is 20-64
-    assert (ours.set_index("age_band").loc[["25-34", "35-44", "45-54"], "value"] > 0).all()
+    ours = ours.set_index("age_band")["value"]
+    assert (ours > 0).all()  # 65-74 too: BAS has the employed up to 74
+    # Independently: BAS's employed by age (TAB3200) split by the level's share of the
+    # band's population (TAB3981); SCB's 20-64 total scaled by all ages / ages 20-64.
+    bas_doc, bas = cube("TAB3200")
+    uf_doc, uf = cube("TAB3981")
+    ages = {f"{lo}-{lo + 4}": lo for lo in range(15, 75, 5)}
+    bands = {"16-24": (15, 20), "25-34": (25, 30), "35-44": (35, 40), "45-54": (45, 50),
+             "55-64": (55, 60), "65-74": (65, 70)}
+    weight, core = {}, 0.0
+    for band, lows in bands.items():
+        people = at(uf_doc, uf, Region="12", Alder=band, Kon="1", Tid="2023") + at(
+            uf_doc, uf, Region="12", Alder=band, Kon="2", Tid="2023")
+        mix = people[[5, 6]].sum() / people.sum()  # UF0506 levels 6 and 7: ≥ 3 years
+        counts = {lo: at(bas_doc, bas, Region="12", Kon="1+2", Alder=f"{lo}-{lo + 4}",
+                         Fodelseregion="tot", ContentsCode="000002NT", Tid="2023")
+                  for lo in lows}
+        weight[band] = sum(counts.values()) * mix
+        core += sum(v for lo, v in counts.items() if 20 <= lo <= 60) * mix
+    assert set(ages) >= {f"{lo}-{lo + 4}" for lows in bands.values() for lo in lows}
+    expected = scb * sum(weight.values()) / core
+    assert abs(ours.sum() - expected) <= 1
+    for band in bands:
+        assert ours[band] == pytest.approx(expected * weight[band] / sum(weight.values()),
+                                           abs=1)
     counties = employed[employed["region"] != "00"].groupby(
         ["education_group", "age_band", "year"])["value"].sum()
     riket = employed[employed["region"] == "00"].set_index(
         ["education_group", "age_band", "year"])["value"]
     pd.testing.assert_series_equal(counties.sort_index(), riket.sort_index(), check_names=False)
+
+
+def test_labour_force_ages_count_the_employed_and_the_unemployed(client):
+    labour = fetch_recipe("labour_force", client=client)
+    sent = {item["variableCode"]: item["valueCodes"]
+            for item in labour.attrs["provenance"]["parts"][2]["query"]["selection"]}
+    assert labour.attrs["provenance"]["table_id"] == "TAB6368, TAB3981, TAB3200"
+    assert sorted(sent["ContentsCode"]) == ["000002NM", "000002NT"]
+    assert (labour.query("age_band == '65-74'")["value"].sum()) > 0
+
+
+def test_industry_employed_keeps_scb_industries_and_the_employed_groups(client):
+    table = fetch_recipe("industry_employed", client=client)
+    record = table.attrs["provenance"]
+    assert record["table_id"] == "TAB6369, TAB3981, TAB3200, TAB3204"
+    assert "skattning" in record["method"] and "syntetiskt" in record["method"]
+    assert "B+C" in " ".join(record["notes"])
+    assert set(table["industry"]) <= set(load("industry_employed")["industry"])
+    employed = fetch_recipe("employment", client=client)
+    by_group = employed.groupby(["region", "education_group", "year"])["value"].sum()
+    ours = table.groupby(["region", "education_group", "year"])["value"].sum()
+    pd.testing.assert_series_equal(ours.sort_index(), by_group.sort_index(), check_names=False)
+    doc, values = cube("TAB3204")
+    cell = {"Region": "12", "Kon": "1+2", "Fodelseregion": "tot", "ContentsCode": "000002XH",
+            "Tid": "2023"}
+    scb_share = at(doc, values, SNI2007="B+C", **cell) / at(doc, values, SNI2007="A-U+US",
+                                                            **cell)
+    skane = table.query("region == '12' and year == 2023")
+    share = skane[skane["industry"].isin(["B", "C"])]["value"].sum() / skane["value"].sum()
+    assert share == pytest.approx(scb_share, abs=2e-3)
+
+
+def test_sni_codes_are_read_as_sections_and_aggregates_dropped():
+    assert sni_sections("R+S+T+U") == {"R", "S", "T", "U"}
+    assert sni_sections("A-U+US") == set(INDUSTRY_CODES)
+    assert sni_sections("00") == {"US"} and sni_sections("totalt") is None
+    kept = finest_codes(["A-U+US", "B+C", "B", "C", "F", "M+N"])
+    assert kept == {"B": {"B"}, "C": {"C"}, "F": {"F"}, "M+N": {"M", "N"}}
+
+
+def test_raking_meets_the_column_totals_in_integers_and_the_row_shares():
+    seed = np.array([[5.0, 1.0, 1.0], [1.0, 4.0, 2.0]])
+    rows, cols = np.array([30.0, 70.0]), np.array([120, 50, 30])
+    fitted = rake(seed, rows, cols)
+    np.testing.assert_allclose(fitted.sum(axis=1), rows * 2, rtol=1e-6)  # scaled to 200
+    whole = round_columns(fitted, cols)
+    assert whole.dtype == np.int64 and whole.sum(axis=0).tolist() == cols.tolist()
+    assert np.abs(whole - fitted).max() < 1
+
+
+def test_an_unverified_table_id_is_said_so_and_can_be_given(tmp_path, monkeypatch):
+    fixtures = changed_fixtures(tmp_path, "RegionInd19U3N", lambda doc: None)
+    (fixtures / "RegionInd19U3N").rename(fixtures / "TAB7777")
+    with PxWebServer(fixtures) as srv:
+        client = ScbClient(srv.url)
+        with pytest.raises(RecipeError, match=r"okontrollerat.*"
+                                              r"KOMPETENS_SCB_TABELL_RegionInd19U3N=TAB"):
+            fetch_recipe("supply_flows", client=client)
+        monkeypatch.setenv("KOMPETENS_SCB_TABELL_RegionInd19U3N", "TAB7777")
+        flows = fetch_recipe("supply_flows", client=client)
+        assert flows.attrs["provenance"]["table_id"] == "TAB7777"
+    assert SOURCES["supply_flows"].unverified_id and not SOURCES["employed_by_age"].unverified_id
 
 
 def test_recipe_drops_aggregates_and_names_groups_the_workbook_lacks(client):
@@ -331,7 +418,7 @@ def test_a_renamed_variable_stops_the_recipe_before_any_data_call(tmp_path):
 
     with PxWebServer(changed_fixtures(tmp_path, "TAB6369", rename)) as srv:
         with pytest.raises(RecipeError, match=r"TAB6369 saknar variabeln 'Utbildngrupp'.*"
-                                              r"UtbGrupp \(utbildning\).*recipes.py"):
+                                              r"UtbGrupp \(utbildning\).*recipe_sources.py"):
             fetch_recipe("employment", client=ScbClient(srv.url))
         assert srv.data_requests() == []
 
@@ -348,6 +435,19 @@ def test_a_renumbered_value_is_found_by_its_label(tmp_path):
         sent = srv.data_requests("TAB6369")[0].body["selection"]
         assert {"variableCode": "ContentsCode", "valueCodes": ["000009XX"]} in sent
         assert len(employed) > 0
+
+
+def test_bas_contents_are_taken_by_code_when_the_label_looks_alike(tmp_path):
+    def relabel(doc, label):
+        doc["dimension"]["ContentsCode"]["category"]["label"]["000002NT"] = label
+
+    with PxWebServer(changed_fixtures(
+            tmp_path / "a", "TAB3200", lambda d: relabel(d, "Antal sysselsatta"))) as srv:
+        assert len(fetch_recipe("employment", client=ScbClient(srv.url))) > 0
+    with PxWebServer(changed_fixtures(
+            tmp_path / "b", "TAB3200", lambda d: relabel(d, "Sysselsättningsgrad"))) as srv:
+        with pytest.raises(RecipeError, match="TAB3200 har inget värde 'sysselsatta'"):
+            fetch_recipe("employment", client=ScbClient(srv.url))
 
 
 # --------------------------------------------------------------------------- CLI

@@ -34,9 +34,16 @@ from kompetens_lib.data.population_projection import (
     apply_own_projection,
     validate_projection_template,
 )
-from kompetens_lib.data.recipes import WORKBOOK_RECIPES, fetch_recipe, get_recipe
+from kompetens_lib.data.recipes import CACHE_RECIPES, fetch_recipe, get_recipe
 from kompetens_lib.data.scb_api import ScbClient, read_provenance
-from kompetens_lib.data.tables import TABLE_LABELS, TABLES, load, provenance, validate
+from kompetens_lib.data.tables import (
+    OPTIONAL_TABLES,
+    TABLE_LABELS,
+    TABLES,
+    load,
+    provenance,
+    validate,
+)
 from kompetens_lib.data.tp_template import validate_tp_template
 from kompetens_lib.data.writing import readable, write_tidy
 from kompetens_lib.errors import DataValidationError, KompetensError, RecipeError, ScbApiError
@@ -95,8 +102,8 @@ def _slim(record: dict) -> dict:
 
 
 def _from_file(name: str, file: Path) -> tuple[pd.DataFrame, dict]:
-    if name not in TABLES:
-        valid = ", ".join(TABLES)
+    if name not in TABLES and name not in OPTIONAL_TABLES:
+        valid = ", ".join((*TABLES, *OPTIONAL_TABLES))
         raise KompetensError(
             f"--from-files: {name!r} är ingen av arbetsbokens tabeller. Ange NAMN=FIL med "
             f"ett av namnen {valid}, eller en fil som heter som tabellen (t.ex. employed.parquet)."
@@ -218,8 +225,9 @@ def build_cache(
         are kept if they still match the manifest.
     recipes
         Recipes to fetch from SCB's API (:data:`kompetens_lib.data.recipes.RECIPES`). Default:
-        :data:`~kompetens_lib.data.recipes.WORKBOOK_RECIPES` when nothing else is given, none when
-        ``from_files`` or ``tp_template`` is.
+        :data:`~kompetens_lib.data.recipes.CACHE_RECIPES` (the workbook's tables and
+        ``industry_employed``) when nothing else is given, none when ``from_files`` or
+        ``tp_template`` is.
     from_files
         ``"NAME=FILE"`` or ``"FILE"`` (named after its table, e.g. ``employed.parquet``):
         tables made elsewhere (``kompetens data fetch --recipe``), validated and copied in,
@@ -245,12 +253,15 @@ def build_cache(
     directory = Path(directory)
     report = CacheReport(directory)
     if recipes is None:
-        recipes = () if (from_files or tp_template) else WORKBOOK_RECIPES
+        recipes = () if (from_files or tp_template) else CACHE_RECIPES
     chosen = list(dict.fromkeys(get_recipe(r).name for r in recipes))
-    if "national_forecast" in chosen:
-        chosen.remove("national_forecast")
-        if tp_template is None:
-            raise KompetensError(get_recipe("national_forecast").no_scb_table or "")
+    given = {name for name, _ in _parse_from_files(from_files)}
+    if tp_template is not None:
+        given.add("national_forecast")
+    for name in [n for n in chosen if get_recipe(n).no_scb_table]:
+        chosen.remove(name)  # no SCB table: comes from a template or a file
+        if get_recipe(name).output not in given:
+            raise KompetensError(get_recipe(name).no_scb_table or "")
 
     tables: dict[str, tuple[pd.DataFrame, dict, str]] = {}  # name -> frame, record, origin
     for name, file in _parse_from_files(from_files):
@@ -378,6 +389,10 @@ def summary(report: CacheReport) -> str:
     if "national_forecast" in missing:
         lines.append("  Obs: national_forecast saknas – SCB har ingen tabell för T&P; fyll i "
                      "T&P-mallen (docs/tp-mall.md) och kör igen med --tp-template FIL.")
+    if "industry_forecast" not in present:
+        lines.append("  Obs: industry_forecast saknas – SCB har ingen prognos efter näringsgren; "
+                     "arbetsboken visar exempeldatans (syntetiska) och säger det. Se "
+                     "docs/tp-mall.md (näringsgrenar) och lägg in den med --from-files.")
     others = [t for t in missing if t != "national_forecast"]
     if others:
         lines.append(f"  Obs: tabeller som saknas i cachen: {', '.join(others)}.")

@@ -6,52 +6,34 @@ and returns exactly the frame ``load("employed")`` returns for real data (checke
 
 Assumptions about SCB's tables
 ------------------------------
-All of SCB's table ids, variable codes and value labels the recipes rely on are written in
-:data:`SOURCES` below and nowhere else. Before any data are fetched, each one is checked
-against the table's live ``/metadata``; a difference stops the fetch with a Swedish message
-that names the table, the variable and what the table has instead. Values are chosen by
-their Swedish label, with SCB's code as a first guess, so a renumbered code does not break a
-recipe but a renamed value does. ``tests/fixtures/pxweb`` is written to them:
-
-* ``TAB638`` (BE0101, folkmängd): variables ``Region``, ``Civilstand``, ``Alder`` (one-year
-  ages labelled "N år", "100+ år"), ``Kon``, ``ContentsCode`` (``BE0101N1`` Folkmängd),
-  ``Tid`` – as used in public v2 scripts (pxwebpy's documentation, Region Dalarna). Years
-  from 2025 are in SCB's CKM table TAB5557, which no recipe reads yet.
-* ``TAB698`` (BE0401, SCB's population projection by region, one-year age and sex, 2024–
-  2070; ``ContentsCode`` ``000004LG``): id and variables as in a public Karlstad v2 pipeline
-  (``pipeline/hamta-scb-data.ps1``, "SCB:s befolkningsframskrivning per ålder"). The recipe
-  reads Riket ("00") and projects the counties from it
-  (:mod:`kompetens_lib.data.population_projection`); the content label "Folkmängd" is assumed.
-* ``TAB6369`` (AM9906, regional matching indicators: employed 20–64 by workplace and by
-  residence, commuters across county borders, by education group) and ``TAB6368``
-  (participation 20–64 by education group, "I arbetskraften"): ids, variables
-  ``Region``, ``Utbildngrupp``, ``Kon``, ``ContentsCode``, ``Tid`` and the content labels are
-  from Region Dalarna's v2 scripts (2026). Out-commuters may be negative; the absolute is used.
-* ``TAB3981`` (UF0506, population 16–74 by education level and age): id, ``UtbildningsNiva``
-  and ``ContentsCode`` ``UF0506A1`` confirmed by Region Dalarna's v2 migration guide
-  (Region-Dalarna/diagram, MIGRERING_PXWEB2R.md); age bands as in SCB's CSV export.
-* ``RegionInd19U3N`` (AM9906, supply flows 18–64): the v1 name; no public v2 script uses it
-  yet (Region Dalarna's is still v1), so its ``TAB`` id is unverified: on a 404 put the id
-  in :data:`SOURCES`. Contents are matched by SCB's labels ("- Varav examinerade …").
-* Education groups are matched by SCB's label against
-  :func:`kompetens_lib.reference.taxonomy.education_groups` (the same labels, spaces normalised);
-  SCB's aggregates (:data:`GROUP_AGGREGATES`) are dropped; a group the workbook does not know
-  is left out and named in the provenance notes.
+All of SCB's table ids, variable codes and value labels the recipes rely on are in
+:data:`~kompetens_lib.data.recipe_sources.SOURCES` (:mod:`kompetens_lib.data.recipe_sources`,
+where each is explained) and nowhere else; they are re-exported here.
 
 Modelling choices (also in each table's provenance ``method``)
 --------------------------------------------------------------
 * Riket ("00") is always the sum of the 21 counties, so that tables add up even where SCB's
   published totals differ (CKM noise, "county unknown").
-* The matching-indicator tables count people aged 20–64 and have no age. ``employed`` and
-  ``labour_force`` are spread over the workbook's age bands with the age structure of the
-  county's population with the same education level (UF0506, nearest year), counting only
-  ages 20–64: the 16–24 band gets 5/9 of its people (ages 20–24, assuming even ages), 65–74
-  none. Integers are kept by largest remainders, so group totals are SCB's exactly.
+* The matching-indicator tables count people aged 20–64 and have no age. The ages of
+  ``employed`` and ``labour_force`` come from BAS (TAB3200: the county's employed, or
+  employed + unemployed, by 5-year age 15–74, by residence): each band is split over the
+  education levels as the county's population of that age (UF0506, nearest year), and a
+  group's 20–64 total is spread by its level's key, with 16–24 (15-year-olds included) and
+  65–74 added in the level's proportion to ages 20–64, so that the employed past 65 – the
+  retirements – are there. Assumed: no age × group interaction within a level. Integers by
+  largest remainders (:func:`kompetens_lib.data.recipe_math.spread_by_age`).
+* ``industry_employed`` is an estimate: SCB publishes no county × industry × education
+  table. The county's employed by SNI section (TAB3204, BAS, by workplace; SCB's joint codes
+  such as "B+C" split by the example's national section sizes) and by group (the
+  ``employment`` recipe, all ages) are SCB's; the industry × group interaction is the bundled
+  example's national pattern (synthetic), raked to the county's totals. Summed over
+  industries it is ``employed`` summed over ages, exactly.
 * ``graduates``: SCB's table has no form of education; the form is derived from the group
   (gymnasial groups → "gymnasium", which then includes komvux; YH groups → "yh"; other
   post-secondary groups → "högskola"). The year is the second year of SCB's period
   ("2022-2023" → 2023).
-* No SCB table holds the T&P forecast: ``national_forecast`` points to docs/tp-mall.md.
+* No SCB table holds the T&P forecast: ``national_forecast`` and ``industry_forecast``
+  point to docs/tp-mall.md (the industry one falls back to the example, with a warning).
 """
 
 from __future__ import annotations
@@ -62,7 +44,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
 
 from kompetens_lib.data.population_projection import (
@@ -70,8 +51,29 @@ from kompetens_lib.data.population_projection import (
     national_by_band,
     project_by_national_change,
 )
+from kompetens_lib.data.recipe_math import (
+    finest_codes,
+    five_year_band,
+    nearest_years,
+    rake,
+    round_columns,
+    spread_by_age,
+)
+from kompetens_lib.data.recipe_sources import (
+    ALL,
+    COUNTIES,
+    GROUP_AGGREGATES,
+    ONLY,
+    SOURCES,
+    TOTAL,
+    YEARS,
+    Pick,
+    Source,
+)
 from kompetens_lib.data.scb_cells import snake_name
+from kompetens_lib.data.schema import OPTIONAL_TABLES
 from kompetens_lib.errors import RecipeError
+from kompetens_lib.reference.industries import INDUSTRY_CODES
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
 from kompetens_lib.reference.taxonomy import (
     AGE_BANDS,
@@ -84,6 +86,7 @@ __all__ = [
     "GROUP_AGGREGATES",
     "RECIPES",
     "SOURCES",
+    "CACHE_RECIPES",
     "WORKBOOK_RECIPES",
     "Pick",
     "Recipe",
@@ -92,133 +95,15 @@ __all__ = [
     "describe",
     "fetch_recipe",
     "get_recipe",
+    "table_id_of",
     "years_from_select",
 ]
 
 
-# --------------------------------------------------------------------------- assumptions
 
-ALL = "*"  # every value
-TOTAL = "total"  # left out when it may be eliminated, else the value labelled "totalt"
-COUNTIES = "counties"  # the 21 counties ("01".."25"); Riket is summed from them
-YEARS = "years"  # every year, or those the user chose
-ONLY = "only"  # the table's single value (error if there are several)
-
-
-@dataclass(frozen=True)
-class Pick:
-    """A value chosen by its Swedish label; ``code`` is SCB's code as far as known."""
-
-    label: str
-    code: str | None = None
-
-
-Choice = str | tuple[Pick, ...]
-
-
-@dataclass(frozen=True)
-class Source:
-    """One of SCB's tables as a recipe reads it: id, what it is, the selection sent."""
-
-    table_id: str
-    about: str  # Swedish
-    select: dict[str, Choice]
-    verified: str  # Swedish: what the assumptions rest on
-
-
-_AGES_1Y = tuple(Pick(f"{a} år", str(a)) for a in range(100)) + (Pick("100+ år", "100+"),)
-_AGE_BANDS_UF = tuple(Pick(f"{band} år", band) for band in AGE_BANDS)
-
-# Keyed by what the selection gives; one SCB table can serve several recipes.
-SOURCES: dict[str, Source] = {
-    "population": Source(
-        "TAB638",
-        "Folkmängden efter region, civilstånd, ålder, kön, tabellinnehåll och år (BE0101)",
-        {"Region": COUNTIES, "Civilstand": TOTAL, "Alder": _AGES_1Y, "Kon": TOTAL,
-         "ContentsCode": (Pick("Folkmängd", "BE0101N1"),), "Tid": YEARS},
-        "variabler och koder enligt publika v2-skript (pxwebpy, Region Dalarna)",
-    ),
-    "education_level": Source(
-        "TAB3981",
-        "Befolkning 16–74 år efter region, utbildningsnivå, ålder och kön (UF0506)",
-        {"Region": COUNTIES, "UtbildningsNiva": ALL, "Alder": _AGE_BANDS_UF, "Kon": TOTAL,
-         "ContentsCode": ONLY, "Tid": ALL},
-        "tabell-id, UtbildningsNiva och UF0506A1 enligt Region Dalarnas v2-migrering (2026)",
-    ),
-    "population_projection": Source(
-        "TAB698",
-        "Framskriven folkmängd efter region, ålder, kön och år (BE0401, "
-        "befolkningsframskrivning)",
-        {"Region": (Pick("Riket", "00"),), "Alder": ALL, "Kon": ALL,
-         "ContentsCode": (Pick("Folkmängd", "000004LG"),), "Tid": ALL},
-        "tabell-id och variabler enligt en publik v2-pipeline (Karlstad, 2026); etiketten "
-        "'Folkmängd' är antagen",
-    ),
-    "employed_by_group": Source(
-        "TAB6369",
-        "Förvärvsarbetande 20–64 år (dag- och nattbefolkning) och pendlare över länsgräns "
-        "efter region, utbildningsgrupp och kön (AM9906, regionala matchningsindikatorer)",
-        {"Region": COUNTIES, "Utbildngrupp": ALL, "Kon": TOTAL,
-         "ContentsCode": (Pick("Dagbefolkning (förvärvsarbetande)", "000005SJ"),),
-         "Tid": YEARS},
-        "tabell-id, variabler och innehåll enligt Region Dalarnas v2-skript (2026)",
-    ),
-    "commuters": Source(
-        "TAB6369",
-        "Förvärvsarbetande 20–64 år (dag- och nattbefolkning) och pendlare över länsgräns "
-        "efter region, utbildningsgrupp och kön (AM9906, regionala matchningsindikatorer)",
-        {"Region": COUNTIES, "Utbildngrupp": (Pick("samtliga utbildningsgrupper", "00S"),),
-         "Kon": TOTAL,
-         "ContentsCode": (Pick("Inpendlare över regiongräns", "000005SL"),
-                          Pick("Utpendlare över regiongräns", "000005SM")),
-         "Tid": YEARS},
-        "tabell-id, variabler och innehåll enligt Region Dalarnas v2-skript (2026)",
-    ),
-    "labour_force_by_group": Source(
-        "TAB6368",
-        "Befolkning 20–64 år efter region, utbildningsgrupp, kön och "
-        "arbetskraftstillhörighet (AM9906, RegionInd19U1bN1)",
-        {"Region": COUNTIES, "Utbildngrupp": ALL, "Kon": TOTAL,
-         "ContentsCode": (Pick("I arbetskraften", "000007ID"),), "Tid": YEARS},
-        "tabell-id, variabler och innehållskoder enligt Region Dalarnas v2-skript (2026)",
-    ),
-    "graduates_by_group": Source(
-        "RegionInd19U3N",
-        "In- och utflöden 18–64 år efter region, utbildningsgrupp och kön (AM9906, "
-        "RegionInd19U3N)",
-        {"Region": COUNTIES, "Utbildngrupp": ALL, "Kon": TOTAL,
-         "ContentsCode": (Pick("- Varav examinerade inom regionen"),), "Tid": YEARS},
-        "v1-namnet; tabellens v2-id (TAB…) är inte kontrollerat – innehållet matchas på "
-        "SCB:s etiketter",
-    ),
-    "supply_flows": Source(
-        "RegionInd19U3N",
-        "In- och utflöden 18–64 år efter region, utbildningsgrupp och kön (AM9906, "
-        "RegionInd19U3N)",
-        {"Region": COUNTIES, "Utbildngrupp": ALL, "Kon": TOTAL, "ContentsCode": ALL,
-         "Tid": YEARS},
-        "v1-namnet; tabellens v2-id (TAB…) är inte kontrollerat – innehållet matchas på "
-        "SCB:s etiketter",
-    ),
-}
-
-# SCB's aggregates among the education groups of the matching indicators (levels, fields,
-# totals), spelled as SCB does (data/education_groups_scb_am9906.txt in ../shared).
-GROUP_AGGREGATES: frozenset[str] = frozenset({
-    "samtliga utbildningsnivåer", "samtliga utbildningsinriktningar", "allmän utbildning",
-    "samtliga utbildningsgrupper", "pedagogik och lärarutbildning", "förgymnasial utbildning",
-    "humaniora och konst", "gymnasial utbildning",
-    "samhällsvetenskap, juridik, handel, administration",
-    "eftergymnasial utbildning, mindre än 3 år", "naturvetenskap, matematik och data",
-    "teknik och tillverkning", "eftergymnasial utbildning, 3 år eller mer",
-    "lant- och skogsbruk samt djursjukvård", "okänd utbildningsnivå",
-    "hälso- och sjukvård samt social omsorg", "tjänster", "okänd utbildningsinriktning",
-})
-
-# Share of each UF0506 age band that falls in the matching indicators' ages 20–64.
-AGE_KEY_WEIGHT: dict[str, float] = {"16-24": 5 / 9, "25-34": 1.0, "35-44": 1.0,
-                                    "45-54": 1.0, "55-64": 1.0, "65-74": 0.0}
 SOURCE_NAME = "SCB, Statistikdatabasen"
+TABLE_ENV = "KOMPETENS_SCB_TABELL_"  # + a SOURCES table id: another id for that table
+INDUSTRY_ORDER = {code: i for i, code in enumerate(INDUSTRY_CODES)}
 
 
 # --------------------------------------------------------------------------- recipes
@@ -312,7 +197,7 @@ def _level_of(label: str) -> str | None:
     raise RecipeError(
         f"Okänd utbildningsnivå i SCB:s tabell: {label!r}. Receptet känner igen "
         "förgymnasial, gymnasial, eftergymnasial (mindre än 3 år / 3 år eller mer), "
-        "forskarutbildning och 'uppgift saknas'; rätta _level_of i kompetens_lib/recipes.py."
+        "forskarutbildning och 'uppgift saknas'; rätta _level_of i kompetens_lib/data/recipes.py."
     )
 
 
@@ -389,79 +274,135 @@ def _by_group(frame: pd.DataFrame, table_id: str, notes: list[str]) -> pd.DataFr
                        sort=False)["value"].sum()
 
 
-def _age_key(frames: dict[str, pd.DataFrame], notes: list[str]) -> pd.DataFrame:
-    """Shares of the age bands within (region, level, year), ages 20–64 only."""
+def _age_key(frames: dict[str, pd.DataFrame], by_age: str,
+             notes: list[str]) -> pd.DataFrame:
+    """People by region, level, age band and year: BAS's counts by age (TAB3200) split by
+    the band's education levels (UF0506, nearest year); ``core`` is the part aged 20–64."""
+    df = frames[by_age]
+    ages = df[_column(df, "Alder")].map(five_year_band)
+    labels = df[_column(df, "Alder") + "_label"].map(five_year_band)
+    ages = ages.where(ages.notna(), labels)
+    bas = pd.DataFrame({"region": df["region"], "age": ages, "year": _years(df),
+                        "value": _counts(df, notes, SOURCES[by_age].table_id)})
+    if bas["age"].isna().all():
+        shown = ", ".join(sorted(set(df[_column(df, "Alder") + "_label"].astype(str)))[:10])
+        raise RecipeError(f"Tabell {SOURCES[by_age].table_id} har inga 5-årsåldrar (t.ex. "
+                          f"'65-69'); variabeln Alder har: {shown}.")
+    bas = bas[bas["age"].notna()]
+    lo = bas["age"].map(lambda a: a[0])
+    bas["age_band"] = lo.map(lambda a: _age_band_of(max(a, 16), AGE_BANDS))
+    bas["core"] = bas["value"].where((lo >= 20) & (bas["age"].map(lambda a: a[1]) <= 64), 0)
+    bas = bas.groupby(["region", "age_band", "year"], as_index=False)[["value", "core"]].sum()
     level = _build_education_level(frames, notes)
-    level = level[level["region"] != NATIONAL_CODE].copy()
-    level["weight"] = level["value"] * level["age_band"].map(AGE_KEY_WEIGHT)
-    return level[["region", "education_level", "age_band", "year", "weight"]]
+    level = level[level["region"] != NATIONAL_CODE]
+    year_map = nearest_years(bas["year"], level["year"])
+    bas["level_year"] = bas["year"].map(year_map)
+    mix = level.rename(columns={"year": "level_year"})
+    mix["mix"] = mix["value"] / mix.groupby(["region", "age_band", "level_year"])[
+        "value"].transform("sum").where(lambda v: v > 0)
+    key = bas.merge(mix[["region", "education_level", "age_band", "level_year", "mix"]],
+                    on=["region", "age_band", "level_year"], how="inner")
+    key["weight"] = key["value"] * key["mix"].fillna(0.0)
+    key["core"] = key["core"] * key["mix"].fillna(0.0)
+    return key[["region", "education_level", "age_band", "year", "weight", "core"]]
 
 
-def _nearest(years: Sequence[int], available: Sequence[int]) -> dict[int, int]:
-    pool = sorted({int(y) for y in available})
-    return {int(y): min(pool, key=lambda a: (abs(a - int(y)), a)) for y in set(years)}
-
-
-def _spread_by_age(totals: pd.DataFrame, key: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Split region × group × year totals over the age bands by the key, in integers."""
-    groups = education_groups()[["code", "level"]].rename(
-        columns={"code": "education_group", "level": "education_level"})
-    totals = totals.merge(groups, on="education_group", how="left")
-    year_map = _nearest(totals["year"], key["year"])
-    moved = sorted({y for y, k in year_map.items() if y != k})
-    if moved:
-        notes.append("Åldersfördelningen (UF0506) finns inte för år "
-                     + ", ".join(f"{y} (använde {year_map[y]})" for y in moved) + ".")
-    totals["key_year"] = totals["year"].map(year_map)
-    bands = pd.DataFrame({"age_band": list(AGE_BANDS)})
-    # Shares per (region, level, year), falling back to the region's all-level shares and
-    # then to the whole country's where a level has nobody in the key.
-    by_level = key.groupby(["region", "education_level", "year", "age_band"])["weight"].sum()
-    by_region = key.groupby(["region", "year", "age_band"])["weight"].sum()
-    by_country = key.groupby(["year", "age_band"])["weight"].sum()
-
-    def shares(series: pd.Series, keys: list[str]) -> pd.DataFrame:
-        frame = series.rename("w").reset_index()
-        frame["s"] = frame["w"] / frame.groupby(keys)["w"].transform("sum")
-        return frame.drop(columns="w").rename(columns={"year": "key_year"})
-
-    cells = totals.merge(bands, how="cross")
-    lv = shares(by_level, ["region", "education_level", "year"]).rename(columns={"s": "s1"})
-    rg = shares(by_region, ["region", "year"]).rename(columns={"s": "s2"})
-    ct = shares(by_country, ["year"]).rename(columns={"s": "s3"})
-    cells = cells.merge(lv, on=["region", "education_level", "key_year", "age_band"],
-                        how="left")
-    cells = cells.merge(rg, on=["region", "key_year", "age_band"], how="left")
-    cells = cells.merge(ct, on=["key_year", "age_band"], how="left")
-    group_keys = ["region", "education_group", "year"]
-    for column in ("s1", "s2", "s3"):
-        cells[column] = cells[column].where(
-            cells.groupby(group_keys)[column].transform("sum") > 0)
-    share = cells["s1"].fillna(cells["s2"]).fillna(cells["s3"]).fillna(0.0)
-    if (cells.groupby(group_keys)["s1"].transform("count") == 0).any():
-        notes.append("Några län och utbildningsnivåer saknas i åldersfördelningen; där "
-                     "användes länets (eller rikets) fördelning för alla nivåer.")
-    raw = cells["value"].to_numpy(dtype=float) * share.to_numpy()
-    base = np.floor(raw + 1e-9)
-    cells["base"] = base.astype(np.int64)
-    cells["frac"] = raw - base
-    cells["order"] = cells["age_band"].map({b: i for i, b in enumerate(AGE_BANDS)})
-    left = cells["value"] - cells.groupby(group_keys)["base"].transform("sum")
-    rank = cells.sort_values(["frac", "order"], ascending=[False, True]).groupby(
-        group_keys).cumcount()
-    cells["value"] = cells["base"] + (rank.reindex(cells.index) < left).astype(np.int64)
-    return cells[["region", "education_group", "age_band", "year", "value"]]
-
-
-def _build_by_age(source: str) -> Callable[[dict[str, pd.DataFrame], list[str]],
-                                           pd.DataFrame]:
+def _build_by_age(source: str, by_age: str) -> Callable[[dict[str, pd.DataFrame], list[str]],
+                                                        pd.DataFrame]:
     def build(frames: dict[str, pd.DataFrame], notes: list[str]) -> pd.DataFrame:
         totals = _by_group(frames[source], SOURCES[source].table_id, notes)
-        out = _spread_by_age(totals, _age_key(frames, notes), notes)
+        key = _age_key(frames, by_age, notes)
+        out = spread_by_age(totals, key, notes, key_name="TAB3200")
         out = _with_national(out, ["education_group", "age_band", "year"])
         return _sorted(out, ["region", "education_group", "age_band", "year"])
 
     return build
+
+
+def _national_pattern() -> pd.DataFrame:
+    """The bundled example's national industry × group pattern (synthetic; the seed only)."""
+    import warnings
+
+    from kompetens_lib.data.tables import load
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        example = load("industry_employed")
+    return example[example["region"] == NATIONAL_CODE]
+
+
+def _industry_totals(frames: dict[str, pd.DataFrame], notes: list[str],
+                     pattern: pd.DataFrame) -> pd.DataFrame:
+    """Region × SNI section × year from TAB3204; SCB's joint codes ("B+C") split by the
+    pattern's national section sizes."""
+    df = frames["employed_by_industry"]
+    codes = df[_column(df, "SNI2007")].astype("string")
+    finest = finest_codes(sorted(set(codes)))
+    covered = set().union(*finest.values()) if finest else set()
+    if not covered:
+        raise RecipeError("Näringsgrenarna i TAB3204 går inte att läsa som SNI 2007-avdelningar "
+                          f"(koder: {', '.join(sorted(set(codes))[:12])}). Receptet väntar sig "
+                          "koder som 'A', 'B+C', 'A-U+US'; se SOURCES i "
+                          "kompetens_lib/data/recipe_sources.py.")
+    lacking = [c for c in INDUSTRY_CODES if c not in covered]
+    if lacking:
+        notes.append(f"TAB3204 saknar näringsgrenarna {', '.join(lacking)}; de får inga "
+                     "förvärvsarbetande.")
+    joint = sorted(c for c, sections in finest.items() if len(sections) > 1)
+    size = pattern.groupby("industry")["value"].sum()
+    rows = []
+    for code, sections in finest.items():
+        part = df[codes == code]
+        weights = size.reindex(sorted(sections)).fillna(0.0)
+        weights = weights / weights.sum() if weights.sum() > 0 else weights * 0 + 1 / len(
+            weights)
+        for section, weight in weights.items():
+            rows.append(pd.DataFrame({
+                "region": part["region"], "industry": section, "year": _years(part),
+                "value": _counts(part, notes, "TAB3204") * weight}))
+    if joint:
+        notes.append("SCB redovisar några näringsgrenar sammanslagna (" + ", ".join(joint)
+                     + "); de delades på avdelningarna efter exempeldatans storlekar i riket.")
+    out = pd.concat(rows, ignore_index=True)
+    return out.groupby(["region", "industry", "year"], as_index=False)["value"].sum()
+
+
+def _build_industry_employed(frames: dict[str, pd.DataFrame],
+                             notes: list[str]) -> pd.DataFrame:
+    employed = _build_by_age("employed_by_group", "employed_by_age")(frames, notes)
+    groups = employed[employed["region"] != NATIONAL_CODE].groupby(
+        ["region", "education_group", "year"], as_index=False)["value"].sum()
+    pattern = _national_pattern()
+    industry = _industry_totals(frames, notes, pattern)
+    year_map = nearest_years(groups["year"], industry["year"])
+    seed_years = nearest_years(groups["year"], pattern["year"])
+    moved = sorted(y for y, k in year_map.items() if y != k)
+    if moved:
+        notes.append("Näringsgrensfördelningen (TAB3204) finns inte för år "
+                     + ", ".join(f"{y} (använde {year_map[y]})" for y in moved) + ".")
+    sections = sorted(set(industry["industry"]), key=INDUSTRY_ORDER.get)
+    parts = []
+    for (region, year), cols in groups.groupby(["region", "year"], sort=False):
+        rows = industry[(industry["region"] == region) & (industry["year"] == year_map[year])]
+        rows = rows.set_index("industry")["value"].reindex(sections).fillna(0.0)
+        seed = pattern[pattern["year"] == seed_years[year]].pivot_table(
+            index="industry", columns="education_group", values="value", aggfunc="sum")
+        seed = seed.reindex(index=sections, columns=list(cols["education_group"]))
+        row_mean = seed.mean(axis=1).fillna(1.0)  # for groups the example lacks
+        seed = seed.T.fillna(row_mean).T
+        fitted = rake(seed.to_numpy(), rows.to_numpy(), cols["value"].to_numpy())
+        whole = round_columns(fitted, cols["value"].to_numpy())
+        frame = pd.DataFrame(whole, index=sections, columns=list(cols["education_group"]))
+        frame = frame.stack().rename("value").reset_index()
+        frame.columns = ["industry", "education_group", "value"]
+        frame.insert(0, "region", region)
+        frame["year"] = int(year)
+        parts.append(frame)
+    out = pd.concat(parts, ignore_index=True)
+    out = _with_national(out, ["industry", "education_group", "year"])
+    return _sorted(out, ["region", "industry", "education_group", "year"]).astype(
+        {"region": "string", "industry": "string", "education_group": "string",
+         "year": "int64", "value": "int64"})
 
 
 def _form_of(code: str, level: str, label: str, short: str) -> str | None:
@@ -528,10 +469,28 @@ def _build_commuting(frames: dict[str, pd.DataFrame], notes: list[str]) -> pd.Da
 
 _SCB_METHOD = ("Hämtad ur SCB:s statistikdatabas via API v2. Riket är summan av länen.")
 _AGE_METHOD = (
-    " SCB:s tabell räknar personer 20–64 år och saknar ålder: antalet per län, "
-    "utbildningsgrupp och år har fördelats på åldersgrupperna efter åldersfördelningen hos "
-    "länets befolkning med samma utbildningsnivå (UF0506, närmaste år), räknat bara för 20–64 "
-    "år (5/9 av 16–24 år, inget i 65–74 år), i heltal som summerar till SCB:s antal."
+    " SCB:s tabell per utbildningsgrupp räknar personer 20–64 år och saknar ålder. Åldrarna "
+    "kommer från BAS (TAB3200, efter bostadslän, 5-årsåldrar 15–74): länets antal i varje "
+    "åldersgrupp delas på utbildningsnivåerna som länets befolkning i samma ålder (UF0506, "
+    "närmaste år), och gruppens antal 20–64 år fördelas efter nivåns åldersfördelning. "
+    "16–24 och 65–74 år läggs till i samma proportion mot 20–64 år som hos nivån i BAS "
+    "(15-åringar ingår i 16–24); antaget: ingen samvariation mellan ålder och "
+    "utbildningsgrupp inom en nivå. Heltal som summerar till gruppens antal."
+)
+_INDUSTRY_METHOD = (
+    " Näringsgren × utbildningsgrupp är en skattning, inte SCB:s tabell (SCB publicerar "
+    "ingen tabell län × näringsgren × utbildning): länets förvärvsarbetande per näringsgren "
+    "(TAB3204, BAS, efter arbetsställe) och per utbildningsgrupp (receptet 'employment', "
+    "alla åldrar) är SCB:s; sambandet mellan näringsgren och utbildning inom länet kommer "
+    "från exempeldatans nationella mönster (syntetiskt) och anpassas till länets summor "
+    "(IPF). Summerat över näringsgrenar är tabellen exakt 'employed' summerad över åldrar."
+)
+NO_SCB_INDUSTRY_FORECAST = (
+    "SCB publicerar ingen prognos efter näringsgren i statistikdatabasen; T&P:s efterfrågan "
+    "per näringsgren finns i T&P-publikationens bilagor. För över den till en CSV med "
+    "kolumnerna industry, year, demand (docs/tp-mall.md, avsnittet om näringsgrenar) och lägg "
+    "den i cachen med 'kompetens data cache --from-files industry_forecast=FIL'. Utan den "
+    "visar arbetsboken exempeldatans prognos och säger det."
 )
 NO_SCB_FORECAST = (
     "SCB publicerar inte prognosen Trender och prognoser (T&P) i statistikdatabasen, så det "
@@ -552,16 +511,18 @@ RECIPES: dict[str, Recipe] = {
                "framskrivna år (projection = true) ur rikets befolkningsframskrivning "
                "(TAB698), se anteckningen.", aliases=("befolkning",)),
         Recipe("employment", "employed",
-               "Förvärvsarbetande 20–64 år (dagbefolkning) efter län, utbildningsgrupp, "
-               "ålder och år", ("employed_by_group", "education_level"),
-               _build_by_age("employed_by_group"),
+               "Förvärvsarbetande 16–74 år (dagbefolkning) efter län, utbildningsgrupp, "
+               "ålder och år", ("employed_by_group", "education_level", "employed_by_age"),
+               _build_by_age("employed_by_group", "employed_by_age"),
                _SCB_METHOD + " Dagbefolkning (förvärvsarbetande efter arbetsställets län), "
-               "båda könen." + _AGE_METHOD, aliases=("employed", "sysselsatta")),
+               "båda könen; åldrarna efter BAS:s sysselsatta." + _AGE_METHOD,
+               aliases=("employed", "sysselsatta")),
         Recipe("labour_force", "labour_force",
-               "Arbetskraft 20–64 år (nattbefolkning) efter län, utbildningsgrupp, ålder och år",
-               ("labour_force_by_group", "education_level"),
-               _build_by_age("labour_force_by_group"),
-               _SCB_METHOD + " 'I arbetskraften' efter bostadslän, båda könen." + _AGE_METHOD,
+               "Arbetskraft 16–74 år (nattbefolkning) efter län, utbildningsgrupp, ålder och år",
+               ("labour_force_by_group", "education_level", "labour_force_by_age"),
+               _build_by_age("labour_force_by_group", "labour_force_by_age"),
+               _SCB_METHOD + " 'I arbetskraften' efter bostadslän, båda könen; åldrarna efter "
+               "BAS:s sysselsatta och arbetslösa." + _AGE_METHOD,
                aliases=("arbetskraft",)),
         Recipe("graduates", "graduates",
                "Examinerade 18–64 år inom länet efter utbildningsgrupp, form och år",
@@ -586,6 +547,16 @@ RECIPES: dict[str, Recipe] = {
                ("supply_flows",), _build_supply_flows,
                _SCB_METHOD + " Alla SCB:s flöden med SCB:s tecken; året är det andra året i "
                "SCB:s period.", workbook=False, aliases=("floden", "tillgangsfloden")),
+        Recipe("industry_employed", "industry_employed",
+               "Förvärvsarbetande (dagbefolkning) efter län, näringsgren, utbildningsgrupp och "
+               "år (skattning)",
+               ("employed_by_group", "education_level", "employed_by_age",
+                "employed_by_industry"), _build_industry_employed,
+               _SCB_METHOD + _INDUSTRY_METHOD, aliases=("naringsgren", "bransch")),
+        Recipe("industry_forecast", "industry_forecast",
+               "Nationell prognos (T&P) efter näringsgren och år", (), None,
+               "Ingen SCB-tabell: från T&P-publikationen.", no_scb_table=NO_SCB_INDUSTRY_FORECAST,
+               aliases=("naringsgrensprognos",)),
         Recipe("national_forecast", "national_forecast",
                "Nationell prognos (T&P) efter utbildningsgrupp och år", (), None,
                "Ingen SCB-tabell: fylls i från T&P-mallen.", no_scb_table=NO_SCB_FORECAST,
@@ -597,6 +568,9 @@ RECIPES: dict[str, Recipe] = {
 # the T&P template instead).
 WORKBOOK_RECIPES: tuple[str, ...] = ("population", "employment", "labour_force", "graduates",
                                      "commuting")
+# What ``kompetens data cache`` fetches by default: the workbook's tables and the optional
+# industry table (its forecast has no SCB table, like national_forecast).
+CACHE_RECIPES: tuple[str, ...] = (*WORKBOOK_RECIPES, "industry_employed")
 
 
 def get_recipe(name: str) -> Recipe:
@@ -613,13 +587,15 @@ def describe() -> str:
     """The recipes as a Swedish list (``kompetens data fetch --list``)."""
     lines = ["Recept (kompetens data fetch --recipe NAMN):"]
     for recipe in RECIPES.values():
-        kind = "arbetsbokens tabell" if recipe.workbook else "extra tabell"
+        kind = ("valfri tabell" if recipe.output in OPTIONAL_TABLES else
+                "arbetsbokens tabell" if recipe.workbook else "extra tabell")
         lines.append(f"  {recipe.name:<18} → {recipe.output} ({kind}): {recipe.title}")
         if recipe.no_scb_table:
             lines.append("      ingen SCB-tabell: se docs/tp-mall.md")
         for key in recipe.sources:
             source = SOURCES[key]
-            lines.append(f"      {source.table_id}: {source.about}")
+            unverified = " [tabell-id okontrollerat]" if source.unverified_id else ""
+            lines.append(f"      {source.table_id}: {source.about}{unverified}")
     return "\n".join(lines)
 
 
@@ -642,11 +618,30 @@ def years_from_select(select: Mapping[str, Sequence[str]]) -> list[int] | None:
 # --------------------------------------------------------------------------- fetching
 
 
+def table_id_of(source: Source) -> str:
+    """The table id to ask for: the environment's ``KOMPETENS_SCB_TABELL_<id>``, if set."""
+    import os
+
+    return os.environ.get(f"{TABLE_ENV}{source.table_id}", "").strip() or source.table_id
+
+
 def _resolve(client, source: Source, years: Sequence[int] | None) -> dict[str, list[str]]:
     """The selection to send for a source, after checking every assumption (Swedish errors)."""
-    table = source.table_id
-    variables = {v.code: v for v in client.variables(table)}
-    fix = (f"SCB kan ha ändrat tabellen; antagandet står i SOURCES i kompetens_lib/recipes.py "
+    from kompetens_lib.errors import ScbApiError
+
+    table = table_id_of(source)
+    try:
+        variables = {v.code: v for v in client.variables(table)}
+    except ScbApiError as exc:
+        if exc.kind != "table" or not source.unverified_id or table != source.table_id:
+            raise
+        raise RecipeError(
+            f"SCB:s API känner inte tabellen {table} ({source.about}). Tabell-id:t är "
+            "okontrollerat: inget publikt v2-skript nämner tabellens TAB-id. Sök upp tabellen "
+            "på statistikdatabasen.scb.se (rubriken ovan) och ange dess id, t.ex. "
+            f"{TABLE_ENV}{source.table_id}=TAB1234, och kör igen.") from None
+    fix = (f"SCB kan ha ändrat tabellen; antagandet står i SOURCES i "
+           f"kompetens_lib/data/recipe_sources.py "
            f"({source.verified}).")
     listing = ", ".join(f"{v.code} ({v.label})" for v in variables.values())
     selection: dict[str, list[str]] = {}
@@ -697,7 +692,9 @@ def _resolve(client, source: Source, years: Sequence[int] | None) -> dict[str, l
             by_label = {_norm(label): c for c, label in var.values.items()}
             chosen = []
             for pick in choice:
-                if pick.code in var.values and _norm(var.values[pick.code]) == _norm(pick.label):
+                known = _norm(var.values.get(pick.code, "")) if pick.code else ""
+                if pick.code in var.values and (known == _norm(pick.label) or (
+                        pick.like and re.search(pick.like, known))):
                     chosen.append(pick.code)
                 elif _norm(pick.label) in by_label:
                     chosen.append(by_label[_norm(pick.label)])
@@ -768,17 +765,17 @@ def fetch_recipe(
     selections = {key: _resolve(client, SOURCES[key], years)
                   for key in recipe.sources}  # every assumption before any data call
     for key, selection in selections.items():
-        frames[key] = client.fetch(SOURCES[key].table_id, selection)
+        frames[key] = client.fetch(table_id_of(SOURCES[key]), selection)
     notes: list[str] = []
     assert recipe.build is not None
     table = recipe.build(frames, notes)
-    if recipe.workbook:
+    if recipe.workbook or recipe.output in OPTIONAL_TABLES:
         table = validate(recipe.output, table, f"receptet {recipe.name!r}")
     if table.empty:
         raise RecipeError(f"Receptet {recipe.name!r} gav en tom tabell; kontrollera urvalet "
                           "av år.")
     parts = [frames[key].attrs["provenance"] for key in recipe.sources]
-    ids = ", ".join(dict.fromkeys(SOURCES[key].table_id for key in recipe.sources))
+    ids = ", ".join(dict.fromkeys(table_id_of(SOURCES[key]) for key in recipe.sources))
     table.attrs["provenance"] = {
         "table": recipe.output,
         "recipe": recipe.name,
