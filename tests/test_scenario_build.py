@@ -258,3 +258,22 @@ def test_every_notebook_runs_for_a_county_with_and_without_a_scenario(tmp_path):
     assert SECTION in (out / "25-norrbotten" / REPORT_NAME).read_text(encoding="utf-8")
     assert cli.main(argv) == 0
     assert SECTION not in (out / "25-norrbotten" / REPORT_NAME).read_text(encoding="utf-8")
+
+
+def test_the_run_flags_the_scenario_docs_name_exist():
+    """README, docs/scenarier.md and docs/handledare.md name ``--scenario`` with
+    ``kompetens run``; every flag of a ``kompetens run`` line they show is one it has."""
+    import argparse
+
+    from kompetens_lib.cli.main import build_parser
+
+    [run] = [a.choices["run"] for a in build_parser()._actions
+             if isinstance(a, argparse._SubParsersAction)]
+    options = {o for a in run._actions for o in a.option_strings}
+    for name in ("README.md", "docs/scenarier.md", "docs/handledare.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        lines = re.findall(r"kompetens run[^`\n]*(?:\n[^`\n]*?--scenario[^`\n]*)?", text)
+        assert any("--scenario" in line for line in lines), name
+        for line in lines:
+            for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", line.split("#")[0]):
+                assert flag in options, (name, flag)
