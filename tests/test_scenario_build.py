@@ -140,7 +140,7 @@ def test_scenario_and_param_scenario_file_together_are_refused(tmp_path):
 def built(tmp_path_factory) -> tuple[Path, Path]:
     source = _scenario(tmp_path_factory.mktemp("in"))
     out = tmp_path_factory.mktemp("build")
-    code = cli.main(["run", "--region", "25", "--notebooks", "01,05", "--out", str(out),
+    code = cli.main(["run", "--region", "25", "--notebooks", "01,05,06", "--out", str(out),
                      "--jobs", "1", "--scenario", str(source),
                      "--notebook-dir", str(NOTEBOOKS)])
     assert code == 0
@@ -158,6 +158,15 @@ def test_the_industry_notebook_ran_with_the_builds_copy_of_the_scenario(built):
     page = (county / "05_branscher_och_etableringar.html").read_text(encoding="utf-8")
     assert f"från scenariofilen {source.name}" in page
     assert "Andersson" not in page
+
+
+def test_the_need_notebook_shows_the_places_with_and_without_the_scenario(built):
+    out, source = built
+    notebook = out / "25-norrbotten" / "06_rekrytering_dimensionering.ipynb"
+    assert Path(_injected(notebook)["scenario_file"]).name == source.name
+    page = notebook.with_suffix(".html").read_text(encoding="utf-8")
+    assert "Nybörjarplatser per år med och utan etableringarna" in page
+    assert "Extra platser per år" in page
 
 
 def test_the_report_has_a_scenario_section_with_its_names_effect_chart_and_caveat(built):
@@ -197,7 +206,7 @@ def test_a_bad_scenario_leaves_a_good_build_untouched(built, tmp_path, capsys):
     bad = tmp_path / "fel.toml"
     bad.write_text('[[etablering]]\nnamn = "Verket"\n"län" = "25"\n"näringsgren" = "C"\n'
                    'jobb = "många"\n"startår" = 2026\n', encoding="utf-8")
-    code = cli.main(["run", "--region", "25", "--notebooks", "01,05", "--out", str(out),
+    code = cli.main(["run", "--region", "25", "--notebooks", "01,05,06", "--out", str(out),
                      "--jobs", "1", "--force", "--scenario", str(bad),
                      "--notebook-dir", str(NOTEBOOKS)])
     err = capsys.readouterr().err
