@@ -127,11 +127,31 @@ def test_a_missing_scenario_file_is_refused_in_swedish(tmp_path):
         runner.read_build_scenario(tmp_path / "saknas.toml")
 
 
-def test_scenario_and_param_scenario_file_together_are_refused(tmp_path):
-    scenario = runner.read_build_scenario(_scenario(tmp_path))
-    with pytest.raises(KompetensError, match="--scenario.*inte båda"):
+@pytest.mark.parametrize("with_scenario", [False, True])
+def test_param_scenario_file_is_refused_pointing_to_the_scenario_flag(tmp_path, with_scenario):
+    scenario = runner.read_build_scenario(_scenario(tmp_path)) if with_scenario else None
+    with pytest.raises(KompetensError, match="med --scenario FIL, inte med --param"):
         runner.plan(["25"], False, ["05"], tmp_path / "build",
                     {"scenario_file": str(tmp_path / "x.toml")}, NOTEBOOKS, scenario=scenario)
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_csv_scenario_is_kept_in_the_build_as_toml_with_the_same_events(tmp_path):
+    path = tmp_path / "etableringar.csv"
+    path.write_text("namn;län;näringsgren;jobb;startår;upptrappningsår;utbildningsmix\n"
+                    "Batteriverket;25;C;3000;2026;4;\n"
+                    "Ny gruvdel;Norrbotten;B;400;2027;2;505:0,6 | 504:0,4\n", encoding="utf-8")
+    scenario = runner.read_build_scenario(path)
+    copy = runner.install_scenario(scenario, tmp_path / "build")
+    assert copy.name == "etableringar.toml"
+    again, events = read_scenario(copy), read_scenario(path)
+    assert again == events and [e.mix for e in again] == [e.mix for e in events]
+
+
+def test_an_unknown_data_source_is_named_as_such_not_as_a_bad_scenario(tmp_path):
+    with pytest.raises(KompetensError) as caught:
+        runner.read_build_scenario(_scenario(tmp_path), data=str(tmp_path / "ingen-data"))
+    assert "Scenariofilen" not in str(caught.value)
 
 
 # --- a build with a scenario -----------------------------------------------------------------
@@ -286,3 +306,24 @@ def test_the_run_flags_the_scenario_docs_name_exist():
         for line in lines:
             for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", line.split("#")[0]):
                 assert flag in options, (name, flag)
+
+
+def test_the_overview_note_names_only_the_counties_of_the_run_the_events_are_in(tmp_path):
+    from kompetens_lib.publish import overview
+
+    scenario = runner.read_build_scenario(_scenario(tmp_path / "in"))
+    out = tmp_path / "build"
+    copy = runner.install_scenario(scenario, out)
+    value = f"../x/{SCENARIO_DIR}/{copy.parent.name}/{copy.name}"
+
+    def result(code: str, params: tuple = ()) -> runner.Result:
+        return runner.Result(runner.Job(NOTEBOOKS / "05_x.ipynb", code, out, params), True, 0.0)
+
+    note = overview.scenario_note(out, [result("25", (("scenario_file", value),)),
+                                        result("01", (("scenario_file", value),)),
+                                        result("12")])
+    assert note.count("Etableringsscenario:") == 1
+    assert "Gäller: Norrbottens län." in note and "Stockholm" not in note
+    elsewhere = overview.scenario_note(out, [result("01", (("scenario_file", value),))])
+    assert "Gäller: inget av länen i bygget" in elsewhere
+    assert overview.scenario_note(out, [result("25")]) == ""

@@ -512,6 +512,10 @@ def read_build_scenario(path: str | os.PathLike, data: str | None = None) -> Bui
     from kompetens_lib.workbook.establishment_effect import parse_scenario
     from kompetens_lib.workbook.scenario_file import scenario_title, scenario_toml
 
+    if data:
+        from kompetens_lib.data.tables import source_dir
+
+        source_dir(data)  # an unknown source is the data layer's message, not the scenario's
     file = Path(path).expanduser()
     if file.is_dir():
         raise KompetensError(f"--scenario {path}: det är en mapp, inte en fil. Ange en "
@@ -568,9 +572,10 @@ def plan(region_values: list[str] | None, all_regions: bool, notebooks: list[str
         from kompetens_lib.data.tables import source_dir
 
         source_dir(data)  # an unknown source stops here, with the data layer's message
-    if scenario is not None and SCENARIO_PARAMETER in (parameters or {}):
-        raise KompetensError("Ange scenariofilen antingen med --scenario eller med --param "
-                             f"{SCENARIO_PARAMETER}=…, inte båda.")
+    if SCENARIO_PARAMETER in (parameters or {}):
+        raise KompetensError(f"Ange scenariofilen med --scenario FIL, inte med --param "
+                             f"{SCENARIO_PARAMETER}=…: då kontrolleras den innan något körs och "
+                             "en kopia sparas i bygget.")
     parameters = check_parameters(parameters or {}, chosen, codes, data)
     takes_scenario = {nb: scenario is not None and SCENARIO_PARAMETER in notebook_parameters(nb)
                       for nb in chosen}
