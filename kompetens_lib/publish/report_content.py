@@ -265,8 +265,8 @@ def _establishments(p, note: str, scenario: Path) -> Section | None:
         "places_with": "Platser per år med", "extra_places": "Extra platser per år"})
     table = by_form[["Utbildningsform", "Platser per år utan", "Platser per år med",
                      "Extra platser per år"]].set_index("Utbildningsform")
-    for column in table.columns:
-        table[column] = [_rounded(v) for v in table[column]]
+    for column in table.columns:  # tens in every column, so that "with − without" adds up
+        table[column] = [_n(round(float(v) / 10) * 10) for v in table[column]]
     return Section("etableringar", "Etableringar och scenarier",
                    (named, effect, SCENARIO_CAVEAT), (chart,), table,
                    "Nybörjarplatser per år med och utan etableringarna")
