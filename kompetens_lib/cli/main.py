@@ -70,6 +70,11 @@ def build_parser() -> SwedishArgumentParser:
     run.add_argument("--data", default=None, metavar="KÄLLA",
                      help="datakälla: example (inbyggda exempeldata, standard) eller en mapp "
                           "med tabeller, t.ex. en förberedd cache")
+    run.add_argument("--scenario", default=None, metavar="FIL",
+                     help="etableringsscenario (TOML- eller CSV-fil, se docs/scenarier.md) som "
+                          "läggs på efterfrågan som ett eget lager i de anteckningsböcker som "
+                          "har parametern scenario_file, och i rapporten; filen kontrolleras "
+                          "innan något körs och en kopia sparas i bygget")
     run.add_argument("--force", action="store_true",
                      help="kör om även anteckningsböcker vars indata inte ändrats")
     run.add_argument("--timeout", type=int, default=600, metavar="SEKUNDER",
@@ -260,10 +265,14 @@ def _run_build(args: argparse.Namespace) -> int:
         raise KompetensError(f"--timeout måste vara minst 1 sekund, inte {args.timeout}.")
     from kompetens_lib.publish.workers import worker_limit
 
+    scenario = (runner.read_build_scenario(args.scenario, args.data)
+                if getattr(args, "scenario", None) else None)
     jobs = runner.plan(args.region, args.all, notebooks, Path(args.out), params,
                        Path(args.notebook_dir) if args.notebook_dir else None,
-                       data=args.data, timeout=args.timeout)
+                       data=args.data, timeout=args.timeout, scenario=scenario)
     _check_out(Path(args.out))  # after the input is known to be good: it makes the folder
+    if scenario is not None:
+        runner.install_scenario(scenario, Path(args.out))
     workers, cap_note = worker_limit(args.jobs)
     if cap_note:
         print(f"kompetens: obs: {cap_note}", file=sys.stderr, flush=True)

@@ -1,5 +1,6 @@
 """A county's slide deck (``.pptx``) for strategists and communicators: title, mandate, one
-slide per key message with its chart, balance and places, caveats.
+slide per key message with its chart, balance and places, the establishment scenario when
+the build has one, caveats.
 
 Charts are PNG images made by vl-convert (no browser); the deck opens in PowerPoint and
 LibreOffice. The content is :mod:`kompetens_lib.publish.report_content`, as in the report.
@@ -112,7 +113,7 @@ def build_deck(content: ReportContent, out: Path) -> Path:
         else:
             _chart_slide(prs, message.title, message.text, chart, content.source_note)
     for section in content.sections:
-        if section.key in ("balans", "behov") and section.charts:
+        if section.key in ("balans", "behov", "etableringar") and section.charts:
             _chart_slide(prs, section.title, " ".join(section.paragraphs), section.charts[0],
                          content.source_note)
     _text_slide(prs, "Att tänka på", list(content.caveats))

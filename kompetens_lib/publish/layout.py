@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = ["BUNDLE_DIR", "CHART_DIR", "DECK_NAME", "NOTEBOOK_DIR", "NOTEBOOK_ENV", "PDF_NAME",
-           "REPORT_NAME", "STATE_DIR"]
+           "REPORT_NAME", "SCENARIO_DIR", "SCENARIO_PARAMETER",
+           "STATE_DIR"]
 
 #: The workbook's notebooks, beside the package in a source checkout.
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -23,3 +24,8 @@ BUNDLE_DIR = "_static"
 PDF_NAME = "rapport.pdf"
 #: Per county: the slide deck.
 DECK_NAME = "presentation.pptx"
+#: Per build: the copy of ``kompetens run --scenario FILE``, as
+#: ``scenario/<content hash>/<name>.toml`` (the events only, no comments).
+SCENARIO_DIR = "scenario"
+#: The notebooks' parameter that gets the path of that copy.
+SCENARIO_PARAMETER = "scenario_file"

@@ -158,6 +158,39 @@ document.querySelectorAll('table.sortera th').forEach(function (th, col) {
 </script>"""
 
 
+def scenario_note(out_dir: Path, results: list[Result]) -> str:
+    """HTML naming the establishment scenarios the build's notebooks ran with (``kompetens
+    run --scenario``): the file, its description, its events and the counties of the run
+    they apply to; "" when none did."""
+    from kompetens_lib.publish.layout import SCENARIO_PARAMETER
+    from kompetens_lib.publish.report import scenario_copy_of
+    from kompetens_lib.workbook.scenario_file import read_scenario, scenario_title
+
+    counties: dict[Path, set[str]] = {}
+    for result in results:
+        copy = scenario_copy_of(result.job.params.get(SCENARIO_PARAMETER), out_dir)
+        if copy is not None:
+            counties.setdefault(copy, set()).add(result.job.region)
+    parts = []
+    for copy, codes in counties.items():
+        try:
+            events = read_scenario(copy)
+        except Exception:  # noqa: BLE001 - a copy that cannot be read is named, not shown
+            events = []
+        title = scenario_title(copy)
+        names = "; ".join(f"{e.name} i {region_name(e.region)}" for e in events) or "–"
+        applies = sorted({e.region for e in events} & codes)
+        where = (", ".join(region_name(c) for c in applies) if applies
+                 else "inget av länen i bygget")
+        parts.append(
+            f"<p class='scenario'><strong>Etableringsscenario:</strong> "
+            f"{html.escape(copy.name)}{' – ' + html.escape(title) if title else ''}. "
+            f"Etableringar: {html.escape(names)}. Gäller: {html.escape(where)}. Lagret är ett "
+            "antagande ur filen, inte en prognos, och redovisas för sig i länens "
+            "anteckningsböcker och rapporter.</p>")
+    return "\n".join(parts)
+
+
 def write_index(out_dir: Path, results: list[Result], *, source_note: str,
                 parameters: dict | None = None, year: int | None = None,
                 source=None) -> Path:
@@ -193,7 +226,8 @@ def write_index(out_dir: Path, results: list[Result], *, source_note: str,
         spec = chart.to_dict()
     chart_block = render.bundle_script_tag() + render.chart_html(spec, actions=False)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    params = ", ".join(f"{k} = {v}" for k, v in (parameters or {}).items()) or "standardvärden"
+    params = ", ".join(f"{k} = {v}" for k, v in (parameters or {}).items()
+                       if k != "scenario_file") or "standardvärden"  # named below
     failed = sum(not r.ok for r in results)
     status = (f"<p class='fel'>{failed} körningar misslyckades – se run.json.</p>"
               if failed else "")
@@ -209,6 +243,7 @@ td,th{{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}}
 <p class="varning">Den regionala nedbrytningen är en egen beräkning och <strong>inte officiell
 statistik</strong>. {html.escape(source_note)}</p>
 <p class="not">Körd {stamp}. Basår för nuläget: {year}. Parametrar: {html.escape(params)}.</p>
+{scenario_note(out_dir, results)}
 {status}
 <h2>Karta</h2>
 {chart_block}

@@ -19,11 +19,18 @@ import nbformat
 
 from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
 from kompetens_lib.present.html_export import LESSON_TAG
-from kompetens_lib.publish.layout import DECK_NAME, PDF_NAME, REPORT_NAME, STATE_DIR
+from kompetens_lib.publish.layout import (
+    DECK_NAME,
+    PDF_NAME,
+    REPORT_NAME,
+    SCENARIO_DIR,
+    SCENARIO_PARAMETER,
+    STATE_DIR,
+)
 from kompetens_lib.reference.regions import slugify
 
-__all__ = ["LESSON_TAG", "build_report", "chart_specs", "county_report", "export_charts",
-           "report_html", "run_parameters"]
+__all__ = ["LESSON_TAG", "build_report", "build_scenario", "chart_specs", "county_report",
+           "export_charts", "report_html", "run_parameters", "scenario_copy_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -217,12 +224,40 @@ def run_parameters(executed: list[Path]) -> dict:
     return {}
 
 
+def scenario_copy_of(value: object, out_dir: Path) -> Path | None:
+    """The scenario file a notebook's ``scenario_file`` parameter names: the build's copy,
+    found in ``out_dir`` by its last parts (``scenario/<hash>/<name>``), else the file
+    itself when it is an absolute path that exists; None without one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    given = Path(value)
+    parts = given.parts
+    if len(parts) >= 3 and parts[-3] == SCENARIO_DIR:
+        copy = Path(out_dir) / SCENARIO_DIR / parts[-2] / parts[-1]
+        if copy.is_file():
+            return copy
+    return given if given.is_absolute() and given.is_file() else None
+
+
+def build_scenario(executed: list[Path], out_dir: Path) -> Path | None:
+    """The establishment scenario the county's notebooks ran with (the first that names
+    one), as the build's copy in ``out_dir``; None when none did."""
+    for path in executed:
+        copy = scenario_copy_of(run_parameters([path]).get(SCENARIO_PARAMETER), out_dir)
+        if copy is not None:
+            return copy
+    return None
+
+
 def build_report(region: str, out_dir: Path, *, parameters: dict | None = None,
-                 pdf: bool = True, deck: bool = True) -> dict[str, Path | None]:
+                 pdf: bool = True, deck: bool = True,
+                 scenario: Path | None = None) -> dict[str, Path | None]:
     """Write the county's ``rapport.html``, ``rapport.pdf`` and slide deck in ``out_dir``.
 
     ``parameters`` are the build's (base and target year, method, data); unknown ones are
-    ignored. Returns the paths written (None for a PDF that no Chromium could print).
+    ignored. ``scenario`` is an establishment scenario file: with events in the county the
+    report and the deck get a section on them. Returns the paths written (None for a PDF
+    that no Chromium could print).
     """
     from kompetens_lib.publish import deck as deck_mod
     from kompetens_lib.publish import pdf as pdf_mod
@@ -231,7 +266,8 @@ def build_report(region: str, out_dir: Path, *, parameters: dict | None = None,
     given = parameters or {}
     content = report_content(region, base_year=given.get("base_year"),
                              target_year=given.get("target_year"),
-                             method=given.get("method"), source=given.get("data"))
+                             method=given.get("method"), source=given.get("data"),
+                             scenario=scenario)
     out_dir = Path(out_dir)
     page = out_dir / REPORT_NAME
     atomic_write_text(page, report_html(content))
@@ -268,7 +304,8 @@ def county_report(code: str, folder: Path, executed: list[Path], *,
     county's pages and notebooks lean (shared chart library and stylesheet).
 
     The report needs at least one notebook of the county whose last run succeeded (their
-    parameters are the build's); None when nothing has succeeded. ``source_note`` is kept
+    parameters are the build's, and the scenario one of them ran with); None when nothing
+    has succeeded. ``source_note`` is kept
     for callers; the report takes its note from the data it reads.
     """
     from kompetens_lib.publish import lean
@@ -282,4 +319,5 @@ def county_report(code: str, folder: Path, executed: list[Path], *,
         page = notebook.with_suffix(".html")
         if page.exists():
             lean.link_shared_assets(page, folder.parent)
-    return build_report(code, folder, parameters=run_parameters(chosen))["report"]
+    return build_report(code, folder, parameters=run_parameters(chosen),
+                        scenario=build_scenario(chosen, folder.parent))["report"]

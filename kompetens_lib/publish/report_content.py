@@ -8,7 +8,9 @@ from executed notebooks, so no lesson text or code can reach a strategist's page
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -16,6 +18,7 @@ import pandas as pd
 
 from kompetens_lib.present import charts
 from kompetens_lib.present.brief import build_brief
+from kompetens_lib.present.charts import industry as industry_charts
 from kompetens_lib.workbook import (
     assumptions,
     balance_tables,
@@ -215,10 +218,67 @@ def _need(p, note: str) -> Section:
 
 THEMES = (_today, _breakdown, _supply, _balance, _need)
 
+#: The caveat of a build with an establishment scenario (``kompetens run --scenario``).
+SCENARIO_CAVEAT = ("Etableringarna är ett antagande ur scenariofilen, inte en prognos: antal "
+                   "jobb, startår och upptrappning är scenariots. Lagret redovisas för sig "
+                   "ovanpå nedbrytningen och räknar inte med undanträngning eller "
+                   "följdeffekter hos underleverantörer.")
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def _establishments(p, note: str, scenario: Path) -> Section | None:
+    """The establishment scenario's section: what it adds to demand, need and places in the
+    county; None when the scenario has no event in it."""
+    from kompetens_lib.workbook import establishment_effect
+    from kompetens_lib.workbook.scenario_file import scenario_title
+
+    events = [e for e in establishment_effect.parse_scenario(str(scenario), p.source)
+              if e.region == p.region]
+    if not events:
+        return None
+    a = assumptions.assumptions()
+    extra = establishment_effect.extra_need(p.region, events, base_year=p.base_year,
+                                            target_year=p.target_year, method=p.method,
+                                            exit_age=a.exit_age, source=p.source)
+    places = establishment_effect.extra_places(extra, a, source=p.source)
+    summary = establishment_effect.effect_summary(extra, places)
+    title = scenario_title(scenario)
+    named = (f"Bygget har etableringsscenariot {scenario.name}"
+             + (f" – {title}" if title else "") + f". I {p.region_name} räknas "
+             + ("etableringen " if len(events) == 1 else f"{len(events)} etableringar: ")
+             + _names([e.name for e in events])
+             + f", med sammanlagt {_rounded(sum(float(e.jobs) for e in events))} jobb när de "
+             "är fullt utbyggda.")
+    effect = (f"Scenariot läggs som ett eget lager på efterfrågan enligt metoden "
+              f"{METHOD_LABELS[p.method].lower()}. "
+              + establishment_effect.describe_effect(summary))
+    chart = industry_charts.extra_need_chart(
+        extra, source=note, n=12,
+        title=f"Extra rekryteringsbehov {summary['period']} av etableringarna, {p.region_name}")
+    by_form = establishment_effect.extra_places_by_form(places)
+    # Only the forms the region plans for; higher education is planned nationally.
+    by_form = by_form[by_form["form"].isin(list(need_tables.REGIONAL_FORMS))].rename(columns={
+        "form_label": "Utbildningsform", "places": "Platser per år utan",
+        "places_with": "Platser per år med", "extra_places": "Extra platser per år"})
+    table = by_form[["Utbildningsform", "Platser per år utan", "Platser per år med",
+                     "Extra platser per år"]].set_index("Utbildningsform")
+    for column in table.columns:  # tens in every column, so that "with − without" adds up
+        table[column] = [_n(round(float(v) / 10) * 10) for v in table[column]]
+    return Section("etableringar", "Etableringar och scenarier",
+                   (named, effect, SCENARIO_CAVEAT), (chart,), table,
+                   "Nybörjarplatser per år med och utan etableringarna")
+
 
 def report_content(region: object, *, base_year: Any = None, target_year: Any = None,
-                   method: Any = None, source: Any = None) -> ReportContent:
+                   method: Any = None, source: Any = None,
+                   scenario: str | os.PathLike | None = None) -> ReportContent:
     """The county's report as data: mandate, three messages, caveats, one section per theme.
+
+    With a ``scenario`` file (the build's copy of ``kompetens run --scenario``) that has
+    events in the county, a section *Etableringar och scenarier* follows the themes.
 
     >>> c = report_content("23")  # doctest: +SKIP
     >>> [s.key for s in c.sections]  # doctest: +SKIP
@@ -236,6 +296,11 @@ def report_content(region: object, *, base_year: Any = None, target_year: Any = 
         caveats.insert(1, "Den regionala nedbrytningen är en egen beräkning och inte officiell "
                           "statistik, även när den görs på riktiga data.")
     sections = tuple(theme(p, brief.source_note) for theme in THEMES)
+    if scenario not in (None, ""):
+        section = _establishments(p, brief.source_note, Path(scenario))
+        if section is not None:
+            sections += (section,)
+            caveats.append(SCENARIO_CAVEAT)
     return ReportContent(
         region=p.region, region_name=p.region_name, base_year=brief.base_year,
         target_year=brief.target_year, method_label=METHOD_LABELS[brief.method],

@@ -25,12 +25,20 @@ from kompetens_lib import __version__
 from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.publish.executor import DEFAULT_CELL_TIMEOUT, execute_notebook, one_line_error
-from kompetens_lib.publish.layout import CHART_DIR, NOTEBOOK_DIR, NOTEBOOK_ENV, STATE_DIR
+from kompetens_lib.publish.layout import (
+    CHART_DIR,
+    NOTEBOOK_DIR,
+    NOTEBOOK_ENV,
+    SCENARIO_DIR,
+    SCENARIO_PARAMETER,
+    STATE_DIR,
+)
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 from kompetens_lib.reference.regions import region_name, region_slug, regions, resolve_region
 
-__all__ = ["FAILED_SUFFIX", "Job", "Result", "check_parameters", "execute",
-           "literal_parameters", "notebook_parameters", "plan", "run_jobs", "write_summary"]
+__all__ = ["FAILED_SUFFIX", "BuildScenario", "Job", "Result",
+           "check_parameters", "execute", "install_scenario", "literal_parameters",
+           "notebook_parameters", "plan", "read_build_scenario", "run_jobs", "write_summary"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +58,8 @@ class Job:
     timeout: int = DEFAULT_TIMEOUT
     data: str | None = None
     fingerprint: str = ""
+    #: Content hash of the build's scenario copy given to this notebook ("" when none).
+    scenario: str = ""
 
     @property
     def params(self) -> dict:
@@ -281,7 +291,9 @@ def _file_inputs(job: Job) -> list[Path]:
             files.append(mandate)
     except Exception:  # noqa: BLE001 - no mandate folder: nothing to hash
         pass
-    for value in job.params.values():
+    for name, value in job.params.items():
+        if job.scenario and name == SCENARIO_PARAMETER:
+            continue  # the build's copy, named by its content hash: the name fingerprints it
         if isinstance(value, str) and value.strip() and len(value) < 4096:
             try:
                 path = Path(value).expanduser()
@@ -299,6 +311,7 @@ def input_fingerprint(job: Job, library: str, data: str) -> str:
                              default=str).encode())
     digest.update(library.encode())
     digest.update(data.encode())
+    digest.update(f"scenario={job.scenario}".encode())
     from kompetens_lib.present.summaries import NAMES_ENV
 
     digest.update(f"names={os.environ.get(NAMES_ENV, '')}".encode())  # shown or not
@@ -466,10 +479,89 @@ def _split_regions(values: list[str]) -> list[str]:
     return codes
 
 
+# --- an establishment scenario for the whole build (kompetens run --scenario) ---------------
+
+@dataclass(frozen=True)
+class BuildScenario:
+    """A validated scenario file and the copy of it the build keeps and gives its notebooks."""
+
+    source: Path
+    #: The copy: the events in the format of docs/scenarier.md, no comments.
+    text: str
+    title: str
+    names: tuple[str, ...]
+    regions: tuple[str, ...]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.source.stem}.toml"
+
+    def copy_path(self, out_dir: Path) -> Path:
+        """Where the build keeps the copy: its name says which content it holds."""
+        return Path(out_dir) / SCENARIO_DIR / self.digest / self.file_name
+
+
+def read_build_scenario(path: str | os.PathLike, data: str | None = None) -> BuildScenario:
+    """Read and validate ``kompetens run --scenario FILE`` before any work: start years within
+    the data's forecast years. Raises :class:`KompetensError` in Swedish naming the file and
+    every problem (:mod:`kompetens_lib.workbook.scenario_file`)."""
+    from kompetens_lib.workbook.establishment_effect import parse_scenario
+    from kompetens_lib.workbook.scenario_file import scenario_title, scenario_toml
+
+    if data:
+        from kompetens_lib.data.tables import source_dir
+
+        source_dir(data)  # an unknown source is the data layer's message, not the scenario's
+    file = Path(path).expanduser()
+    if file.is_dir():
+        raise KompetensError(f"--scenario {path}: det är en mapp, inte en fil. Ange en "
+                             "scenariofil (.toml eller .csv), se docs/scenarier.md.")
+    try:
+        events = parse_scenario(str(file), data)
+    except KompetensError as exc:
+        raise KompetensError(f"Scenariofilen {path} (--scenario) går inte att använda. "
+                             f"{exc}") from None
+    title = scenario_title(file)
+    regions_ = tuple(dict.fromkeys(e.region for e in events))
+    return BuildScenario(file.resolve(), scenario_toml(events, title), title,
+                         tuple(e.name for e in events), regions_)
+
+
+def install_scenario(scenario: BuildScenario, out_dir: Path) -> Path:
+    """Write the build's copy of the scenario (atomically; once per content)."""
+    path = scenario.copy_path(out_dir)
+    try:
+        if path.read_text(encoding="utf-8") == scenario.text:
+            return path
+    except OSError:
+        pass
+    atomic_write_text(path, scenario.text)
+    return path
+
+
+def _scenario_value(scenario: BuildScenario, out_dir: Path, notebook: Path) -> str:
+    """The copy's path as the notebook sees it: relative to the folder it runs in (no home
+    folder in a shared build), absolute where no relative path exists."""
+    copy = scenario.copy_path(out_dir).resolve()
+    try:
+        return Path(os.path.relpath(copy, notebook.parent)).as_posix()
+    except ValueError:  # another drive on Windows
+        return str(copy)
+
+
 def plan(region_values: list[str] | None, all_regions: bool, notebooks: list[str] | None,
          out_dir: Path, parameters: dict | None = None, notebook_dir: Path | None = None,
-         *, data: str | None = None, timeout: int = DEFAULT_TIMEOUT) -> list[Job]:
-    """Resolve counties and notebooks into jobs; bad input stops here, before any work."""
+         *, data: str | None = None, timeout: int = DEFAULT_TIMEOUT,
+         scenario: BuildScenario | None = None) -> list[Job]:
+    """Resolve counties and notebooks into jobs; bad input stops here, before any work.
+
+    With a ``scenario`` every notebook that declares :data:`SCENARIO_PARAMETER` gets the
+    path of the build's copy (:func:`install_scenario` writes it); the others are unchanged.
+    """
     if region_values and all_regions:
         raise KompetensError("Ange antingen --region eller --all, inte båda.")
     codes = _split_regions(region_values) if region_values else regions()["code"].tolist()
@@ -480,16 +572,27 @@ def plan(region_values: list[str] | None, all_regions: bool, notebooks: list[str
         from kompetens_lib.data.tables import source_dir
 
         source_dir(data)  # an unknown source stops here, with the data layer's message
+    if SCENARIO_PARAMETER in (parameters or {}):
+        raise KompetensError(f"Ange scenariofilen med --scenario FIL, inte med --param "
+                             f"{SCENARIO_PARAMETER}=…: då kontrolleras den innan något körs och "
+                             "en kopia sparas i bygget.")
     parameters = check_parameters(parameters or {}, chosen, codes, data)
+    takes_scenario = {nb: scenario is not None and SCENARIO_PARAMETER in notebook_parameters(nb)
+                      for nb in chosen}
     library = library_fingerprint()
     data_print = data_fingerprint(data)
     items = tuple(sorted((parameters or {}).items()))
     jobs = []
     for code in codes:
         for nb in chosen:
-            job = Job(nb.resolve(), code, Path(out_dir), items, timeout, data)
-            jobs.append(Job(job.notebook, code, job.out_dir, items, timeout, data,
-                            input_fingerprint(job, library, data_print)))
+            given, digest = items, ""
+            if takes_scenario[nb]:
+                value = _scenario_value(scenario, Path(out_dir), nb.resolve())
+                given = tuple(sorted({**dict(items), SCENARIO_PARAMETER: value}.items()))
+                digest = scenario.digest
+            job = Job(nb.resolve(), code, Path(out_dir), given, timeout, data, scenario=digest)
+            jobs.append(Job(job.notebook, code, job.out_dir, given, timeout, data,
+                            input_fingerprint(job, library, data_print), digest))
     return jobs
 
 

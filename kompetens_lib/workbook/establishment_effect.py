@@ -40,9 +40,9 @@ from kompetens_lib.workbook.params import scenario
 from kompetens_lib.workbook.scenario_file import example_scenario_path, read_scenario
 from kompetens_lib.workbook.supply_tables import employed_exits
 
-__all__ = ["EXAMPLE_REGION", "WorkedScenario", "effect_summary", "events_table",
+__all__ = ["EXAMPLE_REGION", "FileEffect", "WorkedScenario", "effect_summary", "events_table",
            "describe_effect", "extra_need", "extra_places", "extra_places_by_form",
-           "illustrative_events",
+           "file_effect", "illustrative_events",
            "layer_by_group", "parse_scenario", "worked_scenario"]
 
 #: The county the bundled example scenario is written for (Norrbotten's green industry).
@@ -332,3 +332,42 @@ def describe_effect(summary: dict) -> str:
         text += (f" Det motsvarar {_persons(summary['extra_places_per_year'])} nybörjarplatser "
                  "per år i gymnasieskola, komvux och yrkeshögskola.")
     return text
+
+
+@dataclass(frozen=True)
+class FileEffect:
+    """What a scenario file's events in a county do to its places (:func:`file_effect`)."""
+
+    #: :func:`extra_places_by_form` for the regional forms (upper-secondary, komvux, YH).
+    places_by_form: pd.DataFrame
+    #: Swedish: which file and events (:attr:`WorkedScenario.description`).
+    description: str
+    #: Swedish paragraph on the effect (:func:`describe_effect`).
+    text: str
+
+
+def file_effect(region: object, scenario_file: object, a: Assumptions | None = None, *,
+                base_year: int | None = None, target_year: int | None = None,
+                method: str | None = None, source: Any = None) -> FileEffect | None:
+    """The effect of a scenario file's events in the county on its need and places, for the
+    need notebook; None without a file or when the file has no event in the county (no
+    example is made up here: notebook 05 shows examples).
+
+    The need is counted with the assumptions ``a`` (their exit age), as the need notebook
+    counts it; see :func:`extra_need` and :func:`extra_places`.
+    """
+    if scenario_file in (None, ""):
+        return None
+    region, base_year, target_year, method, source = scenario(region, base_year, target_year,
+                                                              method, source)
+    worked = worked_scenario(region, scenario_file, base_year, source)
+    if worked.kind != FILE:
+        return None
+    a = a or Assumptions()
+    extra = extra_need(region, worked, base_year=base_year, target_year=target_year,
+                       method=method, exit_age=a.exit_age, source=source)
+    places = extra_places(extra, a, source=source)
+    by_form = extra_places_by_form(places)
+    by_form = by_form[by_form["form"].isin(list(REGIONAL_FORMS))].reset_index(drop=True)
+    return FileEffect(by_form, worked.description,
+                      describe_effect(effect_summary(extra, places)))

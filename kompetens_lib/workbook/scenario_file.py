@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -16,7 +17,8 @@ from kompetens_lib.data.tables import example_dir
 from kompetens_lib.errors import ScenarioError
 from kompetens_lib.methods.establishments import Establishment, parse_events
 
-__all__ = ["EXAMPLE_SCENARIO", "example_scenario_path", "read_events", "read_scenario"]
+__all__ = ["EXAMPLE_SCENARIO", "example_scenario_path", "read_events", "read_scenario",
+           "scenario_title", "scenario_toml"]
 
 EXAMPLE_SCENARIO = "norrbotten_grön_industri.toml"
 #: Keys of the TOML file's list of events (Swedish first); other top-level keys describe it.
@@ -123,3 +125,54 @@ def read_scenario(path: str | os.PathLike, years: list[int] | range | None = Non
     [('25', 'C', 3000, 2026, 4)]
     """
     return parse_events(read_events(path), years=years, origin=Path(path).name)
+
+
+def scenario_title(path: str | os.PathLike) -> str:
+    """The description a TOML scenario gives itself (``beskrivning`` or ``titel``), else ""."""
+    file = Path(path)
+    if file.suffix.lower() != ".toml":
+        return ""
+    try:
+        document = tomllib.loads(file.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    for key in ("titel", "title", "beskrivning", "description"):
+        value = document.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        # A JSON string is a valid TOML basic string (same escapes, no "\/").
+        return json.dumps(value, ensure_ascii=False)
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def scenario_toml(events: list[Establishment], description: str = "") -> str:
+    """Validated events as a TOML scenario in the format of docs/scenarier.md: only the
+    fields (codes for county, industry and groups), no comments, so a copy of a participant's
+    file carries nothing but the scenario.
+
+    >>> text = scenario_toml(read_scenario(example_scenario_path()))
+    >>> [(e.name, e.jobs) for e in parse_events(tomllib.loads(text)["etablering"])][:1]
+    [('Grönt industriverk (exempel)', 3000.0)]
+    """
+    lines = []
+    if description:
+        lines += [f"beskrivning = {_toml_value(description)}", ""]
+    for event in events:
+        lines += ["[[etablering]]", f"namn = {_toml_value(event.name)}",
+                  f"\"län\" = {_toml_value(event.region)}",
+                  f"\"näringsgren\" = {_toml_value(event.industry)}",
+                  f"jobb = {_toml_value(event.jobs)}",
+                  f"\"startår\" = {_toml_value(event.start_year)}",
+                  f"\"upptrappningsår\" = {_toml_value(event.ramp_years)}"]
+        if event.mix:
+            lines.append("[etablering.utbildningsmix]")
+            lines += [f"{_toml_value(str(group))} = {_toml_value(share)}"
+                      for group, share in event.mix.items()]
+        lines.append("")
+    return "\n".join(lines)
