@@ -47,7 +47,9 @@ from kompetens_lib.workbook.need_tables import need_table, places_table, program
 __all__ = [
     "EXAMPLE_AREA_FILE",
     "EXPORT_AGES",
+    "AREA_NOTE",
     "area_commuting",
+    "commuting_series",
     "area_members",
     "area_need",
     "area_need_by_group",
@@ -64,6 +66,10 @@ EXAMPLE_AREA_FILE = "planeringsomrade_bergslagen.toml"
 EXPORT_AGES: dict[str, tuple[str, ...]] = {"gymnasium": ("16-24",),
                                            "komvux": ("25-34", "35-44", "45-54"),
                                            "yh": ("25-34", "35-44", "45-54")}
+#: What every table and chart of an area says about its numbers (Swedish, for participants).
+AREA_NOTE = ("Kommunsiffrorna är länens siffror fördelade på kommunerna efter deras egna "
+             "förvärvsarbetande och befolkning (egen beräkning, inte officiell statistik). I "
+             "exempeldata är fördelningen på kommuner ungefärlig och syntetisk.")
 _EXAMPLE_WORDS = {"", "exempel", "example"}
 _EXIT_PARTS = ("replacement", "retirements", "deaths", "other_exits", "net_out_migration")
 
@@ -140,6 +146,16 @@ def area_commuting(area: PlanningArea, *, source: Any = None) -> pd.DataFrame:
     out = part.groupby("year", as_index=False)[["workplace", "residence", "net"]].sum()
     out.attrs = {"area": area.name}
     return out
+
+
+def commuting_series(commuting: pd.DataFrame) -> pd.DataFrame:
+    """:func:`area_commuting` in long form for a line chart: ``year``, ``series`` (Swedish
+    label: by workplace, by residence), ``value``."""
+    labels = {"workplace": "Förvärvsarbetande efter arbetsort",
+              "residence": "Förvärvsarbetande efter bostadsort"}
+    out = commuting.melt(id_vars="year", value_vars=list(labels), var_name="series")
+    out["series"] = out["series"].map(labels).astype("string")
+    return out[["year", "series", "value"]].reset_index(drop=True)
 
 
 def _group_base_year(groups: pd.DataFrame, base: int) -> int:
