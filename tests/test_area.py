@@ -240,6 +240,24 @@ def test_a_missing_area_file_and_area_with_region_are_refused(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_a_file_with_two_areas_plans_one_build_per_area_before_any_work(tmp_path):
+    from kompetens_lib.publish.area_build import plan_areas
+
+    area_file = tmp_path / "omraden.toml"
+    area_file.write_text('[Skaraborg]\nkommuner = ["Skövde", "Skara", "Falköping"]\n'
+                         '[Bergslagen]\nkommuner = ["Ludvika", "Smedjebacken", "Fagersta"]\n',
+                         encoding="utf-8")
+    jobs = plan_areas(area_file, tmp_path / "bygge", {"base_year": "2022"},
+                      ROOT / "notebooks")
+    assert [j.folder.name for j in jobs] == ["omrade-skaraborg", "omrade-bergslagen"]
+    assert jobs[0].parameters == {"base_year": 2022}
+    assert not (tmp_path / "bygge").exists()
+    with pytest.raises(KompetensError, match="Okänd parameter: regionx"):
+        plan_areas(area_file, tmp_path / "bygge", {"regionx": "1"}, ROOT / "notebooks")
+    with pytest.raises(KompetensError, match="--area"):
+        plan_areas(area_file, tmp_path / "bygge", {"area_file": "x"}, ROOT / "notebooks")
+
+
 def test_run_area_builds_the_notebook_report_and_overview_for_an_area_across_a_border(
         tmp_path):
     area_file = tmp_path / "bergslagen.toml"

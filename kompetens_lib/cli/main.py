@@ -325,34 +325,38 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_area(args: argparse.Namespace, params: dict) -> int:
-    """``kompetens run --area FILE``: the planning area's notebook and report (issue 14)."""
+    """``kompetens run --area FILE``: each planning area's notebook and report (issue 14)."""
     from kompetens_lib.publish import area_build
 
     if args.region or args.all or args.notebooks:
         raise KompetensError("--area kör planeringsområdets anteckningsbok; ange inte --region, "
                              "--all eller --notebooks samtidigt.")
-    job = area_build.plan_area(args.area, Path(args.out), params,
-                               Path(args.notebook_dir) if args.notebook_dir else None,
-                               data=args.data, timeout=args.timeout)
+    jobs = area_build.plan_areas(args.area, Path(args.out), params,
+                                 Path(args.notebook_dir) if args.notebook_dir else None,
+                                 data=args.data, timeout=args.timeout)
     _check_out(Path(args.out))
-    print(f"Kör planeringsområdet {job.area.name} ({', '.join(job.area.codes)}) till "
-          f"{job.folder}/ …", flush=True)
-    result = area_build.build_area(job)
-    if not result.ok:
-        print(f"Planeringsområdet {job.area.name} misslyckades: {result.error}\n"
-              f"  körd anteckningsbok: {job.output}")
-        return 1
+    failed = 0
+    for job in jobs:
+        print(f"Kör planeringsområdet {job.area.name} ({', '.join(job.area.codes)}) till "
+              f"{job.folder}/ …", flush=True)
+        result = area_build.build_area(job)
+        if result.ok:
+            print(f"  klart på {result.seconds:.0f} s: {job.output.with_suffix('.html')}, "
+                  f"rapport {result.report}", flush=True)
+        else:
+            failed += 1
+            print(f"  misslyckades: {result.error}\n  körd anteckningsbok: {job.output}",
+                  flush=True)
     from kompetens_lib.publish import overview
 
     index = overview.refresh_areas(Path(args.out))
-    if index is None:  # no overview yet: one with the area (counties come with their runs)
+    if index is None:  # no overview yet: one with the areas (counties come with their runs)
         from kompetens_lib.data.tables import source_note
 
         index = overview.write_index(Path(args.out), [], source_note=source_note(
-            "employed", args.data), source=args.data, parameters=job.parameters)
-    print(f"Klart på {result.seconds:.0f} s: {job.output.with_suffix('.html')}, rapport "
-          f"{result.report}. Översikt: {index}")
-    return 0
+            "employed", args.data), source=args.data, parameters=jobs[0].parameters)
+    print(f"Klart: {len(jobs) - failed} lyckades, {failed} misslyckades. Översikt: {index}")
+    return 1 if failed else 0
 
 
 def _list_regions(args: argparse.Namespace) -> int:

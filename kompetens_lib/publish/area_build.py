@@ -32,10 +32,10 @@ from kompetens_lib.publish.runner import (
     check_parameters_cell,
     default_notebook_dir,
 )
-from kompetens_lib.reference.planning_areas import PlanningArea
+from kompetens_lib.reference.planning_areas import PlanningArea, planning_areas
 from kompetens_lib.workbook import area_tables
 
-__all__ = ["AREA_PREFIX", "AreaJob", "AreaResult", "area_dir", "build_area", "plan_area"]
+__all__ = ["AREA_PREFIX", "AreaJob", "AreaResult", "area_dir", "build_area", "plan_areas"]
 
 #: Folder of an area in a build: ``omrade-<slug of the area's name>``.
 AREA_PREFIX = "omrade-"
@@ -78,18 +78,21 @@ class AreaResult:
     report: Path | None = None
 
 
-def plan_area(area_file: str | Path, out_dir: Path, parameters: dict | None = None,
-              notebook_dir: Path | None = None, *, data: str | None = None,
-              timeout: int = DEFAULT_CELL_TIMEOUT) -> AreaJob:
-    """Check the area file, the notebook and the parameters; raises
-    :class:`KompetensError` (Swedish) before any work."""
+def plan_areas(area_file: str | Path, out_dir: Path, parameters: dict | None = None,
+               notebook_dir: Path | None = None, *, data: str | None = None,
+               timeout: int = DEFAULT_CELL_TIMEOUT) -> list[AreaJob]:
+    """One job per planning area of ``area_file`` (a TOML file may hold several). The file,
+    the notebook and the parameters are checked first; raises :class:`KompetensError`
+    (Swedish) before any work."""
     path = Path(area_file).expanduser()
     if not path.is_file():
         raise KompetensError(
             f"--area {area_file}: filen finns inte. Ange en TOML-fil med ett planeringsområde, "
             "t.ex. [Skaraborg] och kommuner = [\"Skövde\", \"Skara\", \"Falköping\"] (se "
             "docs/data.md).")
-    area = area_tables.load_area(path)
+    if path.suffix.lower() != ".toml":
+        area_tables.load_area(path)  # raises the Swedish message about the format
+    areas = planning_areas(path)
     directory = Path(notebook_dir or default_notebook_dir())
     found = [directory / name for name in AREA_NOTEBOOKS if (directory / name).is_file()]
     if not found:
@@ -103,11 +106,16 @@ def plan_area(area_file: str | Path, out_dir: Path, parameters: dict | None = No
 
         source_dir(data)
     given = dict(parameters or {})
-    for name in ("area_file", "region"):
+    for name in ("area_file", "area_name", "region"):
         if name in given:
             raise KompetensError(f"Ange planeringsområdet med --area, inte som --param {name}=….")
-    checked = check_parameters(given, [notebook], [area.counties[0]], data)
-    return AreaJob(area, path.resolve(), notebook, Path(out_dir), checked, data, timeout)
+    checked = check_parameters(given, [notebook], [areas[0].counties[0]], data)
+    folders = [area_dir(out_dir, a) for a in areas]
+    if len(set(folders)) < len(folders):
+        raise KompetensError(f"{path.name}: två planeringsområden får samma mappnamn; ge dem "
+                             "namn som skiljer sig åt i bokstäver eller siffror.")
+    return [AreaJob(a, path.resolve(), notebook, Path(out_dir), checked, data, timeout)
+            for a in areas]
 
 
 def _report_content(job: AreaJob, source: Any):
@@ -215,7 +223,7 @@ def build_area(job: AreaJob) -> AreaResult:
     started = time.perf_counter()
     folder = job.folder
     folder.mkdir(parents=True, exist_ok=True)
-    params = {"area_file": str(job.area_file), **job.parameters}
+    params = {"area_file": str(job.area_file), "area_name": job.area.name, **job.parameters}
     if job.data:
         params["data"] = job.data
     try:

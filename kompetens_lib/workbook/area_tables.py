@@ -82,9 +82,11 @@ def example_area_file() -> Path:
 def load_area(area_file: str | os.PathLike[str] | PlanningArea | None = None,
               name: str | None = None) -> PlanningArea:
     """The validated planning area of ``area_file`` (a TOML file; "" or "exempel" means the
-    bundled example). Raises :class:`~kompetens_lib.errors.PlanningAreaError` in Swedish."""
+    bundled example); ``name`` picks one of a file with several ("" or None: the only one).
+    Raises :class:`~kompetens_lib.errors.PlanningAreaError` in Swedish."""
     if isinstance(area_file, PlanningArea):
         return area_file
+    name = name or None
     if area_file is None or str(area_file).strip().lower() in _EXAMPLE_WORDS:
         return planning_area(example_area_file(), name)
     path = Path(area_file).expanduser()
