@@ -256,6 +256,8 @@ def test_a_file_with_two_areas_plans_one_build_per_area_before_any_work(tmp_path
         plan_areas(area_file, tmp_path / "bygge", {"regionx": "1"}, ROOT / "notebooks")
     with pytest.raises(KompetensError, match="--area"):
         plan_areas(area_file, tmp_path / "bygge", {"area_file": "x"}, ROOT / "notebooks")
+    with pytest.raises(KompetensError, match="share_method = 'rak' finns inte"):
+        plan_areas(area_file, tmp_path / "bygge", {"share_method": "rak"}, ROOT / "notebooks")
 
 
 def test_run_area_builds_the_notebook_report_and_overview_for_an_area_across_a_border(

@@ -24,6 +24,7 @@ import pandas as pd
 from kompetens_lib._internal.files import atomic_write, atomic_write_text
 from kompetens_lib._internal.text import slugify
 from kompetens_lib.errors import KompetensError, KompetensWarning
+from kompetens_lib.methods.municipal import SHARE_METHODS
 from kompetens_lib.publish.executor import DEFAULT_CELL_TIMEOUT, execute_notebook, one_line_error
 from kompetens_lib.publish.layout import REPORT_NAME
 from kompetens_lib.publish.runner import (
@@ -110,6 +111,10 @@ def plan_areas(area_file: str | Path, out_dir: Path, parameters: dict | None = N
         if name in given:
             raise KompetensError(f"Ange planeringsområdet med --area, inte som --param {name}=….")
     checked = check_parameters(given, [notebook], [areas[0].counties[0]], data)
+    if checked.get("share_method", "fixed") not in SHARE_METHODS:
+        raise KompetensError(
+            f"share_method = {checked['share_method']!r} finns inte. Giltiga: "
+            + ", ".join(f"'{k}' ({v})" for k, v in SHARE_METHODS.items()) + ".")
     folders = [area_dir(out_dir, a) for a in areas]
     if len(set(folders)) < len(folders):
         raise KompetensError(f"{path.name}: två planeringsområden får samma mappnamn; ge dem "
