@@ -5,6 +5,8 @@ area's notebook and report (or refuses a bad file in Swedish before any work).""
 
 from __future__ import annotations
 
+import json
+import re
 import warnings
 from pathlib import Path
 
@@ -278,6 +280,14 @@ def test_run_area_builds_the_notebook_report_and_overview_for_an_area_across_a_b
     assert "Planerat mot i dag per program, Södra Bergslagen" in shown
     assert "Norberg" in shown and "Västmanlands län" in shown
     assert (folder / "09_planeringsomrade.html").stat().st_size > 0
+    # One figure, one definition: the notebook's need is the report's and the overview's.
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
+                      if o.get("output_type") == "stream")
+    match = re.search(r"Rekryteringsbehov i Södra Bergslagen [^:]+: ([\d\u00a0]+) personer",
+                      printed)
+    assert match, printed
+    summary = json.loads((folder / "omrade.json").read_text(encoding="utf-8"))
+    assert int(match[1].replace("\u00a0", "")) == summary["figures"]["behov"] > 0
     report = (folder / "rapport.html").read_text(encoding="utf-8")
     assert "Södra Bergslagen" in report and "inte officiell statistik" in report
     assert "Nybörjarplatser per yrkesprogram" in report

@@ -136,7 +136,6 @@ def _report_content(job: AreaJob, source: Any):
                                  share_method=p.get("share_method", "fixed"), source=source)
     by_group = area_tables.area_need_by_group(need)
     planned = area_tables.area_programme_places(job.area, need, source=source)
-    gymnasium = planned[planned["form"] == "gymnasium"]
 
     def n(value: float) -> str:
         return f"{round_persons(float(value)):,}".replace(",", "\u00a0")
@@ -176,17 +175,17 @@ def _report_content(job: AreaJob, source: Any):
                  "gånger områdets andel av länets befolkning i åldern).",),
                 table=table_places, table_caption="Planerat mot i dag"),
     )
-    message = _Message
+    figures = area_tables.area_key_figures(members, by_group, planned)
     messages = (
-        message("behov", "Rekryteringsbehov under perioden", round_persons(by_group["need"].sum()),
-                f"Så många behöver anställas i området {period}, ersättning och expansion."),
-        message("platser", "Nybörjarplatser per år på gymnasiets yrkesprogram",
-                round_persons(gymnasium["places"].sum()),
-                "Att ställa bredvid dagens antagning: "
-                f"{n(gymnasium['intake'].sum())} per år (uppskattat)."),
-        message("pendling", "Nettoinpendling till området", round_persons(members["net"].sum()),
-                "Negativt: fler bor och arbetar än det finns jobb i området; en del av dem "
-                "som utbildas arbetar utanför det."),
+        _Message("behov", "Rekryteringsbehov under perioden", figures["need_total"],
+                 f"Så många behöver anställas i området {period}, ersättning och expansion."),
+        _Message("platser", "Nybörjarplatser per år på gymnasiets yrkesprogram",
+                 figures["places_gymnasium"],
+                 f"Att ställa bredvid dagens antagning: {n(figures['intake_gymnasium'])} per "
+                 "år (uppskattat)."),
+        _Message("pendling", "Nettoinpendling till området", figures["net_commuting"],
+                 "Negativt: fler bor och arbetar än det finns jobb i området; en del av dem "
+                 "som utbildas arbetar utanför det."),
     )
     return ReportContent(
         region="", region_name=job.area.name, base_year=int(need.attrs["base_year"]),

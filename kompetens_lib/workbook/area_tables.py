@@ -40,7 +40,11 @@ from kompetens_lib.methods.supply import EXIT_AGE
 from kompetens_lib.reference.planning_areas import PlanningArea, planning_area
 from kompetens_lib.reference.regions import region_name
 from kompetens_lib.workbook.assumptions import Assumptions
-from kompetens_lib.workbook.forecast import forecast_base_year, resolve_target_year
+from kompetens_lib.workbook.forecast import (
+    forecast_base_year,
+    resolve_target_year,
+    round_persons,
+)
 from kompetens_lib.workbook.memo import breakdown_all
 from kompetens_lib.workbook.need_tables import need_table, places_table, programme_places
 
@@ -49,6 +53,8 @@ __all__ = [
     "EXPORT_AGES",
     "AREA_NOTE",
     "area_commuting",
+    "area_key_figures",
+    "area_summary_lines",
     "commuting_series",
     "area_members",
     "area_need",
@@ -363,3 +369,41 @@ def area_programme_places(area: PlanningArea, need: pd.DataFrame,
         ["_o", "places"], ascending=[True, False]).drop(columns="_o").reset_index(drop=True)
     out.attrs = {"area": area.name, "counties": list(need.attrs["counties"])}
     return out
+
+
+def area_key_figures(members: pd.DataFrame, need_by_group: pd.DataFrame,
+                     planned: pd.DataFrame) -> dict:
+    """The area's key figures, defined once for the notebook, the report and the overview:
+    ``period``, ``need_total`` (recruitment need over the period), ``need_per_year``,
+    ``places_gymnasium`` and ``intake_gymnasium`` (planned places per year on the upper-
+    secondary vocational programmes and today's estimated intake), ``places_total`` (all
+    forms dimensioning covers) and ``net_commuting`` (net in-commuting to the area), rounded
+    as the workbook rounds persons."""
+    gymnasium = planned[planned["form"] == "gymnasium"]
+    horizon = int(need_by_group["horizon"].iloc[0])
+    total = float(need_by_group["need"].sum())
+    return {"period": str(need_by_group["period"].iloc[0]),
+            "need_total": round_persons(total),
+            "need_per_year": round_persons(total / horizon),
+            "places_gymnasium": round_persons(float(gymnasium["places"].sum())),
+            "intake_gymnasium": round_persons(float(gymnasium["intake"].sum())),
+            "places_total": round_persons(float(planned["places"].sum())),
+            "net_commuting": round_persons(float(members["net"].sum()))}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", "\u00a0").replace("-", "−")
+
+
+def area_summary_lines(figures: dict, area: PlanningArea) -> list[str]:
+    """The key figures of :func:`area_key_figures` as Swedish sentences."""
+    net = figures["net_commuting"]
+    direction = "inpendling till" if net >= 0 else "utpendling från"
+    return [
+        f"Rekryteringsbehov i {area.name} {figures['period']}: {_n(figures['need_total'])} "
+        f"personer, {_n(figures['need_per_year'])} per år.",
+        f"Nybörjarplatser per år på gymnasiets yrkesprogram: {_n(figures['places_gymnasium'])}"
+        f" (antagna i dag, uppskattat: {_n(figures['intake_gymnasium'])}); alla "
+        f"yrkesutbildningar: {_n(figures['places_total'])}.",
+        f"Nettopendling: {_n(abs(net))} personers {direction} området.",
+    ]
