@@ -57,6 +57,10 @@ def build_parser() -> SwedishArgumentParser:
     run.add_argument("--region", action="append", metavar="LÄN",
                      help="länskod eller namn, t.ex. 12 eller Skåne (flera går bra)")
     run.add_argument("--all", action="store_true", help="alla 21 län (standard)")
+    run.add_argument("--area", metavar="FIL",
+                     help="ett planeringsområde (TOML-fil med minst tre kommuner, se "
+                          "docs/data.md): kör planeringsområdets anteckningsbok och rapport "
+                          "till MAPP/omrade-<namn>/ i stället för länen")
     run.add_argument("--notebooks", metavar="NN,NN",
                      help="vilka anteckningsböcker, t.ex. 01 (standard: alla)")
     run.add_argument("--out", default="build", metavar="MAPP",
@@ -263,6 +267,8 @@ def _run_build(args: argparse.Namespace) -> int:
         raise KompetensError(f"--jobs måste vara minst 1, inte {args.jobs}.")
     if args.timeout < 1:
         raise KompetensError(f"--timeout måste vara minst 1 sekund, inte {args.timeout}.")
+    if getattr(args, "area", None):
+        return _run_area(args, params)
     from kompetens_lib.publish.workers import worker_limit
 
     scenario = (runner.read_build_scenario(args.scenario, args.data)
@@ -325,6 +331,41 @@ def _run_build(args: argparse.Namespace) -> int:
                   f"{r.job.failed_output if r.kept_good else r.job.output}")
         return 1
     return 0
+
+
+def _run_area(args: argparse.Namespace, params: dict) -> int:
+    """``kompetens run --area FILE``: each planning area's notebook and report (issue 14)."""
+    from kompetens_lib.publish import area_build
+
+    if args.region or args.all or args.notebooks:
+        raise KompetensError("--area kör planeringsområdets anteckningsbok; ange inte --region, "
+                             "--all eller --notebooks samtidigt.")
+    jobs = area_build.plan_areas(args.area, Path(args.out), params,
+                                 Path(args.notebook_dir) if args.notebook_dir else None,
+                                 data=args.data, timeout=args.timeout)
+    _check_out(Path(args.out))
+    failed = 0
+    for job in jobs:
+        print(f"Kör planeringsområdet {job.area.name} ({', '.join(job.area.codes)}) till "
+              f"{job.folder}/ …", flush=True)
+        result = area_build.build_area(job)
+        if result.ok:
+            print(f"  klart på {result.seconds:.0f} s: {job.output.with_suffix('.html')}, "
+                  f"rapport {result.report}", flush=True)
+        else:
+            failed += 1
+            print(f"  misslyckades: {result.error}\n  körd anteckningsbok: {job.output}",
+                  flush=True)
+    from kompetens_lib.publish import overview
+
+    index = overview.refresh_areas(Path(args.out))
+    if index is None:  # no overview yet: one with the areas (counties come with their runs)
+        from kompetens_lib.data.tables import source_note
+
+        index = overview.write_index(Path(args.out), [], source_note=source_note(
+            "employed", args.data), source=args.data, parameters=jobs[0].parameters)
+    print(f"Klart: {len(jobs) - failed} lyckades, {failed} misslyckades. Översikt: {index}")
+    return 1 if failed else 0
 
 
 def _list_regions(args: argparse.Namespace) -> int:

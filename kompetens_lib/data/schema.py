@@ -55,18 +55,32 @@ OPTIONAL_TABLES: dict[str, TableSpec] = {
     "industry_employed": TableSpec(("region", "industry", "education_group", "year")),
     "industry_forecast": TableSpec(("industry", "year"), counts=("demand",),
                                    national_rows=False),
+    # Municipalities (issue 14; generator :mod:`kompetens_lib.data.example_municipal`):
+    # keyed by the four-digit municipality code, no Riket rows.
+    "municipal_population": TableSpec(("municipality", "age_band", "year"),
+                                      national_rows=False),
+    "municipal_employed": TableSpec(("municipality", "basis", "year"), national_rows=False),
+    "municipal_employed_group": TableSpec(("municipality", "education_group", "year"),
+                                          national_rows=False),
 }
 OPTIONAL_TABLE_LABELS: dict[str, str] = {
     "intake": "antagna per utbildning",
     "industry_employed": "förvärvsarbetande efter näringsgren och utbildningsgrupp",
     "industry_forecast": "nationell prognos efter näringsgren",
+    "municipal_population": "befolkning per kommun",
+    "municipal_employed": "förvärvsarbetande per kommun efter arbetsort och bostadsort",
+    "municipal_employed_group": "förvärvsarbetande per kommun och utbildningsgrupp",
 }
 TABLE_LABELS.update(OPTIONAL_TABLE_LABELS)
 #: Optional tables that ``load`` reads from the bundled example when a source lacks them,
 #: with a warning that names the table: today's intake (context beside the plan) and the
 #: industry tables (SCB publishes no county × industry × education table; notebook 05 then
 #: shows the industry view on synthetic data and says so).
-EXAMPLE_FALLBACK: tuple[str, ...] = ("intake", "industry_employed", "industry_forecast")
+#: The municipal tables likewise (planning areas; the example's split of the counties over
+#: their municipalities is approximate, see :mod:`kompetens_lib.data.example_municipal`).
+EXAMPLE_FALLBACK: tuple[str, ...] = ("intake", "industry_employed", "industry_forecast",
+                                     "municipal_population", "municipal_employed",
+                                     "municipal_employed_group")
 __all__ += ["EXAMPLE_FALLBACK", "OPTIONAL_TABLES", "OPTIONAL_TABLE_LABELS"]
 #: Series breaks in SCB's statistics behind a table: (first year of the new series, old
 #: series, new series). Register-based employment changed from RAMS to BAS (Befolkningens
@@ -74,4 +88,5 @@ __all__ += ["EXAMPLE_FALLBACK", "OPTIONAL_TABLES", "OPTIONAL_TABLE_LABELS"]
 SERIES_BREAKS: dict[str, tuple[tuple[int, str, str], ...]] = {
     "employed": ((2020, "RAMS", "BAS"),),
     "labour_force": ((2020, "RAMS", "BAS"),),
+    "municipal_employed": ((2020, "RAMS", "BAS"),),
 }

@@ -28,6 +28,7 @@ from kompetens_lib.data.schema import (
     TableSpec,
 )
 from kompetens_lib.errors import DataValidationError, KompetensError, KompetensWarning
+from kompetens_lib.reference.geography import municipalities
 from kompetens_lib.reference.industries import INDUSTRY_CODES
 from kompetens_lib.reference.programmes import programmes
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE
@@ -70,6 +71,8 @@ def _domains() -> dict[str, set[str]]:
         "programme": set(programmes()["code"]),
         "judgement": {"", *JUDGEMENTS, *OTHER_JUDGEMENTS},
         "industry": set(INDUSTRY_CODES),
+        "municipality": set(municipalities()["code"]),
+        "basis": {"arbetsort", "bostadsort"},
     }
 
 
@@ -245,7 +248,8 @@ def validate(name: str, frame: pd.DataFrame, file: Path | str = "<tabell>") -> p
         )
 
     domains = _domains()
-    domains["age_band"] = set(POPULATION_AGE_BANDS if name == "population" else AGE_BANDS)
+    domains["age_band"] = set(POPULATION_AGE_BANDS if name in ("population", "municipal_population")
+                              else AGE_BANDS)
     for column in spec.keys + spec.extra:
         if column == "year":
             continue

@@ -254,6 +254,7 @@ statistik</strong>. {html.escape(source_note)}</p>
 <tbody>
 {''.join(rows)}
 </tbody></table>
+{area_section(out_dir)}
 {_SORT_JS}</body></html>
 """
     from kompetens_lib.publish.lean import link_shared_assets
@@ -261,4 +262,52 @@ statistik</strong>. {html.escape(source_note)}</p>
     path = out_dir / "index.html"
     atomic_write_text(path, page)
     link_shared_assets(path, out_dir)  # the chart library once per build, in _static/
+    return path
+
+
+# --- planning areas (kompetens run --area) -------------------------------------------------
+_AREA_START, _AREA_END = "<!-- planeringsomraden -->", "<!-- /planeringsomraden -->"
+
+
+def area_section(out_dir: Path) -> str:
+    """The overview's section of the planning areas built in ``out_dir`` (empty without
+    any), between markers so that :func:`refresh_areas` can replace it."""
+    from kompetens_lib.publish.area_build import area_summaries
+    from kompetens_lib.publish.layout import REPORT_NAME
+
+    areas = area_summaries(Path(out_dir))
+    if not areas:
+        return f"{_AREA_START}{_AREA_END}"
+    rows = []
+    for record in areas:
+        folder = html.escape(str(record["folder"]))
+        need = record.get("figures", {}).get("behov")
+        rows.append(
+            f"<tr><td>{html.escape(str(record['name']))}</td>"
+            f"<td>{html.escape(', '.join(record.get('names', [])))}</td>"
+            f"<td>{html.escape(', '.join(region_name(c) for c in record.get('counties', [])))}"
+            f"</td><td class='tal'>{_fmt_int(int(round(need))) if need is not None else '–'}"
+            f"</td><td><a href='{folder}/{REPORT_NAME}'><strong>Rapport</strong></a> · "
+            f"<a href='{folder}/09_planeringsomrade.html'>Planeringsområdet</a></td></tr>")
+    return (f"{_AREA_START}<h2>Planeringsområden</h2><p class='not'>Kommuner som planerar "
+            "yrkesutbildning tillsammans; länens prognos fördelad på kommunerna (egen "
+            "beräkning, inte officiell statistik).</p><table><thead><tr><th>Område</th>"
+            "<th>Kommuner</th><th>Län</th><th class='tal'>Rekryteringsbehov</th><th>Sidor</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{_AREA_END}")
+
+
+def refresh_areas(out_dir: Path) -> Path | None:
+    """Put the current planning areas into an existing ``index.html`` (replacing its area
+    section, or adding one before ``</body>``); None when there is no overview yet."""
+    path = Path(out_dir) / "index.html"
+    if not path.exists():
+        return None
+    page = path.read_text(encoding="utf-8")
+    block = area_section(out_dir)
+    start, end = page.find(_AREA_START), page.find(_AREA_END)
+    if start != -1 and end != -1:
+        page = page[:start] + block + page[end + len(_AREA_END):]
+    else:
+        page = page.replace("</body>", block + "</body>", 1)
+    atomic_write_text(path, page)
     return path

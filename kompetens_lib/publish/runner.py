@@ -36,7 +36,7 @@ from kompetens_lib.publish.layout import (
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 from kompetens_lib.reference.regions import region_name, region_slug, regions, resolve_region
 
-__all__ = ["FAILED_SUFFIX", "BuildScenario", "Job", "Result",
+__all__ = ["AREA_NOTEBOOKS", "FAILED_SUFFIX", "BuildScenario", "Job", "Result",
            "check_parameters", "execute", "install_scenario", "literal_parameters",
            "notebook_parameters", "plan", "read_build_scenario", "run_jobs", "write_summary"]
 
@@ -108,11 +108,18 @@ def default_notebook_dir() -> Path:
     return local if local.is_dir() else NOTEBOOK_DIR
 
 
+#: Notebooks for a planning area, not a county: built only by ``kompetens run --area``
+#: (:mod:`kompetens_lib.publish.area_build`), never for every county.
+AREA_NOTEBOOKS: tuple[str, ...] = ("09_planeringsomrade.ipynb",)
+
+
 def find_notebooks(selection: list[str] | None = None, directory: Path | None = None) -> list[Path]:
-    """The numbered notebooks ``NN_*.ipynb`` in ``directory``; ``selection`` keeps those
-    whose number or name is listed ("01", "1", "01_nulage")."""
+    """The numbered county notebooks ``NN_*.ipynb`` in ``directory`` (not the planning-area
+    notebooks of :data:`AREA_NOTEBOOKS`); ``selection`` keeps those whose number or name is
+    listed ("01", "1", "01_nulage")."""
     directory = Path(directory or default_notebook_dir())
-    found = sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
+    found = sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb")
+                   if p.name not in AREA_NOTEBOOKS)
     if not found:
         raise KompetensError(
             f"Hittade inga arbetsboksanteckningsböcker (NN_namn.ipynb) i {directory}.")

@@ -5,8 +5,9 @@ Sources: municipalities from SCB's code list (``municipalities.csv``, its header
 NUTS areas from SCB's regional divisions (*riksområden*, NUTS 2021); counties from
 :mod:`kompetens_lib.reference.regions`. FA regions (SCB's functional labour-market
 regions, codes "FA01".."FA60" as in AM9906) are recognised by their code; the names and
-members of the FA 2018 division are not bundled (no authoritative list was at hand), so an
-FA region keeps the name the file gives it.
+members of that division are not bundled (no authoritative list of the FA00–FA60 codes was
+at hand; Tillväxtanalys' FA15 division of 60 regions is published with other, four-digit
+codes), so an FA region keeps the name the file gives it.
 """
 
 from __future__ import annotations
