@@ -15,13 +15,15 @@ import hashlib
 import json
 import os
 import struct
+import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
 import altair as alt
 
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import KompetensError, KompetensWarning
 
 __all__ = [
     "FONT",
@@ -456,6 +458,24 @@ def in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+def plain_warnings() -> None:
+    """Show a :class:`KompetensWarning` to the participant as one Swedish line ("Obs! …"),
+    without the library's file name, the class name and a line of its code; other warnings
+    keep Python's format. Installed once per process (by :func:`setup` in a notebook)."""
+    if getattr(warnings.showwarning, "kompetens_plain", False):
+        return
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if isinstance(category, type) and issubclass(category, KompetensWarning):
+            print(f"Obs! {message}", file=file if file is not None else sys.stderr)
+            return
+        original(message, category, filename, lineno, file, line)
+
+    show.kompetens_plain = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
+
+
 def setup(*, static: bool | Literal["interactive", "png", "svg"] | None = None) -> None:
     """Prepare a notebook for charts: Swedish theme and offline rendering. Call it first.
 
@@ -473,6 +493,8 @@ def setup(*, static: bool | Literal["interactive", "png", "svg"] | None = None) 
     >>> kl.setup()  # doctest: +SKIP
     """
     mode = _resolve_mode(static)
+    if in_kernel():
+        plain_warnings()
     register()
     alt.theme.enable(THEME_NAME)
     if mode != "interactive":
