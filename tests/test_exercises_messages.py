@@ -254,12 +254,11 @@ def test_a_series_with_row_numbers_is_told_to_index_it_by_year():
 def test_library_warnings_read_as_one_swedish_line_in_a_notebook(capsys):
     import warnings
 
-    from kompetens_lib.errors import KompetensWarning
-    from kompetens_lib.present import render
+    from kompetens_lib.errors import KompetensWarning, plain_warnings
 
     with warnings.catch_warnings(record=True) as others:  # restores showwarning after
-        render.plain_warnings()
-        render.plain_warnings()  # once per process, however often the setup cell runs
+        plain_warnings()
+        plain_warnings()  # once per process, however often the setup cell runs
         warnings.simplefilter("always")
         warnings.warn("Seriebrott i sysselsättningen.", KompetensWarning, stacklevel=1)
         warnings.warn("other", UserWarning, stacklevel=1)

@@ -280,7 +280,8 @@ def start(exercise_id: str, region: object, prioriterade_grupper: object = None,
           deltagare: object = "", source: object = None) -> Context:
     """:func:`context`, and show the participant what the exercise will use (and the
     county's saved mandate from exercise 1 or notebook 00, if there is one)."""
-    from kompetens_lib.present.render import in_kernel, plain_warnings
+    from kompetens_lib.errors import plain_warnings
+    from kompetens_lib.present.render import in_kernel
 
     if in_kernel():
         plain_warnings()  # before the first table is read: its notes come as "Obs! …"

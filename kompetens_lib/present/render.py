@@ -15,15 +15,13 @@ import hashlib
 import json
 import os
 import struct
-import sys
 import tempfile
-import warnings
 from pathlib import Path
 from typing import Any, Literal
 
 import altair as alt
 
-from kompetens_lib.errors import KompetensError, KompetensWarning
+from kompetens_lib.errors import KompetensError, plain_warnings
 
 __all__ = [
     "FONT",
@@ -456,24 +454,6 @@ def in_kernel() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def plain_warnings() -> None:
-    """Show a :class:`KompetensWarning` to the participant as one Swedish line ("Obs! …"),
-    without the library's file name, the class name and a line of its code; other warnings
-    keep Python's format. Installed once per process (by :func:`setup` in a notebook)."""
-    if getattr(warnings.showwarning, "kompetens_plain", False):
-        return
-    original = warnings.showwarning
-
-    def show(message, category, filename, lineno, file=None, line=None):
-        if isinstance(category, type) and issubclass(category, KompetensWarning):
-            print(f"Obs! {message}", file=file if file is not None else sys.stderr)
-            return
-        original(message, category, filename, lineno, file, line)
-
-    show.kompetens_plain = True  # type: ignore[attr-defined]
-    warnings.showwarning = show
 
 
 def setup(*, static: bool | Literal["interactive", "png", "svg"] | None = None) -> None:
