@@ -121,6 +121,14 @@ def test_the_news_pop_up_is_off_in_the_folders_settings(tmp_path):
     assert any(a.endswith(start.FIRST_NOTEBOOK) for a in command)
 
 
+@pytest.mark.parametrize("uid", [0, 1000])
+def test_jupyterlab_starts_for_root_too(tmp_path, monkeypatch, uid):
+    # As root (a container, WSL) JupyterLab refuses to start unless it is allowed to.
+    monkeypatch.setattr(start.os, "geteuid", lambda: uid, raising=False)
+    command, _ = start.lab_command(tmp_path)
+    assert ("--ServerApp.allow_root=True" in command) == (uid == 0)
+
+
 def test_jupyterlab_reads_the_folders_settings(tmp_path, monkeypatch):
     """jupyterlab_server reads ``labconfig/default_setting_overrides.json`` from the config
     path the command sets."""

@@ -146,7 +146,15 @@ def lab_command(folder: Path) -> tuple[list[str], dict[str, str]]:
         p for p in (config, env.get("JUPYTER_CONFIG_PATH", "")) if p)
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
                f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}"]
+    if _is_root():
+        # In a container or WSL the participant is often root, and JupyterLab then stops
+        # with an English message; the folder is the participant's own either way.
+        command.append("--ServerApp.allow_root=True")
     return command, env
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def build_parser(prog: str = PROG) -> SwedishArgumentParser:
