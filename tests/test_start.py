@@ -154,3 +154,10 @@ def test_help_is_swedish(capsys):
         start.main(["--help"])
     out = capsys.readouterr().out
     assert "arbetsmapp" in out and "skrivs aldrig över" in out
+
+
+def test_the_command_to_start_later_is_the_one_the_participant_typed(tmp_path, capsys,
+                                                                     monkeypatch):
+    monkeypatch.setattr(start.sys, "argv", [".venv/bin/kompetens", "start"])
+    assert start.main(["--dir", str(tmp_path), "--bara-kopiera"]) == 0
+    assert f".venv/bin/kompetens start --dir {tmp_path}" in capsys.readouterr().out
