@@ -6,6 +6,8 @@ attributes such as ``ScbApiError.kind``), never on the text of a message.
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections.abc import Sequence
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "ScbApiError",
     "ScbImportError",
     "TemplateError",
+    "plain_warnings",
 ]
 
 
@@ -103,3 +106,22 @@ class KompetensWarning(UserWarning):
 
 class ConvergenceWarning(KompetensWarning):
     """RAS did not meet the county totals within the tolerance (message in Swedish)."""
+
+
+def plain_warnings() -> None:
+    """Show a :class:`KompetensWarning` to the participant as one Swedish line ("Obs! …"),
+    without the library's file name, the class name and a line of its code; other warnings
+    keep Python's format. Installed once per process (by ``kl.setup()``, ``ex.start()`` and
+    the command line)."""
+    if getattr(warnings.showwarning, "kompetens_plain", False):
+        return
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if isinstance(category, type) and issubclass(category, KompetensWarning):
+            print(f"Obs! {message}", file=file if file is not None else sys.stderr)
+            return
+        original(message, category, filename, lineno, file, line)
+
+    show.kompetens_plain = True  # type: ignore[attr-defined]
+    warnings.showwarning = show

@@ -229,3 +229,18 @@ def test_lesson_cells_are_left_out_of_pages_without_code_only(tmp_path: Path) ->
     assert "parametercellen" not in report.read_text(encoding="utf-8")
     page = export_html(nb, tmp_path / "sida.html", include_code=True)
     assert "parametercellen" in page.read_text(encoding="utf-8")
+
+
+def test_links_point_at_pages_of_the_build_or_name_the_file_in_the_workbook(tmp_path: Path
+                                                                           ) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "Nästa: [02 Regional nedbrytning](02_nedbrytning.ipynb), se "
+        "[metoderna](../docs/metoder.md) och övningen "
+        "[Nuläget](../exercises/ovning2_nulaget.ipynb). [SCB](https://www.scb.se)")]
+    page = export_html(nb, tmp_path / "01_nulage.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a\s+href="([^"#]+)', page)
+    assert "02_nedbrytning.html" in hrefs and "https://www.scb.se" in hrefs
+    assert not [h for h in hrefs if h.endswith((".ipynb", ".md"))], hrefs
+    assert "metoderna (docs/metoder.md i arbetsboken)" in page
+    assert "Nuläget (exercises/ovning2_nulaget.ipynb i arbetsboken)" in page

@@ -14,6 +14,9 @@ from kompetens_lib.present import keyfigures
     ("lq", 1.234, "1,23"),
     ("groups", ["A", "B"], "A, B"),
     ("top", [{"group": "Läkare", "lq": 1.5}], "Läkare (1,50)"),
+    # A range reads the same whether a notebook gives it as a pair or by name (issue 17).
+    ("demand_range", [146500, 152500], "146\u00a0500–152\u00a0500"),
+    ("demand_range", {"lägst": 146500, "högst": 152500}, "146\u00a0500–152\u00a0500"),
 ])
 def test_values_are_formatted_the_swedish_way(key, value, shown):
     assert keyfigures.format_value(key, value) == shown

@@ -150,6 +150,19 @@ def test_executed_notebooks_and_exercises_have_no_doubled_punctuation(executed):
     assert not problems, problems
 
 
+def test_library_notes_show_without_python_warning_lines(executed):
+    # A note such as the series break comes as "Obs! …", not as "…/tables.py:403:
+    # KompetensWarning: …" followed by a line of the library's code.
+    problems = []
+    for name, nb in executed:
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                text = output.get("text", "") if output.get("output_type") == "stream" else ""
+                if re.search(r"\w+Warning:|\.py:\d+:", text):
+                    problems.append((name, text[:160]))
+    assert not problems, problems
+
+
 def test_no_check_of_exercises_1_to_3_errs(executed):
     for name, nb in executed:
         errors = [o for c in nb.cells for o in c.get("outputs", [])

@@ -125,6 +125,14 @@ def test_the_news_pop_up_is_off_in_the_folders_settings(tmp_path):
     assert any(a.endswith(start.FIRST_NOTEBOOK) for a in command)
 
 
+@pytest.mark.parametrize("uid", [0, 1000])
+def test_jupyterlab_starts_for_root_too(tmp_path, monkeypatch, uid):
+    # As root (a container, WSL) JupyterLab refuses to start unless it is allowed to.
+    monkeypatch.setattr(start.os, "geteuid", lambda: uid, raising=False)
+    command, _ = start.lab_command(tmp_path)
+    assert ("--ServerApp.allow_root=True" in command) == (uid == 0)
+
+
 def test_jupyterlab_reads_the_folders_settings(tmp_path, monkeypatch):
     """jupyterlab_server reads ``labconfig/default_setting_overrides.json`` from the config
     path the command sets."""
@@ -150,3 +158,10 @@ def test_help_is_swedish(capsys):
         start.main(["--help"])
     out = capsys.readouterr().out
     assert "arbetsmapp" in out and "skrivs aldrig över" in out
+
+
+def test_the_command_to_start_later_is_the_one_the_participant_typed(tmp_path, capsys,
+                                                                     monkeypatch):
+    monkeypatch.setattr(start.sys, "argv", [".venv/bin/kompetens", "start"])
+    assert start.main(["--dir", str(tmp_path), "--bara-kopiera"]) == 0
+    assert f".venv/bin/kompetens start --dir {tmp_path}" in capsys.readouterr().out

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kompetens_lib.cli.data import add_data_parser
 from kompetens_lib.cli.parser import SwedishArgumentParser
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import KompetensError, plain_warnings
 
 __all__ = ["DELEGATED", "Progress", "build_parser", "main"]
 
@@ -447,6 +447,7 @@ def _delegate(command: str, argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run ``kompetens ARGS`` and return the exit code (0 ok, 1 failed, 2 wrong arguments)."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    plain_warnings()  # a note from the library reads "Obs! …", without file and code line
     with logging_to_stderr():
         if argv and argv[0] in DELEGATED:
             return _delegate(argv[0], argv[1:])

@@ -146,7 +146,15 @@ def lab_command(folder: Path) -> tuple[list[str], dict[str, str]]:
         p for p in (config, env.get("JUPYTER_CONFIG_PATH", "")) if p)
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
                f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}"]
+    if _is_root():
+        # In a container or WSL the participant is often root, and JupyterLab then stops
+        # with an English message; the folder is the participant's own either way.
+        command.append("--ServerApp.allow_root=True")
     return command, env
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def build_parser(prog: str = PROG) -> SwedishArgumentParser:
@@ -168,6 +176,15 @@ def build_parser(prog: str = PROG) -> SwedishArgumentParser:
     return parser
 
 
+def _as_typed(prog: str) -> str:
+    """``prog`` with the command as the participant typed it (``.venv/bin/kompetens start``
+    when that is how it was started, as the docs have it)."""
+    typed = sys.argv[0] if sys.argv else ""
+    if Path(typed).name == "kompetens" and prog.startswith("kompetens "):
+        return typed + prog[len("kompetens"):]
+    return prog
+
+
 def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     """Prepare the folder and start JupyterLab in it (0 ok, 2 on a Swedish error)."""
     args = build_parser(prog).parse_args(argv)
@@ -181,7 +198,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         code = resolve_region(args.region)
         print(f"Länet i parametercellerna: {region_name(code)} ({code}).")
     if args.copy_only:
-        print(f"Starta JupyterLab i mappen när du vill: {prog} --dir {args.folder}")
+        print(f"Starta JupyterLab i mappen när du vill: {_as_typed(prog)} --dir {args.folder}")
         return 0
     command, env = lab_command(result.folder)
     print(f"Startar JupyterLab i {result.folder}. Börja med {FIRST_NOTEBOOK}. "

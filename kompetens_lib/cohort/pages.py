@@ -62,7 +62,7 @@ def summary(result: dict | None) -> tuple[str, str]:
     if status == CRASHED:
         return "✘ kraschade", "failed"
     if status == TIMED_OUT:
-        return "⏱ tidsgränsen nåddes", "failed"
+        return "◷ tidsgränsen nåddes", "failed"
     if status == BROKEN:
         return "✘ kunde inte köras", "failed"
     done = sum(c["status"] == PASSED for c in result["checks"])
@@ -216,7 +216,7 @@ def overview_page(manifest: dict, by_person: dict[str, dict[str, dict]],
                                 f"<code>{html.escape(item['ename'])}</code></li>")
     problem_list = f"<ul>{''.join(problems)}</ul>" if problems else "<p>Inga.</p>"
     legend = ("<p><small>✔ klar: alla synliga kontroller godkända · ◐ delvis klar · "
-              "○ inte påbörjad · ✘ kraschade eller kunde inte köras · ⏱ tidsgränsen nåddes · "
+              "○ inte påbörjad · ✘ kraschade eller kunde inte köras · ◷ tidsgränsen nåddes · "
               "⚠ fel eller avbruten cell i anteckningsboken · – ej inlämnad</small></p>")
     body = [
         "<h1>Kohortöversikt</h1>",

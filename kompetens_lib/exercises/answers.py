@@ -121,9 +121,21 @@ def group_items(value: object, name: str) -> list[object]:
     if isinstance(value, (pd.Index, np.ndarray, list, tuple, set)):
         return list(value)
     if isinstance(value, str):
+        if "," in value and not _is_group(value):  # 'Gymn. data, el och energi' is one
+            raise KompetensError(f"{name} ska vara en lista med en text per grupp, t.ex. "
+                                 f"[\"713\", \"Förskollärare\"], inte en enda text med "
+                                 f"kommatecken ({value!r}).")
         return [value]
     raise KompetensError(f"{name} ska vara en lista med gruppkoder eller kortnamn, t.ex. "
                          f"[\"713\", \"Förskollärare\"], inte {type(value).__name__}.")
+
+
+def _is_group(text: str) -> bool:
+    try:
+        resolve_group(text.strip())
+    except KompetensError:
+        return False
+    return True
 
 
 def group_words(codes: Iterable[str]) -> list[str]:

@@ -256,7 +256,8 @@ def context_bundle(ctx: Context, mandate: Mapping[str, str] | None = None) -> di
     item = EXERCISES[ctx.exercise]
     groups = ", ".join(f"{name} ({code})" for code, name in zip(ctx.groups, ctx.group_names))
     if ctx.default_groups_used:
-        groups += " – länets största grupper, eftersom du inte har valt några"
+        groups += (" – länets fem största grupper utom förgymnasial och okänd utbildning, "
+                   "eftersom du inte har valt några")
     rows = []
     if ctx.participant:
         rows.append(("Deltagare", ctx.participant))
@@ -279,6 +280,11 @@ def start(exercise_id: str, region: object, prioriterade_grupper: object = None,
           deltagare: object = "", source: object = None) -> Context:
     """:func:`context`, and show the participant what the exercise will use (and the
     county's saved mandate from exercise 1 or notebook 00, if there is one)."""
+    from kompetens_lib.errors import plain_warnings
+    from kompetens_lib.present.render import in_kernel
+
+    if in_kernel():
+        plain_warnings()  # before the first table is read: its notes come as "Obs! …"
     ctx = context(exercise_id, region, prioriterade_grupper, deltagare=deltagare, source=source)
     saved = saved_mandate(ctx.region) if ctx.exercise != "ovning1" else None
     display(context_bundle(ctx, saved))

@@ -98,7 +98,8 @@ def check_mandate_complete(ctx: Context, uppdrag: object) -> list[str]:
     problems = []
     if empty:
         labels = {key: label for key, _, label in MANDATE_FIELDS}
-        listing = "; ".join(f"'{k}' ({labels[k]})" for k in empty)
+        named = [f"'{k}' ({labels[k]})" for k in empty]
+        listing = ", ".join(named[:-1]) + " och " + named[-1] if len(named) > 1 else named[0]
         problems.append(f"Fyll i {listing} tillsammans med din chef.")
     question = _field_text(fields, "fråga")
     if question and len(words(question)) < 6:
@@ -111,7 +112,7 @@ def check_mandate_complete(ctx: Context, uppdrag: object) -> list[str]:
     deadline = _field_text(fields, "klart_senast")
     if deadline and not _is_iso_date(deadline):
         problems.append(f"Skriv datumet i 'klart_senast' som ÅÅÅÅ-MM-DD, t.ex. "
-                        f"\"2027-03-15\", inte {deadline!r}.")
+                        f"\"2027-03-31\", inte {deadline!r}.")
     for key, who in (("mottagare", "Mottagaren"), ("uppdragsgivare", "Uppdragsgivaren")):
         text = _field_text(fields, key)
         if text and fold(text) in _SELF:

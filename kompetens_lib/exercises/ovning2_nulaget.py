@@ -17,7 +17,7 @@ from kompetens_lib.exercises.answers import (
     mentions,
     sentences,
 )
-from kompetens_lib.exercises.framework import Context, check
+from kompetens_lib.exercises.framework import Context, check, default_groups
 from kompetens_lib.reference.regions import NATIONAL_CODE
 from kompetens_lib.workbook.profile import location_quotients
 
@@ -62,6 +62,10 @@ def check_largest_groups(ctx: Context, storsta_grupper: object) -> list[str]:
     elif given_set == by_lq:
         hint = ("Du har sorterat efter lokaliseringskvot. Här ska grupperna sorteras efter antal "
                 "förvärvsarbetande.")
+    elif given_set == set(default_groups(ctx.region, ctx.base_year, ctx.source)[:3]):
+        hint = ("Det ser ut som de tre första av de prioriterade grupperna överst, där "
+                "förgymnasial och okänd utbildning inte är med. Här räknas alla "
+                "utbildningsgrupper: summera hela tabellen employed för ditt län.")
     elif any(given_set == _top3(ctx.region, year, ctx.source)
              for year in range(first_year, ctx.base_year)):
         hint = f"Grupperna stämmer för ett annat år. Använd basåret {ctx.base_year}."
@@ -113,9 +117,9 @@ def check_high_lq(ctx: Context, hog_kvot: object) -> list[str]:
         parts.append(f"{count_phrase(lacking, 'grupp', 'grupper')} med kvot över 1,2 och minst "
                      f"{LQ_MIN_EMPLOYED} förvärvsarbetande saknas")
     return ["Listan stämmer inte helt: " + ", ".join(parts[:-1])
-            + (" och " if len(parts) > 1 else "") + parts[-1] + ". Filtrera tabellen från "
-            "profile.location_quotients på både lq (kvoten) och employed (antal "
-            "förvärvsarbetande)."]
+            + (" och " if len(parts) > 1 else "") + parts[-1] + ". Filtrera tabellen lq (från "
+            "profile.location_quotients) på både kolumnen lq (kvoten) och kolumnen employed "
+            "(antal förvärvsarbetande)."]
 
 
 @check("ovning2", "forklaring", "Förklaringen av en grupp", ["forklaring"])

@@ -23,7 +23,14 @@ from kompetens_lib.exercises.answers import (
     region_words,
     words,
 )
-from kompetens_lib.exercises.framework import ROUNDING_TEXT, Context, Note, check, rounded_match
+from kompetens_lib.exercises.framework import (
+    ROUNDING,
+    ROUNDING_TEXT,
+    Context,
+    Note,
+    check,
+    rounded_match,
+)
 from kompetens_lib.methods.breakdown import breakdown, compare_methods
 from kompetens_lib.workbook.breakdown_tables import method_range, method_values
 from kompetens_lib.workbook.forecast import national_forecast
@@ -65,6 +72,11 @@ def _other_year_values(ctx: Context, share_year: int) -> pd.Series:
     return part.set_index("year")["value"].astype(float)
 
 
+def _exact(given: float, expected: float) -> bool:
+    """Equal but for the decimals a participant's own arithmetic may carry."""
+    return close(given, expected, rel=0.0005, abs_tol=1.0)
+
+
 def _year_values(value: object, name: str, ctx: Context) -> pd.Series:
     """Year → value from a Series indexed by year, a DataFrame with year and value, or a dict."""
     if isinstance(value, Mapping):
@@ -101,6 +113,11 @@ def _year_values(value: object, name: str, ctx: Context) -> pd.Series:
         index = [int(y) for y in value.index]
     except (TypeError, ValueError):
         raise KompetensError(f"Indexet i {name} ska vara årtal (t.ex. 2030).") from None
+    if index and max(index) < 1900:
+        shown = ", ".join(str(i) for i in index[:3])
+        raise KompetensError(f"{name} har radnummer ({shown} …) som index, inte årtal. Gör en "
+                             "tabell med kolumnerna year och value, eller sätt åren som index "
+                             "(t.ex. med .set_index(\"year\")).")
     numbers = pd.to_numeric(pd.Series(list(value), index=index), errors="coerce")
     if numbers.isna().any():
         raise KompetensError(f"{name} har värden som inte är tal. Alla värden ska vara antal "
@@ -120,11 +137,17 @@ def check_own_breakdown(ctx: Context, min_nedbrytning: object) -> list[str]:
     years = [y for y in expected.index if y in given.index]
     expected = expected.reindex(years)
     given = given.reindex(years)
-    if all(close(g, e, rel=0.005) for g, e in zip(given, expected)):
+    pairs = list(zip(given, expected))
+    if all(_exact(g, e) for g, e in pairs):
         return []
-    if all(close(g, e, rel=0.005) or rounded_match(g, e) for g, e in zip(given, expected)):
+    # A rounded answer is told so, even where 0,5 % would have let it through unremarked.
+    if all(_exact(g, e) or rounded_match(g, e) for g, e in pairs) or (
+            any(rounded_match(g, e) for g, e in pairs)
+            and all(close(g, e, rel=0.005) or rounded_match(g, e) for g, e in pairs)):
         return [Note("Godkänt: värdena stämmer, " + ROUNDING_TEXT.replace("avrundat", "avrundade")
                      + ".")]
+    if all(close(g, e, rel=0.005) for g, e in pairs):
+        return []
     national = _national(ctx)
     national_demand = national["demand"].astype(float).reindex(years)
     national_supply = national["supply"].astype(float).reindex(years)
@@ -211,10 +234,12 @@ def check_method_range(ctx: Context, metodspann: object) -> list[str]:
     demand = _ranges(ctx, "demand")
     target = demand[demand["year"] == ctx.target_year]
     expected = _spread(demand, ctx.target_year)
-    if close(given, expected, rel=0.01, abs_tol=1.0):
+    if _exact(given, expected):
         return []
     if rounded_match(given, expected):
         return [Note(f"Godkänt: spannet stämmer, {ROUNDING_TEXT}.")]
+    if close(given, expected, rel=0.01, abs_tol=1.0):
+        return []
     own = _cell_spread(ctx)
     if close(given, own, rel=0.01, abs_tol=1.0) or rounded_match(given, own):
         return [Note("Godkänt: spannet stämmer med kl.compare_methods. Anteckningsboken 02 ger RAS "
@@ -233,6 +258,11 @@ def check_method_range(ctx: Context, metodspann: object) -> list[str]:
     for year in range(ctx.base_year + 1, ctx.target_year):
         if close(given, _spread(demand, year), rel=0.01, abs_tol=1.0):
             return [f"Spannet gäller ett annat år. Använd målåret {ctx.target_year}."]
+    if (abs(expected) < 10 * ROUNDING and abs(given - expected) <= ROUNDING / 2
+            and given % ROUNDING == 0):
+        return [("Nära, men för grovt avrundat: under 1 000 avrundar arbetsboken till tiotal, "
+                 "inte till hundratal (937 blir 940). Skriv spannet avrundat till tiotal, "
+                 "eller utan avrundning.")]
     if close(given, expected, rel=0.2, abs_tol=0):
         return [("Nära, men utanför det kontrollen godtar (1 %, eller avrundning som "
                  "arbetsboken avrundar: hundratal från 1 000, annars tiotal). Räkna max − min "

@@ -161,6 +161,34 @@ def _prepare(nb: nbformat.NotebookNode, include_code: bool) -> bool:
     return has_charts
 
 
+_LOCAL_LINK = re.compile(r"""<a\s+href="(?![a-z][a-z0-9+.-]*:|#|/)([^"]*)"([^>]*)>(.*?)</a>""",
+                         re.DOTALL | re.IGNORECASE)
+
+
+def local_links(body: str) -> str:
+    """Links between notebooks point at the pages beside this one (``02_x.ipynb`` →
+    ``02_x.html``: a build writes each page next to its notebook); a link out of the
+    notebooks' folder (``../docs/metoder.md``, ``../exercises/…``), which a build does not
+    hold, becomes its text and the file's place in the workbook, so no link is dead.
+
+    >>> local_links('<a href="02_nedbrytning.ipynb#bakatest">nästa</a>')
+    '<a href="02_nedbrytning.html#bakatest">nästa</a>'
+    >>> local_links('<a href="../docs/metoder.md">metoderna</a>')
+    'metoderna (docs/metoder.md i arbetsboken)'
+    """
+    def replace(match: re.Match) -> str:
+        target, rest, text = match.groups()
+        path, _, anchor = target.partition("#")
+        if "/" not in path and path.endswith(".ipynb"):
+            return (f'<a href="{path[:-len(".ipynb")]}.html{"#" + anchor if anchor else ""}"'
+                    f"{rest}>{text}</a>")
+        if path.startswith("../"):
+            return f"{text} ({path[3:]} i arbetsboken)"
+        return match.group(0)
+
+    return _LOCAL_LINK.sub(replace, body)
+
+
 @functools.lru_cache(maxsize=2)
 def _exporter(include_code: bool):
     """One exporter per mode and process: building one compiles its templates (~0.3 s)."""
@@ -220,6 +248,7 @@ def export_html(
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
 
+    body = local_links(body)
     leftovers = external_references(body)
     if leftovers:
         for pattern in _EXTERNAL_TAG_RES:

@@ -31,6 +31,9 @@ def format_value(key: str, value: Any) -> str:
     if (key.endswith("_range") and isinstance(value, (list, tuple)) and len(value) == 2
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
         return format_range(*value, space="\u00a0")
+    if key.endswith("_range") and isinstance(value, dict) and set(value) == {"lägst", "högst"}:
+        # Shown as every other range is (146 500–152 500); the JSON keeps its two names.
+        return format_value(key, [value["lägst"], value["högst"]])
     if isinstance(value, dict):
         return ", ".join(f"{k}: {format_value(key, v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):

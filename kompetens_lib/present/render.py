@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import altair as alt
 
-from kompetens_lib.errors import KompetensError
+from kompetens_lib.errors import KompetensError, plain_warnings
 
 __all__ = [
     "FONT",
@@ -473,6 +473,8 @@ def setup(*, static: bool | Literal["interactive", "png", "svg"] | None = None) 
     >>> kl.setup()  # doctest: +SKIP
     """
     mode = _resolve_mode(static)
+    if in_kernel():
+        plain_warnings()
     register()
     alt.theme.enable(THEME_NAME)
     if mode != "interactive":
