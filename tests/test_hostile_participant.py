@@ -340,3 +340,28 @@ def test_in_the_sandbox_only_the_own_folder_is_writable_and_hidden_folders_are_e
     assert (other / "svar.txt").read_text(encoding="utf-8") == "annans"
     assert (shared / "svar.txt").read_text(encoding="utf-8") == "insamlat"
     assert not (tmp_path / "ny.txt").exists()
+
+
+@pytest.mark.skipif(not sandbox.available(), reason="no mount namespaces here")
+def test_a_sandboxed_kernel_sees_no_other_working_copy_nor_the_snapshot(tmp_path):
+    scratch = tmp_path / "arbete"
+    (scratch / "deltagare-annan").mkdir(parents=True)
+    (scratch / "deltagare-annan" / "svar.ipynb").write_text("annans", encoding="utf-8")
+    own = tmp_path / "insamling" / "anna-andersson"
+    own.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os\n"
+        "mine = os.path.basename(os.path.abspath('..'))\n"
+        "assert os.listdir('../..') == [mine], os.listdir('../..')\n"
+        f"assert os.listdir({str(own.parent)!r}) == [], 'insamlingen syns'\n"
+        "open('eget.txt', 'w').write('mitt')")]
+    content = nbformat.writes(nb).encode()
+    (own / "ovning2.ipynb").write_bytes(content)
+    job = cohort.FeedbackJob("anna-andersson", "ovning2", str(own), "ovning2.ipynb", 30, 60,
+                             content, scratch=str(scratch), sandboxed=True,
+                             hidden=(str(scratch), str(own.parent)))
+    result = cohort.run_feedback_job(job)
+    assert result["status"] == cohort.RAN
+    assert result["cell_errors"] == []
+    assert sorted(p.name for p in scratch.iterdir()) == ["deltagare-annan"]

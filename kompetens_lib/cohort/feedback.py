@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kompetens_lib._internal.files import atomic_write_text, make_tree_private
-from kompetens_lib.cohort.collect import SNAPSHOT_MANIFEST, read_snapshot
+from kompetens_lib.cohort.collect import DEFAULT_SNAPSHOT_DIR, SNAPSHOT_MANIFEST, read_snapshot
 from kompetens_lib.cohort.pages import overview_page, participant_page
+from kompetens_lib.cohort.release import DEFAULT_RELEASE_DIR
 from kompetens_lib.cohort.status import BROKEN, CRASHED, DISK_FULL, NOT_STARTED, RAN, TIMED_OUT
 from kompetens_lib.cohort.transport import (
     ANSWERS_MIME,
@@ -485,7 +486,12 @@ def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, 
     sandboxed = bool(jobs) and sandbox.available()
     started = time.monotonic()
     scratch = tempfile.mkdtemp(prefix="kompetens-feedback-")  # private (0700)
-    hidden = [str(snapshot.resolve()), str(out.resolve()), scratch]
+    # What the kernel must not see: this run's folders, the cohort's usual folders here,
+    # and this folder itself (the sandbox never hides what holds Python or this package).
+    hidden = [str(snapshot.resolve()), str(out.resolve()), scratch, os.getcwd(),
+              *(str(Path(name).resolve()) for name in (DEFAULT_RELEASE_DIR,
+                                                       DEFAULT_SNAPSHOT_DIR,
+                                                       DEFAULT_FEEDBACK_DIR))]
     if isinstance(manifest.get("source"), str):
         hidden.append(manifest["source"])
     jobs = [dataclasses.replace(job, disk_mb=disk_mb, scratch=scratch, sandboxed=sandboxed,

@@ -92,7 +92,8 @@ def enter(writable: str, hidden: list[str] = (), needed: list[str] = ()) -> None
     """Isolate this process (call it in a child before ``exec``): every mount read-only
     except ``writable``; each folder of ``hidden`` replaced by an empty read-only one
     (``writable`` itself stays visible even inside a hidden folder; a folder that holds
-    ``needed`` paths, such as the Python installation, is never hidden); a fresh, small
+    ``needed`` paths, the Python installation, this package, ``PYTHONPATH`` or a folder
+    named by a ``KOMPETENS_…`` environment variable, is never hidden); a fresh, small
     ``/dev/shm``. Raises OSError if that could not be done completely."""
     libc = _libc()
     writable = os.path.realpath(writable)
@@ -104,11 +105,15 @@ def enter(writable: str, hidden: list[str] = (), needed: list[str] = ()) -> None
         _new_user_namespace(libc)
     _mount(libc, None, "/", None, _MS_REC | _MS_PRIVATE)
     keep = [writable, sys.prefix, sys.base_prefix, *needed,
-            str(Path(__file__).resolve().parents[2])]
+            str(Path(__file__).resolve().parents[2]),
+            *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p),
+            # the run's own settings that name folders, e.g. its data source
+            *(v for k, v in os.environ.items() if k.startswith("KOMPETENS_")
+              and os.path.isabs(v))]
     own = os.open(writable, os.O_PATH | os.O_DIRECTORY)
     try:
         needs = [os.path.realpath(k) for k in keep]
-        needs = [k for k in needs if k != writable]
+        needs = [k for k in needs if not _inside(k, writable)]  # visible anyway
         for folder in dict.fromkeys(os.path.realpath(h) for h in hidden):
             if folder == "/" or not os.path.isdir(folder) or _inside(folder, writable) \
                     or any(_inside(k, folder) for k in needs):
