@@ -171,7 +171,10 @@ def _vandal(snapshot: Path, released: Path, pages: Path) -> str:
 
 
 @pytest.mark.skipif(not sandbox.available(), reason="no mount namespaces here")
-def test_a_participant_cannot_touch_other_snapshots_the_release_or_the_pages(tmp_path, capsys):
+def test_a_participant_cannot_touch_other_snapshots_the_release_or_the_pages(tmp_path, capsys,
+                                                                            monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     released, notebooks = _cohort(tmp_path)
     pages = tmp_path / "sidor"
     pages.mkdir()
@@ -210,7 +213,7 @@ def test_a_participant_cannot_touch_other_snapshots_the_release_or_the_pages(tmp
     assert "avbröts: skrev mer än 8 MB" in (pages / "index.html").read_text(encoding="utf-8")
     assert "avbröts" not in (pages / "anna-andersson.html").read_text(encoding="utf-8")
     # The working copies are gone.
-    assert not list(Path(tempfile.gettempdir()).glob("kompetens-feedback-*/deltagare-*"))
+    assert not list((tmp_path / "tmp").iterdir())
 
 
 def test_without_the_sandbox_a_changed_snapshot_is_found_and_said(tmp_path, capsys,
