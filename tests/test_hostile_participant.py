@@ -368,3 +368,22 @@ def test_a_sandboxed_kernel_sees_no_other_working_copy_nor_the_snapshot(tmp_path
     assert result["status"] == cohort.RAN
     assert result["cell_errors"] == []
     assert sorted(p.name for p in scratch.iterdir()) == ["deltagare-annan"]
+
+
+def test_a_file_changed_before_the_run_is_not_reported_as_changed_by_the_run(tmp_path, capsys):
+    released, notebooks = _cohort(tmp_path)
+    _answer(notebooks["carl-carlsson"], "storsta_grupper", "storsta_grupper = ['fel']")
+    snapshot, _ = _collect(tmp_path, released)
+    # Anna's notebook is edited in the snapshot after the collection, before feedback.
+    anna = snapshot / "anna-andersson" / "ovning2_nulaget.ipynb"
+    anna.write_text(anna.read_text(encoding="utf-8").replace("storsta_grupper",
+                                                             "storsta_grupper "),
+                    encoding="utf-8")
+    pages = tmp_path / "sidor"
+    assert cohort_cli.main(["feedback", str(snapshot), "--out", str(pages), "--jobs", "1"]) == 0
+    assert "ändrades medan" not in capsys.readouterr().err
+    record = json.loads((pages / cohort.FEEDBACK_JSON).read_text(encoding="utf-8"))
+    assert record["snapshot_changed"] == []
+    results = _results(pages)
+    assert results["anna-andersson"]["status"] == cohort.BROKEN  # said on her own page
+    assert results["carl-carlsson"]["status"] == cohort.RAN

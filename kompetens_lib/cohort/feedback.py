@@ -481,6 +481,8 @@ def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, 
     snapshot = Path(snapshot)
     manifest_sha = _manifest_sha(snapshot)
     manifest, jobs, known = plan_feedback(snapshot, cell_timeout, notebook_timeout)
+    # Files already changed since the collection are reported as such, not as changed now.
+    changed_before = set(_changed_files(snapshot, manifest, manifest_sha)) if jobs else set()
     out = Path(out) if out else Path(DEFAULT_FEEDBACK_DIR) / snapshot.name
     _make_out(out)
     sandboxed = bool(jobs) and sandbox.available()
@@ -503,7 +505,8 @@ def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, 
         _restore_modes(modes)
         _remove_tree(scratch)
     seconds = time.monotonic() - started
-    changed = _changed_files(snapshot, manifest, manifest_sha) if jobs else []
+    changed = [name for name in (_changed_files(snapshot, manifest, manifest_sha)
+                                 if jobs else []) if name not in changed_before]
     by_person: dict[str, dict[str, dict]] = {}
     for result in results:
         by_person.setdefault(result["participant"], {})[result["exercise"]] = result
