@@ -102,3 +102,41 @@ def test_feedback_progress_says_a_cell_timed_out_instead_of_done(capsys):
     assert "TIDSGRÄNS i cell 3" in line and ": klar" not in line
     cohort_cli._Progress()({**result, "timeouts": []}, 1, 1)
     assert ": klar" in capsys.readouterr().out
+
+
+def test_a_240_character_name_gets_its_page_and_the_overview(tmp_path, capsys):
+    name = "Anna " + "Lång" * 59 + "a"
+    assert len(name) >= 240
+    released = tmp_path / "deltagare"
+    release(_roster(tmp_path, f"{name};12", "Bo Berg;05"), released, selection="2")
+    snapshot = collect(released, tmp_path / "insamling")
+    pages = tmp_path / "sidor"
+    assert cohort_cli.main(["feedback", str(snapshot), "--out", str(pages)]) == 0
+    record = json.loads((pages / "aterkoppling.json").read_text(encoding="utf-8"))
+    [long_one] = [p for p in record["participants"] if p["deltagare"] == name]
+    assert len(long_one["slug"]) <= 60
+    assert name in (pages / f"{long_one['slug']}.html").read_text(encoding="utf-8")
+    assert name in (pages / "index.html").read_text(encoding="utf-8")
+
+
+def test_concurrent_releases_leave_no_false_changes_and_a_manifest_that_matches(tmp_path):
+    import hashlib
+
+    out = tmp_path / "ut"
+    roster = _roster(tmp_path, "Bo Berg;05", "Eva Ek;09")
+    outcomes: list = []
+    threads = [threading.Thread(target=lambda: outcomes.append(release(roster, out,
+                                                                       selection="1,2")))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(outcomes) == 2
+    assert not [b for run in outcomes for o in run for b in o.beside]  # nothing "changed"
+    for folder in (out / "bo-berg", out / "eva-ek"):
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        for relative, record in manifest["files"].items():
+            data = (folder / relative).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == record["sha256"], relative
+        assert not list(folder.glob("*_ny-version*"))

@@ -5,6 +5,7 @@ Parses the arguments (in Swedish), calls :mod:`kompetens_lib.cohort` and prints 
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -14,10 +15,13 @@ from kompetens_lib.cohort import (
     BROKEN,
     CRASHED,
     DEFAULT_CELL_TIMEOUT,
+    DEFAULT_DISK_MB,
     DEFAULT_FEEDBACK_DIR,
     DEFAULT_NOTEBOOK_TIMEOUT,
     DEFAULT_RELEASE_DIR,
     DEFAULT_SNAPSHOT_DIR,
+    DISK_FULL,
+    FEEDBACK_JSON,
     RAN,
     README_NAME,
     TIMED_OUT,
@@ -88,6 +92,10 @@ def _add_arguments(parser: SwedishArgumentParser, action: str) -> None:
                                  f"{DEFAULT_NOTEBOOK_TIMEOUT})")
         parser.add_argument("--jobs", type=int, default=None, metavar="N",
                             help="antal parallella processer (standard: en per kärna)")
+        parser.add_argument("--disk-mb", type=int, default=DEFAULT_DISK_MB, metavar="MB",
+                            help=f"mest diskutrymme som en deltagares anteckningsbok får "
+                                 f"skriva, alla filer tillsammans (standard: "
+                                 f"{DEFAULT_DISK_MB})")
 
 
 def build_parser(action: str | None = None) -> SwedishArgumentParser:
@@ -163,7 +171,8 @@ class _Progress:
     def summary(self) -> str:
         """'3 anteckningsböcker kördes: 1 klar, 1 kraschade, 1 nådde tidsgränsen' (what ran)."""
         words = {RAN: "klara", CRASHED: "kraschade", TIMED_OUT: "nådde tidsgränsen",
-                 BROKEN: "kunde inte köras", "timeout_cell": "med en cell som avbröts"}
+                 BROKEN: "kunde inte köras", DISK_FULL: "avbröts för att de skrev för mycket",
+                 "timeout_cell": "med en cell som avbröts"}
         total = sum(v for k, v in self.counts.items() if k != "timeout_cell")
         parts = [f"{n} {words.get(k, k)}" for k, n in self.counts.items() if n]
         return f"{total} anteckningsböcker kördes" + (": " + ", ".join(parts) if parts else "")
@@ -173,13 +182,24 @@ class _Progress:
         if result["status"] == RAN and result.get("timeouts"):
             self.counts["timeout_cell"] = self.counts.get("timeout_cell", 0) + 1
         label = {RAN: "klar", CRASHED: "KRASCHADE", TIMED_OUT: "TIDSGRÄNS",
-                 BROKEN: "KUNDE INTE KÖRAS"}.get(result["status"], result["status"])
+                 BROKEN: "KUNDE INTE KÖRAS",
+                 DISK_FULL: f"AVBRÖTS: skrev mer än {result.get('disk_mb')} MB"
+                 }.get(result["status"], result["status"])
         if result["status"] == RAN and result.get("timeouts"):
             cells = ", ".join(str(t.get("cell")) for t in result["timeouts"])
             label = f"TIDSGRÄNS i cell {cells} (cellen avbröts, resten kördes)"
         seconds = f"{result['seconds']:.1f}".replace(".", ",")
         print(f"  [{finished}/{total}] {result['participant']} övning "
               f"{EXERCISES[result['exercise']].number}: {label} ({seconds} s)", flush=True)
+
+
+def _snapshot_changed(out: Path) -> list[str]:
+    """The snapshot's files the feedback run found changed (see ``feedback``)."""
+    try:
+        record = json.loads((out / FEEDBACK_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return list(record.get("snapshot_changed") or [])
 
 
 def main(argv: list[str]) -> int:
@@ -211,13 +231,21 @@ def main(argv: list[str]) -> int:
         try:
             out = feedback(snapshot, args.out, cell_timeout=args.timeout,
                            notebook_timeout=args.notebook_timeout, workers=workers,
-                           progress=progress)
+                           progress=progress, disk_mb=args.disk_mb)
         except KeyboardInterrupt:
             print("\nAvbrutet. Inga återkopplingssidor skrevs; kör samma kommando igen för att "
                   "köra kontrollerna.", flush=True)
             return 130
         print(f"Klart. {progress.summary()}. Kohortöversikten: {out / 'index.html'}; en sida "
               f"per deltagare i {out}/ (bara läsbara för dig: de namnger deltagarna).")
+        changed = _snapshot_changed(out)
+        if changed:
+            print(f"kompetens cohort feedback: fel: {len(changed)} filer i insamlingen "
+                  f"ändrades medan deltagarnas kod kördes ({', '.join(changed[:5])}"
+                  f"{' …' if len(changed) > 5 else ''}). Sidorna bygger på filerna som de "
+                  "samlades in; samla in på nytt med kompetens cohort collect för en "
+                  "oförändrad insamling.", file=sys.stderr)
+            return 1
         return 0
     except KompetensError as exc:
         print(f"kompetens cohort {action}: fel: {exc}", file=sys.stderr)

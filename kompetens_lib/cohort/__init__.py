@@ -17,6 +17,7 @@ from kompetens_lib.cohort.collect import (
 )
 from kompetens_lib.cohort.feedback import (
     DEFAULT_CELL_TIMEOUT,
+    DEFAULT_DISK_MB,
     DEFAULT_FEEDBACK_DIR,
     DEFAULT_NOTEBOOK_TIMEOUT,
     FEEDBACK_JSON,
@@ -42,6 +43,7 @@ from kompetens_lib.cohort.roster import ROSTER_COLUMNS, Participant, read_roster
 from kompetens_lib.cohort.status import (
     BROKEN,
     CRASHED,
+    DISK_FULL,
     NOT_HANDED_IN,
     NOT_STARTED,
     RAN,
@@ -49,7 +51,8 @@ from kompetens_lib.cohort.status import (
 )
 
 __all__ = [
-    "BESIDE_SUFFIX", "BROKEN", "CRASHED", "DEFAULT_CELL_TIMEOUT", "DEFAULT_FEEDBACK_DIR",
+    "BESIDE_SUFFIX", "BROKEN", "CRASHED", "DEFAULT_CELL_TIMEOUT", "DEFAULT_DISK_MB",
+    "DEFAULT_FEEDBACK_DIR", "DISK_FULL",
     "DEFAULT_NOTEBOOK_TIMEOUT", "DEFAULT_RELEASE_DIR", "DEFAULT_SNAPSHOT_DIR", "FEEDBACK_JSON",
     "MANIFEST", "MAX_NOTEBOOK_BYTES", "NOT_HANDED_IN", "NOT_STARTED", "RAN", "README_NAME",
     "ROSTER_COLUMNS", "SNAPSHOT_MANIFEST", "TIMED_OUT", "FeedbackJob", "Participant",

@@ -1,14 +1,18 @@
 """Feedback: run every collected exercise notebook with its checks and write the pages.
 
-Each notebook runs in a copy of the participant's folder, in a fresh kernel, through the one
-notebook executor (:mod:`kompetens_lib.publish.executor`) with a time limit per cell and per
-notebook; what its checks said becomes a result (see :mod:`kompetens_lib.cohort.status`),
-and :mod:`kompetens_lib.cohort.pages` turns the results into Swedish HTML pages.
+Each notebook runs in a private working copy of the participant's own files, in a fresh
+kernel, through the one notebook executor (:mod:`kompetens_lib.publish.executor`) with a
+time limit per cell and per notebook, limits on memory, file size and the disk space of the
+working copy, and (where Linux allows it) in a sandbox that sees everything else read-only
+and not the other participants' files at all (:mod:`kompetens_lib.publish.sandbox`); what
+its checks said becomes a result (see :mod:`kompetens_lib.cohort.status`), and
+:mod:`kompetens_lib.cohort.pages` turns the results into Swedish HTML pages.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import hashlib
 import json
 import os
@@ -19,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kompetens_lib._internal.files import atomic_write_text, make_tree_private
-from kompetens_lib.cohort.collect import read_snapshot
+from kompetens_lib.cohort.collect import DEFAULT_SNAPSHOT_DIR, SNAPSHOT_MANIFEST, read_snapshot
 from kompetens_lib.cohort.pages import overview_page, participant_page
-from kompetens_lib.cohort.status import BROKEN, CRASHED, NOT_STARTED, RAN, TIMED_OUT
+from kompetens_lib.cohort.release import DEFAULT_RELEASE_DIR
+from kompetens_lib.cohort.status import BROKEN, CRASHED, DISK_FULL, NOT_STARTED, RAN, TIMED_OUT
 from kompetens_lib.cohort.transport import (
     ANSWERS_MIME,
     CONTEXT_NAMES,
@@ -31,13 +36,14 @@ from kompetens_lib.cohort.transport import (
 )
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.exercises import EXERCISES, MISSING, NOT_FILLED_IN, checks, run_checks
+from kompetens_lib.publish import sandbox
 from kompetens_lib.publish.executor import ALWAYS_RUN_TAG, NOTEBOOK_TIMEOUT, execute_notebook
 from kompetens_lib.publish.kernels import Limits
 from kompetens_lib.publish.workers import spawn_pool, stop_pool
 
-__all__ = ["DEFAULT_CELL_TIMEOUT", "DEFAULT_FEEDBACK_DIR", "DEFAULT_NOTEBOOK_TIMEOUT",
-           "FEEDBACK_JSON", "FeedbackJob", "feedback", "plan_feedback", "run_feedback_job",
-           "run_jobs"]
+__all__ = ["DEFAULT_CELL_TIMEOUT", "DEFAULT_DISK_MB", "DEFAULT_FEEDBACK_DIR",
+           "DEFAULT_NOTEBOOK_TIMEOUT", "FEEDBACK_JSON", "FeedbackJob", "feedback",
+           "plan_feedback", "run_feedback_job", "run_jobs"]
 
 FEEDBACK_JSON = "aterkoppling.json"
 DEFAULT_FEEDBACK_DIR = "aterkoppling"
@@ -50,6 +56,9 @@ MANDATE_ENV = "KOMPETENS_UPPDRAG"
 #: uses ~1.7 GB of it), the largest file it may write, CPU seconds beyond the time limit.
 MEMORY_LIMIT_MB = 4096
 FILE_LIMIT_MB = 200
+#: The most a participant's working copy may take on disk, all files together (what the
+#: notebook writes, its temporary files and caches included).
+DEFAULT_DISK_MB = 500
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,12 @@ class FeedbackJob:
     #: planned: what another participant's code writes into the snapshot later is not run.
     content: bytes = b""
     memory_mb: int = MEMORY_LIMIT_MB
+    disk_mb: int = DEFAULT_DISK_MB
+    #: The run's folder of working copies (private); each job's copy is made inside it.
+    scratch: str = ""
+    #: Whether the kernel runs in the sandbox, and the folders it must not see there.
+    sandboxed: bool = False
+    hidden: tuple[str, ...] = ()
 
 
 def _first_line(source: str) -> str:
@@ -96,28 +111,45 @@ def _result(job: FeedbackJob, status: str = RAN) -> dict:
             "problem": ""}
 
 
+def _copy_own_files(folder: str, work: Path) -> None:
+    """Copy the participant's folder to ``work``: their files and folders only (a symbolic
+    link, which could lead to someone else's files, is left out)."""
+    shutil.copytree(folder, work, ignore=lambda d, names: [
+        n for n in names if os.path.islink(os.path.join(d, n))])
+
+
+def _disk_full(job: FeedbackJob, result: dict) -> None:
+    result.update(status=DISK_FULL, disk_mb=job.disk_mb, cell_errors=[], timeouts=[],
+                  checks=[], problem=(
+                      f"Anteckningsboken avbröts: den skrev mer än {job.disk_mb} MB filer. "
+                      "De andra deltagarnas anteckningsböcker påverkades inte."))
+
+
 def run_feedback_job(job: FeedbackJob) -> dict:
     """Execute one exercise notebook in a fresh kernel and check its answers.
 
-    Runs in a working copy of the participant's own folder (their relative paths work, the
-    snapshot is not changed), with the notebook as it was collected (``job.content``), in a
-    kernel under limits (memory, file size, CPU; see
-    :func:`kompetens_lib.publish.kernels.guard`) that is killed with everything it started
-    when it is done. The kernel only exports the answers; the checks run here, in the
-    facilitator's process (:mod:`kompetens_lib.cohort.transport`), so code in the notebook
-    cannot change what they say. A cell that runs longer than ``cell_timeout`` is
-    interrupted and the rest continues; after ``notebook_timeout`` seconds the remaining
-    cells are skipped (the answers are still exported) and a kernel that does not stop is
-    killed. Never raises, except on Ctrl-C.
+    Runs in a private working copy of the participant's own files (their relative paths
+    work, the snapshot is not changed), with the notebook as it was collected
+    (``job.content``), in a kernel under limits (memory, file size, CPU, the disk space of
+    the working copy; see :func:`kompetens_lib.publish.kernels.guard`) that is killed with
+    everything it started when it is done, and in the sandbox when ``job.sandboxed``. The
+    kernel only exports the answers; the checks run here, in the facilitator's process
+    (:mod:`kompetens_lib.cohort.transport`), so code in the notebook cannot change what they
+    say. A cell that runs longer than ``cell_timeout`` is interrupted and the rest
+    continues; after ``notebook_timeout`` seconds the remaining cells are skipped (the
+    answers are still exported) and a kernel that does not stop is killed. A working copy
+    that grows past ``disk_mb`` stops the kernel. The working copy is removed afterwards.
+    Never raises, except on Ctrl-C.
     """
     import nbformat
 
     started = time.monotonic()
     result = _result(job)
-    with tempfile.TemporaryDirectory(prefix="kompetens-feedback-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="deltagare-", dir=job.scratch or None,
+                                     ignore_cleanup_errors=True) as tmp:
         work = Path(tmp) / "arbete"
         try:
-            shutil.copytree(job.folder, work, symlinks=True)
+            _copy_own_files(job.folder, work)
         except (OSError, shutil.Error) as exc:
             result.update(status=BROKEN, problem=f"Deltagarens mapp gick inte att kopiera "
                                                  f"({type(exc).__name__}).")
@@ -136,16 +168,27 @@ def run_feedback_job(job: FeedbackJob) -> dict:
         nb.cells.append(nbformat.v4.new_code_cell(export_cell_source(_answer_names(job.exercise)),
                                                   metadata={"tags": [ALWAYS_RUN_TAG]}))
         report = len(nb.cells) - 1
-        limits = Limits(memory_mb=job.memory_mb, file_mb=FILE_LIMIT_MB,
-                        cpu_seconds=job.notebook_timeout + 2 * job.cell_timeout + 30)
+        private = {name: str(Path(tmp) / folder) for name, folder in (
+            ("TMPDIR", "tmp"), ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib"),
+            ("XDG_CACHE_HOME", "cache"))}
+        for folder in private.values():
+            os.makedirs(folder, exist_ok=True)
+        limits = Limits(memory_mb=job.memory_mb, file_mb=min(FILE_LIMIT_MB, job.disk_mb),
+                        cpu_seconds=job.notebook_timeout + 2 * job.cell_timeout + 30,
+                        disk_mb=job.disk_mb, disk_path=tmp,
+                        sandbox={"writable": tmp, "hidden": list(job.hidden)}
+                        if job.sandboxed else None)
         run = execute_notebook(nb, None, cwd=path.parent, kernel="plain",
-                               env={MANDATE_ENV: str(Path(tmp) / "uppdrag")},
+                               env={MANDATE_ENV: str(Path(tmp) / "uppdrag"), **private},
                                cell_timeout=job.cell_timeout,
                                notebook_timeout=job.notebook_timeout,
                                interrupt_on_timeout=True, allow_errors=True, sign=False,
                                limits=limits)
-        _read_run(job, run, report, result, path.parent)
-    if result["status"] in (CRASHED, TIMED_OUT) and not result["checks"]:
+        if sandbox.folder_bytes(tmp, stop=job.disk_mb * 1024 * 1024) > job.disk_mb * 1024 ** 2:
+            _disk_full(job, result)
+        else:
+            _read_run(job, run, report, result, path.parent)
+    if result["status"] in (CRASHED, TIMED_OUT, DISK_FULL) and not result["checks"]:
         result["checks"] = [{"exercise": job.exercise, "check": spec.id, "title": spec.title,
                              "status": "not_run", "messages": []} for spec in checks(job.exercise)]
     result["seconds"] = round(time.monotonic() - started, 2)
@@ -338,21 +381,132 @@ def run_jobs(jobs: list[FeedbackJob], workers: int | None = None, progress=None)
     return results
 
 
+def _read_only(snapshot: Path) -> list[tuple[str, int]]:
+    """Make the snapshot read-only (files 0400, folders 0500) while participants' code runs;
+    returns the modes to put back. (Only a hurdle where the sandbox is missing: code run by
+    the same user may change the modes back, and root ignores them.)"""
+    modes = []
+    for folder, _dirs, files in os.walk(snapshot, topdown=False):
+        for path in [os.path.join(folder, n) for n in files] + [folder]:
+            try:
+                info = os.lstat(path)
+                if not os.path.islink(path):
+                    modes.append((path, info.st_mode & 0o7777))
+                    os.chmod(path, 0o500 if os.path.isdir(path) else 0o400)
+            except OSError:
+                pass
+    return modes
+
+
+def _restore_modes(modes: list[tuple[str, int]]) -> None:
+    for path, mode in reversed(modes):
+        try:
+            os.chmod(path, mode)
+        except OSError:
+            pass
+
+
+def _manifest_sha(snapshot: Path) -> str:
+    try:
+        return hashlib.sha256((snapshot / SNAPSHOT_MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _changed_files(snapshot: Path, manifest: dict, manifest_sha: str) -> list[str]:
+    """The snapshot's files that no longer match their checksums in the manifest (read
+    before the run), the manifest itself first if it changed."""
+    changed = [SNAPSHOT_MANIFEST] if _manifest_sha(snapshot) != manifest_sha else []
+    for person in manifest["participants"]:
+        for item in person["files"]:
+            name = f"{person['slug']}/{item.get('path', '')}"
+            expected = item.get("sha256")
+            try:
+                data = (snapshot / person["slug"] / item["path"]).read_bytes()
+            except (OSError, KeyError, TypeError):
+                changed.append(name)
+                continue
+            if expected and hashlib.sha256(data).hexdigest() != expected:
+                changed.append(name)
+    return changed
+
+
+def _remove_tree(folder: str) -> None:
+    """Remove a run's working copies, whatever modes the participants' code left."""
+    for path, dirs, _files in os.walk(folder):
+        for name in dirs:
+            try:
+                os.chmod(os.path.join(path, name), 0o700)
+            except OSError:
+                pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _make_out(out: Path) -> None:
+    """Create the pages' folder before any participant's code runs (a Swedish error if it
+    cannot be: then nothing is run)."""
+    if out.exists() and not out.is_dir():
+        raise KompetensError(f"--out {out} är en fil, inte en mapp. Ange en mapp för "
+                             "sidorna, t.ex. --out aterkoppling/traff1.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".skrivtest-")
+        probe.close()
+    except OSError as exc:
+        raise KompetensError(f"Kan inte skriva sidorna i mappen --out {out} "
+                             f"({exc.strerror or type(exc).__name__}). Ange en mapp du får "
+                             "skriva i, t.ex. --out aterkoppling/traff1.") from None
+
+
 def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, *,
              cell_timeout: int = DEFAULT_CELL_TIMEOUT,
              notebook_timeout: int = DEFAULT_NOTEBOOK_TIMEOUT,
-             workers: int | None = None, progress=None) -> Path:
+             workers: int | None = None, progress=None,
+             disk_mb: int = DEFAULT_DISK_MB) -> Path:
     """Run the checks of every collected exercise notebook and write the feedback pages:
     ``<out>/index.html`` (the cohort), ``<out>/<deltagare>.html`` and ``aterkoppling.json``.
-    Returns ``out``."""
+    Returns ``out``.
+
+    The participants' code runs in private working copies in a temporary folder removed
+    afterwards, each under ``disk_mb`` MB; in the sandbox where Linux allows it (the
+    snapshot, its source, ``out`` and the other working copies out of sight, everything
+    else read-only), else with the snapshot read-only. Either way the snapshot is checked
+    against its checksums afterwards: files that changed are listed in ``aterkoppling.json``
+    (``snapshot_changed``) and on the overview page. The pages are written by this process
+    only, after all participants' code has stopped."""
     if cell_timeout < 1 or notebook_timeout < 1:
         raise KompetensError("Tidsgränserna måste vara minst 1 sekund.")
+    if disk_mb < 1:
+        raise KompetensError(f"Diskgränsen måste vara minst 1 MB, inte {disk_mb}.")
     snapshot = Path(snapshot)
+    manifest_sha = _manifest_sha(snapshot)
     manifest, jobs, known = plan_feedback(snapshot, cell_timeout, notebook_timeout)
+    # Files already changed since the collection are reported as such, not as changed now.
+    changed_before = set(_changed_files(snapshot, manifest, manifest_sha)) if jobs else set()
     out = Path(out) if out else Path(DEFAULT_FEEDBACK_DIR) / snapshot.name
+    _make_out(out)
+    sandboxed = bool(jobs) and sandbox.available()
     started = time.monotonic()
-    results = known + run_jobs(jobs, workers, progress)
+    scratch = tempfile.mkdtemp(prefix="kompetens-feedback-")  # private (0700)
+    # What the kernel must not see: this run's folders, the cohort's usual folders here,
+    # and this folder itself (the sandbox never hides what holds Python or this package).
+    hidden = [str(snapshot.resolve()), str(out.resolve()), scratch, os.getcwd(),
+              *(str(Path(name).resolve()) for name in (DEFAULT_RELEASE_DIR,
+                                                       DEFAULT_SNAPSHOT_DIR,
+                                                       DEFAULT_FEEDBACK_DIR))]
+    if isinstance(manifest.get("source"), str):
+        hidden.append(manifest["source"])
+    jobs = [dataclasses.replace(job, disk_mb=disk_mb, scratch=scratch, sandboxed=sandboxed,
+                                hidden=tuple(hidden)) for job in jobs]
+    modes = [] if sandboxed or not jobs else _read_only(snapshot)
+    try:
+        results = known + run_jobs(jobs, workers, progress)
+    finally:
+        _restore_modes(modes)
+        _remove_tree(scratch)
     seconds = time.monotonic() - started
+    changed = [name for name in (_changed_files(snapshot, manifest, manifest_sha)
+                                 if jobs else []) if name not in changed_before]
     by_person: dict[str, dict[str, dict]] = {}
     for result in results:
         by_person.setdefault(result["participant"], {})[result["exercise"]] = result
@@ -363,8 +517,10 @@ def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, 
                                  manifest["collected"], exercise_ids)
         atomic_write_text(out / f"{person['slug']}.html", page)
     atomic_write_text(out / "index.html",
-                      overview_page(manifest, by_person, exercise_ids, seconds))
+                      overview_page({**manifest, "snapshot_changed": changed}, by_person,
+                                    exercise_ids, seconds))
     record = {"collected": manifest["collected"], "snapshot": str(snapshot.resolve()),
+              "sandboxed": sandboxed, "snapshot_changed": changed,
               "participants": [{"deltagare": p["deltagare"], "slug": p["slug"],
                                 "region": p.get("region"),
                                 "results": [by_person.get(p["slug"], {})[e] for e in exercise_ids
@@ -375,4 +531,3 @@ def feedback(snapshot: str | os.PathLike, out: str | os.PathLike | None = None, 
     # The pages name the participants and what they got wrong: for the facilitator only.
     make_tree_private(out)
     return out
-

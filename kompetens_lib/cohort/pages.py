@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from kompetens_lib.cohort.status import BROKEN, CRASHED, NOT_STARTED, RAN, TIMED_OUT
+from kompetens_lib.cohort.status import BROKEN, CRASHED, DISK_FULL, NOT_STARTED, RAN, TIMED_OUT
 from kompetens_lib.exercises import (
     ALL_PASSED,
     EXERCISES,
@@ -65,6 +65,8 @@ def summary(result: dict | None) -> tuple[str, str]:
         return "◷ tidsgränsen nåddes", "failed"
     if status == BROKEN:
         return "✘ kunde inte köras", "failed"
+    if status == DISK_FULL:
+        return f"✘ avbröts: skrev mer än {result.get('disk_mb', '?')} MB", "failed"
     done = sum(c["status"] == PASSED for c in result["checks"])
     total = len(result["checks"])
     warning = " ⚠" if result.get("cell_errors") or result.get("timeouts") else ""
@@ -93,6 +95,10 @@ def _status_sentence(result: dict) -> str:
                 "inte köras. Leta efter en loop som aldrig tar slut.")
     if status == BROKEN:
         return "Anteckningsboken kunde inte köras: " + html.escape(result.get("problem", ""))
+    if status == DISK_FULL:
+        return (f"Anteckningsboken avbröts: skrev mer än {result.get('disk_mb', '?')} MB "
+                "filer, mer än en övning behöver, så kontrollerna kunde inte köras. Leta "
+                "efter en cell som skriver stora filer eller skriver i en loop.")
     done = sum(c["status"] == PASSED for c in result["checks"])
     total = len(result["checks"])
     if total and done == total:
@@ -203,7 +209,7 @@ def overview_page(manifest: dict, by_person: dict[str, dict[str, dict]],
     for slug, results in by_person.items():
         for exercise_id, result in sorted(results.items(), key=lambda kv: EXERCISES[kv[0]].number):
             label = f"{names.get(slug, slug)}, övning {EXERCISES[exercise_id].number}"
-            if result["status"] in (CRASHED, TIMED_OUT, BROKEN):
+            if result["status"] in (CRASHED, TIMED_OUT, BROKEN, DISK_FULL):
                 problems.append(f"<li>{html.escape(label)}: {html.escape(summary(result)[0])}"
                                 + (f" – {html.escape(result['problem'])}"
                                    if result.get("problem") else "") + "</li>")
@@ -214,9 +220,16 @@ def overview_page(manifest: dict, by_person: dict[str, dict[str, dict]],
             for item in result.get("cell_errors", []):
                 problems.append(f"<li>{html.escape(label)}: kodcell {item['cell']} gav "
                                 f"<code>{html.escape(item['ename'])}</code></li>")
+    changed = manifest.get("snapshot_changed") or []
+    if changed:
+        problems.append("<li>Filer i insamlingen ändrades medan deltagarnas kod kördes: "
+                        + html.escape(", ".join(changed)) + ". Sidorna bygger på filerna "
+                        "som de samlades in; samla in på nytt för en oförändrad insamling."
+                        "</li>")
     problem_list = f"<ul>{''.join(problems)}</ul>" if problems else "<p>Inga.</p>"
     legend = ("<p><small>✔ klar: alla synliga kontroller godkända · ◐ delvis klar · "
-              "○ inte påbörjad · ✘ kraschade eller kunde inte köras · ◷ tidsgränsen nåddes · "
+              "○ inte påbörjad · ✘ kraschade, avbröts eller kunde inte köras · "
+              "◷ tidsgränsen nåddes · "
               "⚠ fel eller avbruten cell i anteckningsboken · – ej inlämnad</small></p>")
     body = [
         "<h1>Kohortöversikt</h1>",

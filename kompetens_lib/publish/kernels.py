@@ -83,11 +83,17 @@ def die_with_parent(signum: int = signal.SIGKILL) -> bool:
 class Limits(dict):
     """Resource limits of an untrusted kernel (a participant's notebook): ``memory_mb``
     (address space, RLIMIT_AS), ``file_mb`` (largest file it may write, RLIMIT_FSIZE) and
-    ``cpu_seconds`` (RLIMIT_CPU). A dict, so that it travels as JSON to :func:`guard`."""
+    ``cpu_seconds`` (RLIMIT_CPU); ``disk_mb``, the most the files under ``disk_path`` may
+    take together (the guard kills the kernel and all it started when they take more); and
+    ``sandbox``, ``{"writable": folder, "hidden": [folders]}`` for
+    :func:`kompetens_lib.publish.sandbox.enter`. A dict, so that it travels as JSON to
+    :func:`guard`."""
 
     def __init__(self, memory_mb: int | None = None, file_mb: int | None = None,
-                 cpu_seconds: int | None = None):
-        super().__init__(memory_mb=memory_mb, file_mb=file_mb, cpu_seconds=cpu_seconds)
+                 cpu_seconds: int | None = None, disk_mb: int | None = None,
+                 disk_path: str | None = None, sandbox: dict | None = None):
+        super().__init__(memory_mb=memory_mb, file_mb=file_mb, cpu_seconds=cpu_seconds,
+                         disk_mb=disk_mb, disk_path=disk_path, sandbox=sandbox)
 
 
 def _apply_limits(limits: dict) -> None:
@@ -108,12 +114,19 @@ def _apply_limits(limits: dict) -> None:
 GUARD = "from kompetens_lib.publish.kernels import guard; guard()"
 
 
+#: How often (seconds) the guard measures the disk space its kernel's files take.
+DISK_POLL = 0.2
+
+
 def guard() -> None:
     """A small parent for an untrusted kernel (``sys.argv``: limits as JSON, then the
-    kernel's command). The kernel runs as a child of this process, with the limits, and
-    dies with it; this process dies with its own parent. So a participant's cell that kills
-    its parent process (``os.kill(os.getppid(), …)``) kills only this guard and its own
-    kernel, never the facilitator's run. Exits with the kernel's exit status."""
+    kernel's command). The kernel runs as a child of this process, with the limits (and in
+    the sandbox, if the limits ask for one), and dies with it; this process dies with its
+    own parent. So a participant's cell that kills its parent process
+    (``os.kill(os.getppid(), …)``) kills only this guard and its own kernel, never the
+    facilitator's run. With ``disk_mb`` the guard measures the kernel's folder every
+    :data:`DISK_POLL` seconds and kills its whole process group when the files take more.
+    Exits with the kernel's exit status."""
     limits = json.loads(sys.argv[1])
     command = sys.argv[2:]
     die_with_parent()
@@ -123,6 +136,16 @@ def guard() -> None:
         try:
             die_with_parent()
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            box = limits.get("sandbox")
+            if box:
+                from kompetens_lib.publish.sandbox import enter
+
+                try:
+                    enter(box["writable"], box.get("hidden", []),
+                          [a for a in command if a.startswith("/")])
+                except OSError as exc:  # never run unprotected when protection was asked
+                    sys.stderr.write(f"sandlådan gick inte att skapa: {exc}\n")
+                    os._exit(126)
             _apply_limits(limits)
             os.execv(command[0], command)
         finally:
@@ -135,15 +158,25 @@ def guard() -> None:
             pass
 
     signal.signal(signal.SIGTERM, forward)
+    disk = int(limits.get("disk_mb") or 0) * 1024 * 1024
+    folder = limits.get("disk_path")
     while True:
         try:
-            _, status = os.waitpid(pid, 0)
-            break
+            done, status = os.waitpid(pid, os.WNOHANG if disk and folder else 0)
         except InterruptedError:
             continue
         except ChildProcessError:
             status = 1
             break
+        if done:
+            break
+        from kompetens_lib.publish.sandbox import folder_bytes
+
+        if folder_bytes(folder, stop=disk) > disk:
+            if os.getpgrp() == os.getpid():  # its own group: the kernel, what it started
+                os.killpg(os.getpgrp(), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(DISK_POLL)
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF if status else 0)
 
 
