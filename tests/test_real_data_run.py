@@ -15,29 +15,22 @@ from pxweb_server import PxWebServer
 from kompetens_lib import cli, load
 from kompetens_lib.data.recipes import CACHE_RECIPES
 from kompetens_lib.data.tables import provenance
+from kompetens_lib.publish.runner import find_notebooks
 from kompetens_lib.reference.regions import COUNTY_CODES
 from kompetens_lib.workbook import supply_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = Path(str(files("kompetens_lib") / "data" / "tp_template_example.csv"))
-NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(p.stem for p in find_notebooks(None, ROOT / "notebooks"))
 
 
 def tp_template(directory: Path) -> Path:
-    """The example T&P template on base year 2023, the last year of the recorded history,
-    with the base and target years only.
-
-    Still needed, for notebook 05 only: kompetens_lib/workbook/industry_tables.py,
-    ``industry_breakdown_table``, passes the whole forecast to ``breakdown`` without dropping
-    the years before the base year or the groups without a mid-year row, so the bundled
-    template (base year 2020, year 2025 for one group) stops it ("Prognosåren i 'national'
-    måste vara basåret 2023 eller senare …" / "… saknar år 2025"). Notebook 08
-    (workbook/compare.py) no longer needs this; drop the patch when notebook 05 does not."""
-    lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines()
-             if ",2025," not in line]
-    text = "\n".join(lines).replace(",2020,", ",2023,") + "\n"
+    """The bundled example T&P template as it is: base year 2020 (before the recorded
+    history's last year 2023), the target year, and a mid-year row for one group only. Every
+    notebook must take the forecast from the county's base year on and fill the years
+    between."""
     path = directory / "tp.csv"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 

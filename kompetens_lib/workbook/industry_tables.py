@@ -20,6 +20,7 @@ from kompetens_lib.methods.breakdown import breakdown
 from kompetens_lib.reference.industries import INDUSTRY_CODES, industries
 from kompetens_lib.reference.regions import NATIONAL_CODE, resolve_region
 from kompetens_lib.reference.taxonomy import education_groups
+from kompetens_lib.workbook.memo import forecast_for
 from kompetens_lib.workbook.params import scenario
 from kompetens_lib.workbook.scenario_file import read_scenario
 
@@ -76,6 +77,10 @@ def industry_demand(base_year: int | None = None, source=None, *,
     """The industry-based breakdown of national demand for every county (the tidy shape of
     the other breakdown methods: ``region``, ``education_group``, ``year``, ``value``)."""
     national = load("national_forecast", source)
+    if base_year is not None:
+        # As the other methods: the forecast from the base year on, every year between
+        # (a T&P table may start before the base year and give only some years).
+        national = forecast_for(load("employed", source), source, base_year)
     by_industry = load("industry_forecast", source)
     # A T&P table may give only some years (e.g. 2023 and 2035): the industry forecast is
     # used for the years the national forecast has.
@@ -106,8 +111,9 @@ def industry_breakdown_table(region: object, target_year: int | None = None,
     history = load("industry_employed", source)
     base_values = (history[(history["region"] == code) & (history["year"] == base)]
                    .groupby("education_group")["value"].sum())
-    fixed = breakdown(load("national_forecast", source), load("employed", source),
-                      "fixed_share", base, column="demand")
+    employed = load("employed", source)
+    fixed = breakdown(forecast_for(employed, source, base), employed, "fixed_share", base,
+                      column="demand")
     pick = (result["region"] == code) & (result["year"] == target)
     table = result.loc[pick, ["education_group", "value"]].rename(columns={"value": "industry"})
     fixed_values = fixed[(fixed["region"] == code) & (fixed["year"] == target)].set_index(
