@@ -7,7 +7,6 @@ theirs beside yours. The original notebook is never modified.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import nbformat
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.present import keyfigures
 from kompetens_lib.publish.executor import execute_notebook
-from kompetens_lib.publish.runner import parameters_cell
+from kompetens_lib.publish.runner import literal_parameters, parameters_cell
 from kompetens_lib.reference.regions import region_name, regions, resolve_region
 
 DEFAULT_OUT = "anpassade"
@@ -29,24 +28,6 @@ class Plan:
     region: str
     current: dict
     changes: dict = field(default_factory=dict)
-
-
-def literal_parameters(source: str) -> dict:
-    """Names assigned plain literals in a parameters cell (``region = "12"`` → {...})."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise KompetensError(f"Parametercellen går inte att läsa som Python: {exc.msg} "
-                             f"(rad {exc.lineno}).") from None
-    values = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], ast.Name):
-            try:
-                values[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                values[node.targets[0].id] = ast.unparse(node.value)
-    return values
 
 
 def _candidate_cell(nb: nbformat.NotebookNode) -> int | None:
