@@ -43,9 +43,11 @@ __all__ = [
 ]
 
 #: Methods in the order and colours used in every chart (Swedish labels as in
-#: :data:`kompetens_lib.methods.breakdown.METHOD_LABELS`).
-METHOD_ORDER: tuple[str, ...] = ("Fast andel", "Trendandel", "Shift-share", "Betingad (RAS)")
-METHOD_SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond")
+#: :data:`kompetens_lib.methods.breakdown.COMPARED_LABELS`: the four share methods and the
+#: industry-based one, which joins the demand side).
+METHOD_ORDER: tuple[str, ...] = ("Fast andel", "Trendandel", "Shift-share", "Betingad (RAS)",
+                                 "Näringsgrensbaserad")
+METHOD_SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "triangle-down")
 FORM_ORDER: tuple[str, ...] = (
     "Gymnasieskola", "Komvux", "Yrkeshögskola", "Universitet och högskola",
 )
