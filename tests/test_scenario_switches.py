@@ -189,3 +189,25 @@ def test_the_ras_totals_switch_changes_only_the_constrained_method():
     b = shares.set_index(["method", "education_group", "year"])["value"]
     np.testing.assert_allclose(a.loc["fixed_share"], b.loc["fixed_share"])
     assert not np.allclose(a.loc["constrained"], b.loc["constrained"])
+
+
+def test_the_net_reading_of_openings_plans_no_places_for_a_shrinking_group():
+    from kompetens_lib.workbook import need_tables
+
+    need = need_tables.need_table("25", openings="net")
+    shrinking = need[need["need"] < 0]["education_group"]
+    assert len(shrinking)  # the example has groups whose decline outweighs their exits
+    places = need_tables.places_table(need)
+    assert (places["places"] >= 0).all()
+    assert (places[places["education_group"].isin(shrinking)]["places"] == 0).all()
+
+
+def test_the_parameter_summary_names_a_scenario_only_when_one_is_set():
+    from kompetens_lib.present.summaries import params_bundle
+
+    plain = params_bundle(params.validate("12", exit_age=66))["text/plain"]
+    assert "Scenario" not in plain
+    shown = params_bundle(params.validate("12", participation_change=2,
+                                          participation_bands=["65-74"]))["text/plain"]
+    assert "Scenario: Förändrat arbetskraftsdeltagande till målåret, procentenheter: 2,0" in shown
+    assert "Scenario: Åldersgrupper med förändrat deltagande: 65-74" in shown

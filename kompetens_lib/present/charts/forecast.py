@@ -84,7 +84,7 @@ def method_comparison_chart(
     df: pd.DataFrame,
     *,
     source: str,
-    title: str = "Riksprognosen nedbruten till länet med fyra metoder",
+    title: str = "Riksprognosen nedbruten till länet, metoderna sida vid sida",
     value_title: str = "Antal personer",
     subtitle: str | Sequence[str] | None = None,
 ) -> alt.LayerChart:
@@ -490,7 +490,7 @@ def change_chart(
     layers: list[Any] = [bars, zero]
     if has_range:
         if subtitle is None:
-            subtitle = "Det svarta strecket visar spannet mellan de fyra metoderna."
+            subtitle = "Det svarta strecket visar spannet mellan metoderna."
         layers.append(alt.Chart(frame).mark_rule(color=TEXT_COLOR, strokeWidth=2).encode(
             x="change_min:Q", x2="change_max:Q", y=y, tooltip=tooltip))
     return alt.layer(*layers).properties(title=chart_title(title, source, subtitle), width=460)
