@@ -211,3 +211,14 @@ def test_the_parameter_summary_names_a_scenario_only_when_one_is_set():
                                           participation_bands=["65-74"]))["text/plain"]
     assert "Scenario: Förändrat arbetskraftsdeltagande till målåret, procentenheter: 2,0" in shown
     assert "Scenario: Åldersgrupper med förändrat deltagande: 65-74" in shown
+
+
+def test_kompetens_run_accepts_the_new_parameters_of_the_notebooks():
+    from kompetens_lib.publish.runner import check_parameters
+
+    chosen = [NOTEBOOKS["03"], NOTEBOOKS["04"], NOTEBOOKS["06"]]
+    checked = check_parameters({"participation_change": "2,5", "openings": "net",
+                                "net_migration": "0.004"}, chosen, ["12"])
+    assert checked == {"participation_change": 2.5, "openings": "net", "net_migration": 0.004}
+    with pytest.raises(KompetensError, match="Okänd parameter: participation"):
+        check_parameters({"participation": 2}, chosen, ["12"])

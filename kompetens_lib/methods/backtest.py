@@ -202,6 +202,10 @@ def _industry_forecast(p: Prepared, target_year: int, industry_history: pd.DataF
             "historiken efter näringsgren: industry_history=load('industry_employed').")
     frame = tidy.require_frame(industry_history, "industry_history",
                                ["region", "industry", "education_group", "year", "value"])
+    # Only the years up to the base year and the target year are read: filter on the years
+    # first (a long history by industry is large).
+    year = pd.to_numeric(frame["year"], errors="coerce").to_numpy()
+    frame = frame[(year <= p.base_year) | (year == target_year)]
     counties = frame[frame["region"].astype(str) != "00"]
     years = set(counties["year"].astype(int).unique().tolist())
     missing = [y for y in (p.base_year, target_year) if y not in years]
