@@ -320,3 +320,24 @@ def test_notebook_02_shows_the_industry_method_in_the_demand_range_and_the_back_
     at = totals[totals["year"] == figures["target_year"]]["value"]
     assert figures["demand_range"]["lägst"] == breakdown_tables.round_persons(at.min())
     assert "Näringsgrensbaserad" in figures["backtest_wape_share"]
+
+
+def test_the_example_s_tables_by_industry_never_join_a_range_of_real_statistics(monkeypatch):
+    # The optional tables by industry fall back to the example; with the county's own
+    # (real) statistics that would mix synthetic figures into the range and the back-test.
+    real = {"employed", "labour_force"}
+    original = breakdown_tables.load
+
+    def load(name, source=None):
+        frame = original(name, source)
+        if name in real:
+            frame.attrs = {**frame.attrs, "provenance": {"synthetic": False}}
+        return frame
+
+    monkeypatch.setattr(breakdown_tables, "load", load)
+    with pytest.warns(Warning, match="lämnas utanför jämförelsen"):
+        values = breakdown_tables.method_values("21", "demand")
+    assert "industry" not in set(values["method"])
+    test = breakdown_tables.backtest_summary("21")
+    assert "industry" not in set(test["method"])
+    assert len(test) == 4

@@ -151,7 +151,8 @@ def industry_inputs(years: list[int], source: Any = None) -> tuple | None:
     """``(industry_forecast, industry_employed)`` for the industry-based method, the
     forecast by industry on every one of ``years`` (interpolated linearly per industry where
     a T&P table gives only some years), or None with a warning when the forecast by
-    industry does not span them. The optional tables fall back to the example data."""
+    industry does not span them, or when the tables by industry are the example's (the
+    optional tables fall back to it) while the county's other statistics are real."""
     forecast = load("industry_forecast", source)
     have = sorted(int(y) for y in forecast["year"].unique())
     if not years or years[0] < have[0] or years[-1] > have[-1]:
@@ -165,7 +166,16 @@ def industry_inputs(years: list[int], source: Any = None) -> tuple | None:
         parts.append(pd.DataFrame({"industry": code, "year": years, "demand": np.interp(
             years, rows.index.to_numpy(), rows.to_numpy(float))}))
     frame = pd.concat(parts, ignore_index=True).astype({"industry": "string"})
-    return frame, load("industry_employed", source)
+    employed = load("industry_employed", source)
+    if ((_is_synthetic(forecast) or _is_synthetic(employed))
+            and not _is_synthetic(load("employed", source))):
+        # The county's own statistics with the example's tables by industry would mix
+        # synthetic figures into a real range.
+        warn_once("Tabellerna efter näringsgren är exempeldata men länets övriga statistik är "
+                  "det inte; den näringsgrensbaserade metoden lämnas utanför jämförelsen. Lägg "
+                  "industry_employed och industry_forecast i datamappen för att ta med den.")
+        return None
+    return frame, employed
 
 
 def method_values(
@@ -331,18 +341,28 @@ def backtest_summary(
             "behöver minst två år; bakåttestet visar bara fast andel, betingad (RAS) och "
             "den näringsgrensbaserade metoden."
         )
-    options: dict[str, Any] = {"damping": damping}
-    options.update(_ras_options("demand", base_year, source, [target_year]))
     industry_history = load("industry_employed", source)
+    if _is_synthetic(industry_history) and not _is_synthetic(history):
+        methods = [m for m in methods if m != INDUSTRY]  # no synthetic method in a real test
+
+    def run(chosen: list[str]) -> pd.DataFrame:
+        options: dict[str, Any] = _ras_options("demand", base_year, source, [target_year])
+        if {"shift_share", INDUSTRY} & set(chosen):
+            options["damping"] = damping
+        if INDUSTRY in chosen:
+            options["industry_history"] = industry_history
+        return backtest(history, chosen, base_year, target_year, level="region", **options)
+
     try:
-        result = backtest(history, methods, base_year, target_year, level="region",
-                          industry_history=industry_history, **options)
+        result = run(methods)
     except KompetensError as exc:
+        if INDUSTRY not in methods:
+            raise
         # The optional tables by industry may not reach back to the base year.
         warn_once(f"Bakåttestet av den näringsgrensbaserade metoden kunde inte göras och "
                   f"lämnas utanför: {exc}")
         methods = [m for m in methods if m != INDUSTRY]
-        result = backtest(history, methods, base_year, target_year, level="region", **options)
+        result = run(methods)
     county = result[result["region"] == code].copy()
     if county.empty:
         raise KompetensError(f"Län {code} finns inte i bakåttestets historik.")
