@@ -1,6 +1,7 @@
 """Time the analysis core on the bundled data, against simply loading its input tables.
 
-Run from the repository root: ``python bench/methods.py``. For each breakdown method it
+Run from the repository root: ``python bench/methods.py``. For each breakdown method (the
+four share methods and the industry-based one, on the optional tables by industry) it
 prints the time for all counties at once and the time of a widget recompute for one county
 (the method's call plus picking the county), with its ratio to loading the inputs with
 ``kompetens_lib.load`` in the same run: the first (cold) load reads and validates the file;
@@ -16,7 +17,14 @@ from collections.abc import Callable
 from kompetens_lib import load
 from kompetens_lib.methods.backtest import backtest
 from kompetens_lib.methods.balance import balance
-from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS, breakdown, compare_methods
+from kompetens_lib.methods.breakdown import (
+    COMPARED_LABELS,
+    COMPARED_METHODS,
+    METHODS,
+    breakdown,
+    compare_methods,
+)
+from kompetens_lib.methods.industry import industry_breakdown
 from kompetens_lib.methods.need import dimensioning, recruitment_need
 from kompetens_lib.methods.region_totals import population_region_totals
 from kompetens_lib.methods.supply import retirements, supply_projection
@@ -70,7 +78,7 @@ def main() -> None:
     )
     print()
     header = (
-        f"{'method':<16}{'all counties':>14}{'per county':>14}{'max county':>14}"
+        f"{'method':<20}{'all counties':>10}{'per county':>14}{'max county':>14}"
         f"{'÷ cold load':>13}{'÷ warm load':>13}"
     )
     # The constrained method runs as the workbook runs it: county totals from the
@@ -78,23 +86,30 @@ def main() -> None:
     years = sorted(int(y) for y in forecast["year"].unique())
     totals = population_region_totals(population, employed, years[0], years)
     options = {"constrained": {"region_totals": totals, "rescale_totals": True}}
+    by_industry, industry_employed = load("industry_forecast"), load("industry_employed")
+
+    def run(method: str, opts: dict) -> object:
+        if method == "industry":
+            return industry_breakdown(forecast, by_industry, industry_employed,
+                                      column="demand")
+        return breakdown(forecast, employed, method, column="demand", **opts)
+
     print(header)
     print("-" * len(header))
-    for method in METHODS:
+    for method in COMPARED_METHODS:
         opts = options.get(method, {})
-        whole = seconds(lambda m=method, o=opts: breakdown(forecast, employed, m,
-                                                           column="demand", **o))
+        whole = seconds(lambda m=method, o=opts: run(m, o))
         per_county = []
         for code in COUNTY_CODES:
 
             def recompute(m: str = method, c: str = code, o: dict = opts) -> object:
-                result = breakdown(forecast, employed, m, column="demand", **o)
+                result = run(m, o)
                 return result[result["region"] == c]
 
             per_county.append(seconds(recompute, repeat=3))
         mean = statistics.mean(per_county)
         print(
-            f"{METHOD_LABELS[method]:<16}{ms(whole):>14}{ms(mean):>14}"
+            f"{COMPARED_LABELS[method]:<20}{ms(whole):>10}{ms(mean):>14}"
             f"{ms(max(per_county)):>14}{mean / load_cold:>12.2f}x{mean / load_warm:>12.2f}x"
         )
 
@@ -129,6 +144,11 @@ def main() -> None:
         ("dimensioning (graduates' form mix)", lambda: dimensioning(need, graduates=graduates)),
         ("balance (judgements from the forecast)", lambda: balance(supply, demand, forecast)),
         ("backtest (all methods, 2015 → 2023)", lambda: backtest(employed, "all", 2015, 2023)),
+        (
+            "backtest (industry-based, 2015 → 2023)",
+            lambda: backtest(employed, "industry", 2015, 2023,
+                             industry_history=industry_employed),
+        ),
         (
             "population_region_totals (RAS county totals)",
             lambda: population_region_totals(population, employed, years[0], years),

@@ -800,3 +800,17 @@ def test_shift_share_with_the_forecast_in_thousands_keeps_stockholm():
     np.testing.assert_allclose(thousands["value"] * 1000, persons["value"], rtol=1e-9)
     stockholm = thousands[(thousands["region"] == "01") & (thousands["year"] == 2035)]
     assert stockholm["value"].sum() > 1000  # over a million people, in thousands
+
+
+@PROPERTY
+@given(cases(), st.sampled_from(METHODS), st.floats(1e-3, 1e3))
+def test_property_no_method_depends_on_the_unit_of_the_history(case, method, k):
+    # Every method takes shares or growth rates from the history, so the history in
+    # thousands (or any other unit) gives the same counties.
+    nat, hist = case
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        base = breakdown(nat, hist, method)
+        other_unit = breakdown(nat, hist.assign(value=hist["value"] * k), method)
+    np.testing.assert_allclose(other_unit["value"].to_numpy(), base["value"].to_numpy(),
+                               rtol=1e-7, atol=1e-6)

@@ -529,6 +529,17 @@ def test_method_range(forecast, employed):
     is_missing(ex.check_method_range(ctx, None))
 
 
+def test_method_range_of_notebook_02_with_the_industry_method_passes_too():
+    from kompetens_lib.workbook.breakdown_tables import method_range, method_values
+
+    ctx = ctx_for("ovning3")
+    values = method_values("12", "demand", base_year=BASE)
+    values = values[values["education_group"] == "713"]
+    assert "industry" in set(values["method"])
+    shown = float(method_range(values, TARGET, n=1)["spread"].iloc[0])
+    passes(ex.check_method_range(ctx, shown))
+
+
 def test_method_explanation():
     ctx = ctx_for("ovning3")
     good = ("Trendandelen ger högst värde för Skåne eftersom länets andel av gruppen har ökat "

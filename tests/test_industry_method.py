@@ -1,4 +1,5 @@
-"""The industry-based breakdown: conservation, scale invariance, λ = 0, and its frame shape."""
+"""The industry-based breakdown: conservation, scale invariance, λ = 0, its frame shape, and
+its place among the compared methods (range and back-test)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ import pytest
 
 import kompetens_lib as kl
 from kompetens_lib.errors import KompetensError
-from kompetens_lib.methods.breakdown import breakdown
+from kompetens_lib.methods.backtest import backtest
+from kompetens_lib.methods.breakdown import (
+    COMPARED_LABELS,
+    COMPARED_METHODS,
+    breakdown,
+    compare_methods,
+)
 from kompetens_lib.methods.industry import industry_breakdown, industry_mix, industry_projection
+from kompetens_lib.workbook import breakdown_tables
 
 
 def _history() -> pd.DataFrame:
@@ -250,3 +258,86 @@ def test_it_runs_from_an_earlier_base_year_as_a_back_test_would():
     assert in_2023.sum() == pytest.approx(truth.sum())
     error = (in_2023 - truth.reindex(in_2023.index, fill_value=0)).abs().sum() / truth.sum()
     assert 0 < error < 0.2  # a real forecast error, not a copy of the answer
+
+
+# --- the industry method among the compared methods (range and back-test) -------------------
+
+def _industry_tables():
+    return kl.load("industry_forecast"), kl.load("industry_employed")
+
+
+def test_compare_methods_runs_the_industry_method_beside_the_share_methods():
+    national, history = kl.load("national_forecast"), kl.load("employed")
+    detail = compare_methods(national, history, column="demand", methods=COMPARED_METHODS,
+                             industry=_industry_tables(), detail=True)
+    assert set(detail["method"]) == set(COMPARED_METHODS)
+    ours = detail[detail["method"] == "industry"]
+    sums = ours.groupby(["education_group", "year"])["value"].sum()
+    wanted = national.set_index(["education_group", "year"])["demand"].loc[sums.index]
+    np.testing.assert_allclose(sums, wanted, rtol=1e-9)  # counties add up to Riket per group
+    alone = industry_breakdown(national, *_industry_tables())
+    merged = ours.merge(alone, on=["region", "education_group", "year"])
+    np.testing.assert_allclose(merged["value_x"], merged["value_y"], rtol=1e-12)
+    band = compare_methods(national, history, region="25", column="demand",
+                           methods=COMPARED_METHODS, industry=_industry_tables())
+    at = ours[ours["region"] == "25"].merge(band, on=["region", "education_group", "year"])
+    assert (at["min"] <= at["value"] + 1e-9).all() and (at["value"] <= at["max"] + 1e-9).all()
+    assert (band["n_methods"] == 5).all()
+
+
+def test_the_industry_method_without_its_tables_is_refused_in_swedish():
+    with pytest.raises(KompetensError, match="behöver tabellerna efter näringsgren"):
+        compare_methods(kl.load("national_forecast"), kl.load("employed"), column="demand",
+                        methods=["fixed_share", "Näringsgrensbaserad"])
+    assert COMPARED_LABELS["industry"] == "Näringsgrensbaserad"
+
+
+def test_the_back_test_runs_the_industry_method_from_an_earlier_base_year():
+    history = kl.load("employed")
+    cells = backtest(history, ["fixed_share", "industry"], 2015, 2023, level="cell",
+                     industry_history=kl.load("industry_employed"))
+    ours = cells[cells["method"] == "industry"]
+    by_group = ours.groupby("education_group")[["forecast", "actual"]].sum()
+    np.testing.assert_allclose(by_group["forecast"], by_group["actual"], rtol=1e-9)
+    assert (ours["base_year"] == 2015).all()
+    assert 0 < ours["error"].abs().sum() / ours["actual"].sum() < 0.2
+    fixed = cells[cells["method"] == "fixed_share"]
+    assert not np.allclose(ours["forecast"].to_numpy(), fixed["forecast"].to_numpy())
+    with pytest.raises(KompetensError, match="behöver historiken efter näringsgren"):
+        backtest(history, "industry", 2015, 2023)
+
+
+def test_notebook_02_shows_the_industry_method_in_the_demand_range_and_the_back_test():
+    demand = breakdown_tables.method_values("25", "demand")
+    supply = breakdown_tables.method_values("25", "supply")
+    assert "Näringsgrensbaserad" in set(demand["method_label"])
+    assert "industry" not in set(supply["method"])  # it breaks down demand only
+    test = breakdown_tables.backtest_summary("25")
+    assert "Näringsgrensbaserad" in set(test["method_label"])
+    assert sorted(test["rank"]) == sorted(test["wape"].rank(method="min").astype(int))
+    figures = breakdown_tables.key_figures_breakdown("25")
+    totals = breakdown_tables.method_totals(demand)
+    at = totals[totals["year"] == figures["target_year"]]["value"]
+    assert figures["demand_range"]["lägst"] == breakdown_tables.round_persons(at.min())
+    assert "Näringsgrensbaserad" in figures["backtest_wape_share"]
+
+
+def test_the_example_s_tables_by_industry_never_join_a_range_of_real_statistics(monkeypatch):
+    # The optional tables by industry fall back to the example; with the county's own
+    # (real) statistics that would mix synthetic figures into the range and the back-test.
+    real = {"employed", "labour_force"}
+    original = breakdown_tables.load
+
+    def load(name, source=None):
+        frame = original(name, source)
+        if name in real:
+            frame.attrs = {**frame.attrs, "provenance": {"synthetic": False}}
+        return frame
+
+    monkeypatch.setattr(breakdown_tables, "load", load)
+    with pytest.warns(Warning, match="lämnas utanför jämförelsen"):
+        values = breakdown_tables.method_values("21", "demand")
+    assert "industry" not in set(values["method"])
+    test = breakdown_tables.backtest_summary("21")
+    assert "industry" not in set(test["method"])
+    assert len(test) == 4

@@ -229,7 +229,9 @@ def _spread(ranges: pd.DataFrame, year: int) -> float:
 
 @check("ovning3", "metodspann", "Spannet mellan metoderna", ["metodspann"])
 def check_method_range(ctx: Context, metodspann: object) -> list[str]:
-    """Highest minus lowest of the four methods, demand, target year, first priority group."""
+    """Highest minus lowest over the methods, demand, target year, first priority group: the
+    range notebook 02 shows (the four share methods and the industry-based one), or the four
+    methods of the exercise's own ``kl.compare_methods`` cell."""
     given = as_number(metodspann, "metodspann")
     demand = _ranges(ctx, "demand")
     target = demand[demand["year"] == ctx.target_year]
@@ -242,9 +244,10 @@ def check_method_range(ctx: Context, metodspann: object) -> list[str]:
         return []
     own = _cell_spread(ctx)
     if close(given, own, rel=0.01, abs_tol=1.0) or rounded_match(given, own):
-        return [Note("Godkänt: spannet stämmer med kl.compare_methods. Anteckningsboken 02 ger RAS "
-                     "länens totaler från befolkningsprognosen, så dess spann kan skilja sig "
-                     "något.")]
+        return [Note("Godkänt: spannet stämmer med kl.compare_methods och de fyra metoderna. "
+                     "Anteckningsboken 02 ger RAS länens totaler från befolkningsprognosen och "
+                     "tar med den näringsgrensbaserade metoden i efterfrågans spann, så dess "
+                     "spann kan skilja sig något.")]
     if given < 0:
         return ["Spannet är högsta minus lägsta värdet och kan inte vara negativt."]
     if any(close(given, float(v), rel=0.005, abs_tol=1.0) for v in target["value"]):

@@ -12,8 +12,10 @@ import pandas as pd
 
 from kompetens_lib._internal.text import format_list, format_years
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods import industry as industry_method
 from kompetens_lib.methods import tidy
 from kompetens_lib.methods.breakdown import (
+    COMPARED_LABELS,
     METHOD_OPTIONS,
     METHODS,
     Prepared,
@@ -60,7 +62,12 @@ def backtest(
         Riket rows and extra columns such as ``age_band`` are handled as in
         :func:`kompetens_lib.methods.breakdown`).
     method
-        One method, a list, or ``"all"`` for all four.
+        One method, a list, or ``"all"`` for all four. ``"industry"`` (the industry-based
+        breakdown, :mod:`kompetens_lib.methods.industry`) needs the option
+        ``industry_history`` (e.g. ``load("industry_employed")``): it projects the counties'
+        industries from the base year with the true national outcome by industry in the
+        target year (the sum over the counties of ``industry_history``) and translates them
+        with the counties' base-year mixes; options ``window`` and ``damping`` as for it.
     base_year
         Default ``target_year − 8``.
     target_year
@@ -89,15 +96,15 @@ def backtest(
     if isinstance(method, str) and method.strip().casefold() in ("all", "alla"):
         methods = list(METHODS)
     elif isinstance(method, str):
-        methods = [resolve_method(method)]
+        methods = [_resolve(method)]
     else:
-        methods = [resolve_method(m) for m in method]
+        methods = [_resolve(m) for m in method]
         if not methods:
             raise KompetensError(f"Ange minst en metod. Giltiga metoder: {', '.join(METHODS)}.")
     if level not in _LEVELS:
         listing = ", ".join(f"'{k}' ({v})" for k, v in _LEVELS.items())
         raise KompetensError(f"Okänd nivå {level!r}. Giltiga nivåer: {listing}.")
-    if len(methods) == 1:
+    if len(methods) == 1 and methods[0] != INDUSTRY:
         check_options(methods[0], options)
     else:
         known = {k for m in methods for k in _method_options(m)}
@@ -159,7 +166,8 @@ def backtest(
     parts = []
     for m in methods:
         opts = {k: v for k, v in options.items() if k in _method_options(m)}
-        forecast = run_method(prepared, m, opts)[0][0]  # (R, G)
+        forecast = (_industry_forecast(prepared, int(target_year), **opts) if m == INDUSTRY
+                    else run_method(prepared, m, opts)[0][0])  # (R, G)
         parts.append(_measure(forecast, actual, regions, groups, m, level))
     out = pd.concat(parts, ignore_index=True)
     out.insert(out.columns.get_loc("method") + 1, "base_year", int(base_year))
@@ -168,8 +176,54 @@ def backtest(
     return out
 
 
+INDUSTRY = industry_method.METHOD_CODE
+_INDUSTRY_OPTIONS = ("industry_history", "window", "damping")
+
+
+def _resolve(method: object) -> str:
+    text = str(method).strip().casefold()
+    if text in (INDUSTRY, COMPARED_LABELS[INDUSTRY].casefold()):
+        return INDUSTRY
+    return resolve_method(method)
+
+
 def _method_options(method: str) -> tuple[str, ...]:
-    return METHOD_OPTIONS[method]
+    return _INDUSTRY_OPTIONS if method == INDUSTRY else METHOD_OPTIONS[method]
+
+
+def _industry_forecast(p: Prepared, target_year: int, industry_history: pd.DataFrame | None = None,
+                       window: tuple[int, int] | None = None,
+                       damping: float = industry_method.DEFAULT_DAMPING) -> np.ndarray:
+    """The industry-based breakdown from the base year, given the true national outcome by
+    industry and by group in the target year: (R, G) for the target year."""
+    if industry_history is None:
+        raise KompetensError(
+            f"Bakåttestet av {COMPARED_LABELS[INDUSTRY].lower()} nedbrytning behöver "
+            "historiken efter näringsgren: industry_history=load('industry_employed').")
+    frame = tidy.require_frame(industry_history, "industry_history",
+                               ["region", "industry", "education_group", "year", "value"])
+    # Only the years up to the base year and the target year are read: filter on the years
+    # first (a long history by industry is large).
+    year = pd.to_numeric(frame["year"], errors="coerce").to_numpy()
+    frame = frame[(year <= p.base_year) | (year == target_year)]
+    counties = frame[frame["region"].astype(str) != "00"]
+    years = set(counties["year"].astype(int).unique().tolist())
+    missing = [y for y in (p.base_year, target_year) if y not in years]
+    if missing:
+        raise KompetensError(
+            f"Historiken efter näringsgren saknar åren {format_years(missing)}; bakåttestet "
+            f"behöver basåret {p.base_year} och målåret {target_year}.")
+    ends = counties[counties["year"].isin([p.base_year, target_year])]
+    by_industry = ends.groupby(["industry", "year"], as_index=False, observed=True)["value"].sum()
+    national = pd.DataFrame({"education_group": list(p.groups), "year": target_year,
+                             "value": p.national[0]})
+    national = pd.concat([national.assign(year=p.base_year, value=p.base.sum(axis=0)),
+                          national], ignore_index=True)
+    cube = industry_method.industry_cube(
+        national, by_industry, counties[counties["year"] <= p.base_year], p.base_year,
+        regions=p.regions, groups=p.groups, years=np.array([target_year]), column="value",
+        forecast_column="value", window=window, damping=damping)
+    return cube[0]
 
 
 def _measure(

@@ -20,12 +20,15 @@ from kompetens_lib._internal.checks import check_share
 from kompetens_lib._internal.choices import resolve_choice
 from kompetens_lib._internal.text import format_count, format_list, format_years
 from kompetens_lib.errors import ConvergenceWarning, KompetensError
+from kompetens_lib.methods import industry as industry_method
 from kompetens_lib.methods import tidy
 from kompetens_lib.reference.regions import COUNTY_CODES, NATIONAL_CODE, resolve_region
 
 __all__ = [
     "DEFAULT_DAMPING",
     "DEFAULT_WINDOW_YEARS",
+    "COMPARED_LABELS",
+    "COMPARED_METHODS",
     "METHODS",
     "METHOD_LABELS",
     "METHOD_OPTIONS",
@@ -49,6 +52,12 @@ METHOD_LABELS: dict[str, str] = {
     "shift_share": "Shift-share",
     "constrained": "Betingad (RAS)",
 }
+#: The methods compared side by side (range and back-test): the four share methods and the
+#: industry-based one of :mod:`kompetens_lib.methods.industry` (demand only; it needs the
+#: tables by industry, so it is not one of :data:`METHODS` that :func:`breakdown` runs).
+COMPARED_METHODS: tuple[str, ...] = (*METHODS, industry_method.METHOD_CODE)
+COMPARED_LABELS: dict[str, str] = {**METHOD_LABELS,
+                                   industry_method.METHOD_CODE: industry_method.METHOD_LABEL}
 
 
 def resolve_method(method: object) -> str:
@@ -674,6 +683,7 @@ def compare_methods(
     region_totals: pd.DataFrame | None = None,
     rescale_totals: bool = False,
     detail: bool = False,
+    industry: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Run several breakdown methods and return their range: the honest uncertainty band.
 
@@ -692,7 +702,11 @@ def compare_methods(
         All counties are always computed (the constrained method needs them); only the
         rows shown are filtered.
     methods
-        Which methods to compare; default all four.
+        Which methods to compare; default the four of :data:`METHODS`. ``"industry"`` (see
+        :data:`COMPARED_METHODS`) adds the industry-based breakdown of demand, with
+        ``industry`` = ``(industry_forecast, industry_history)``, e.g.
+        ``(load("industry_forecast"), load("industry_employed"))``; it gets ``window`` and
+        ``damping`` too.
     detail
         If true, return the per-method values instead (columns ``region``,
         ``education_group``, ``year``, ``method``, ``value``).
@@ -711,7 +725,10 @@ def compare_methods(
     """
     if isinstance(methods, str):
         methods = [methods]
-    chosen = [resolve_method(m) for m in methods]
+    by_industry = industry_method.METHOD_CODE
+    chosen = [by_industry if str(m).strip().casefold() in
+              (by_industry, COMPARED_LABELS[by_industry].casefold())
+              else resolve_method(m) for m in methods]
     if not chosen:
         raise KompetensError(f"Ange minst en metod. Giltiga metoder: {', '.join(METHODS)}.")
     prepared = prepare(national, history, base_year, column)
@@ -728,6 +745,7 @@ def compare_methods(
                 "rescale_totals": rescale_totals}
     # Each method takes the scenario options its entry in METHOD_OPTIONS names.
     results = [
+        _industry_values(prepared, industry, window, damping) if m == by_industry else
         run_method(prepared, m, {k: v for k, v in scenario.items() if k in METHOD_OPTIONS[m]})[0]
         for m in chosen
     ]
@@ -747,3 +765,17 @@ def compare_methods(
         out["n_methods"] = len(chosen)
     out.attrs = {"methods": tuple(chosen), "base_year": prepared.base_year, "column": column}
     return out
+
+
+def _industry_values(p: Prepared, industry: tuple[pd.DataFrame, pd.DataFrame] | None,
+                     window: object, damping: float) -> np.ndarray:
+    if industry is None:
+        raise KompetensError(f"Metoden {COMPARED_LABELS['industry'].lower()} behöver tabellerna "
+                             "efter näringsgren: industry=(industry_forecast, industry_history).")
+    national = pd.DataFrame({"education_group": np.repeat(np.array(p.groups), len(p.years)),
+                             "year": np.tile(p.years, len(p.groups)),
+                             p.column: p.national.T.reshape(-1)})
+    return industry_method.industry_cube(
+        national, industry[0], industry[1], p.base_year, regions=p.regions, groups=p.groups,
+        years=p.years, column=p.column, forecast_column=p.column, window=window,
+        damping=damping)

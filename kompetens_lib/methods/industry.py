@@ -18,7 +18,7 @@ from kompetens_lib.errors import KompetensError
 from kompetens_lib.methods import tidy
 from kompetens_lib.reference.regions import COUNTY_CODES
 
-__all__ = ["DEFAULT_DAMPING", "METHOD_CODE", "METHOD_LABEL", "industry_breakdown",
+__all__ = ["DEFAULT_DAMPING", "METHOD_CODE", "METHOD_LABEL", "industry_breakdown", "industry_cube",
            "industry_mix", "industry_projection"]
 
 METHOD_CODE = "industry"
@@ -39,6 +39,20 @@ def _history_cube(history: pd.DataFrame) -> tuple[tuple, tuple, tuple, np.ndarra
     cube = tidy.cube(coded, {"year": years.tolist(), "region": regions, "industry": industries,
                              "education_group": groups}, duplicates_in="history")
     return regions, industries, groups, years, cube  # cube (Y, R, I, G)
+
+
+def _needed_years(history: pd.DataFrame, base_year: object, window: object) -> pd.DataFrame:
+    """The rows of the years the projection reads (the base year and the window's ends):
+    a long history by industry is large, and the other years are never used."""
+    history = tidy.require_frame(history, "history", [*_HISTORY_KEYS, "value"])
+    column = history["year"].to_numpy()
+    if column.dtype.kind not in "iu" or not len(column):
+        return history  # the full validation names a bad year
+    low = int(column.min())
+    years = np.flatnonzero(np.bincount(column - low)) + low  # sorted, without hashing
+    base = _base_year(years, base_year)
+    first, last = _window(years, base, window)
+    return history[(column == first) | (column == last) | (column == base)]
 
 
 def _base_year(years: np.ndarray, base_year: object) -> int:
@@ -141,7 +155,7 @@ class _Run:
             damping, "Dämpningen (damping, λ)", text=False,
             hint="0 ger fasta andelar, 1 för hela den historiska förskjutningen framåt.")
         (self.regions, self.industries, self.groups, self.hist_years,
-         self.cube) = _history_cube(history)
+         self.cube) = _history_cube(_needed_years(history, base_year, window))
         self.base = _base_year(self.hist_years, base_year)
         self.years, levels, growth = _forecast_growth(forecast, column, self.industries,
                                                       self.base)
@@ -270,12 +284,16 @@ def industry_breakdown(
     if national is not None:
         y, years, out_groups = _scale_to_national(national, column, y, years, groups, cube,
                                                   hist_years, base)
-    index = pd.MultiIndex.from_product([years.tolist(), regions, out_groups],
-                                       names=["year", "region", "education_group"])
-    frame = pd.DataFrame({"value": y.reshape(-1)}, index=index).reset_index()
-    frame = frame[["region", "education_group", "year", "value"]].sort_values(
-        ["region", "education_group", "year"], ignore_index=True)
-    frame = frame.astype({"region": "string", "education_group": "string"})
+    # Counties, groups and years are each sorted already: lay the rows out in that order.
+    n_r, n_g, n_t = len(regions), len(out_groups), len(years)
+    frame = pd.DataFrame({
+        "region": pd.array(np.repeat(np.array(regions, dtype=object), n_g * n_t),
+                           dtype="string"),
+        "education_group": pd.array(np.tile(np.repeat(np.array(out_groups, dtype=object), n_t),
+                                            n_r), dtype="string"),
+        "year": np.tile(years, n_r * n_g),
+        "value": y.transpose(1, 2, 0).reshape(-1),
+    })
     frame.attrs = {"method": METHOD_CODE, "base_year": base, "column": column,
                    "options": {"window": window, "damping": run.damping}}
     return frame
@@ -308,3 +326,35 @@ def _scale_to_national(national: pd.DataFrame, column: str, y: np.ndarray, years
     fallback = base_groups / np.maximum(base_groups.sum(axis=0, keepdims=True), 1e-300)
     shares = np.where(total > 0, y / np.where(total > 0, total, 1.0), fallback[None])
     return shares * levels[:, None, :], years, nat_groups
+
+
+def industry_cube(national: pd.DataFrame, industry_forecast: pd.DataFrame,
+                  history: pd.DataFrame, base_year: int, *, regions: tuple[str, ...],
+                  groups: tuple[str, ...], years: np.ndarray, column: str = "demand",
+                  forecast_column: str = "demand", window: tuple[int, int] | None = None,
+                  damping: float = DEFAULT_DAMPING) -> np.ndarray:
+    """:func:`industry_breakdown` as a (T, R, G) array on the axes of the other breakdown
+    methods (``years``, ``regions``, ``groups``), so it can join their range and back-test.
+
+    Every one of ``years`` must be a year of ``industry_forecast`` and every county of
+    ``regions`` a county of ``history``, or a Swedish error names what is missing.
+    """
+    frame = industry_breakdown(national, industry_forecast, history, base_year, column=column,
+                               forecast_column=forecast_column, window=window,
+                               damping=damping)
+    have_years = set(frame["year"].astype(int).unique().tolist())
+    missing = [int(y) for y in years if int(y) not in have_years]
+    if missing:
+        raise KompetensError(
+            f"Prognosen efter näringsgren saknar åren {format_years(missing)}; "
+            f"{METHOD_LABEL.lower()} nedbrytning behöver samma år som riksprognosen.")
+    have_regions = set(frame["region"].astype(str).unique().tolist())
+    absent = [r for r in regions if r not in have_regions]
+    if absent:
+        raise KompetensError(
+            f"Länen {format_list(absent)} saknas i historiken efter näringsgren; "
+            f"{METHOD_LABEL.lower()} nedbrytning behöver varje län.")
+    cube = (frame.set_index(["year", "region", "education_group"])["value"]
+            .reindex(pd.MultiIndex.from_product([list(years), list(regions), list(groups)]),
+                     fill_value=0.0))
+    return cube.to_numpy(dtype=float).reshape(len(years), len(regions), len(groups))

@@ -24,6 +24,7 @@ __all__ = [
     "EXIT_AGE_RANGE",
     "GRADUATE_AGE_SHARES",
     "check_exit_age",
+    "check_participation_change",
     "exit_probabilities",
     "retirements",
     "supply_projection",
@@ -38,6 +39,11 @@ EXIT_AGE = 66
 #: the 2020s, plus a margin). :func:`retirements` itself accepts any age of the age bands.
 EXIT_AGE_RANGE: tuple[int, int] = (60, 72)
 DEFAULT_HORIZONS: tuple[int, ...] = (5, 10, 15)
+#: The change in labour-force participation a scenario may assume, in percentage points
+#: reached by the target year: AKU's relative labour-force figures moved by up to about ten
+#: points in a decade and a half for the oldest bands (55–64 and 65–74, 2005–2023), a few
+#: points for the others; ±10 keeps a scenario within what has happened.
+PARTICIPATION_CHANGE_RANGE: tuple[float, float] = (-10.0, 10.0)
 
 #: Labour-force participation by age band, used only when neither ``participation`` nor
 #: ``population`` is given: rounded levels of the relative labour-force figures in SCB's
@@ -483,6 +489,8 @@ def supply_projection(
     further_educated: pd.DataFrame | None = None,
     flow_years: int = 3,
     by_age: bool = False,
+    participation_change: float = 0.0,
+    participation_bands: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Cohort-flow projection of the county's labour supply by education group.
 
@@ -528,6 +536,13 @@ def supply_projection(
         leave the group by taking a higher education.
     by_age
         Keep the ``age_band`` column instead of summing over it.
+    participation_change, participation_bands
+        A participation scenario: ``participation_change`` percentage points (in
+        :data:`PARTICIPATION_CHANGE_RANGE`, default 0 = the rates of the base year) added to
+        the rate of the age bands ``participation_bands`` (default every band), phased in
+        linearly so that year ``t`` has ``p[a] + Δ · t / horizon`` (the full change in the
+        last year), kept within [0, 1]. The stock of people is the same; only the share of
+        them in the labour force moves.
 
     Returns
     -------
@@ -568,6 +583,8 @@ def supply_projection(
         duplicates_in=None if extra else "labour_force",
     )[0]
     rate, rate_source = _participation(participation, population, lf, regions, groups, base)
+    points = check_participation_change(participation_change)
+    change = _participation_step(points, participation_bands)
 
     inflow = np.zeros_like(lf)
     outflow = np.zeros_like(lf)
@@ -594,7 +611,7 @@ def supply_projection(
         stock = stock - leaving
         stock[:, :, 1:] += leaving[:, :, :-1]
         stock = np.clip(stock + inflow - outflow, 0.0, None)
-        supply[t] = stock * rate
+        supply[t] = stock * np.clip(rate + change * (t / horizon), 0.0, 1.0)
 
     years = np.arange(base, base + horizon + 1, dtype=np.int64)
     if by_age:
@@ -607,8 +624,42 @@ def supply_projection(
     columns["year"] = np.tile(years, values.size // len(years))
     columns["value"] = values.reshape(-1)
     frame = pd.DataFrame(columns)
-    frame.attrs = {"base_year": base, "participation": rate_source}
+    frame.attrs = {"base_year": base, "participation": rate_source,
+                   "participation_change": points}
     return frame
+
+
+def check_participation_change(value: object,
+                               name: str = "participation_change") -> float:
+    """A participation scenario in percentage points within
+    :data:`PARTICIPATION_CHANGE_RANGE`, from a number or text ("-2,5"); Swedish error.
+
+    >>> check_participation_change("2,5")
+    2.5
+    """
+    low, high = PARTICIPATION_CHANGE_RANGE
+    try:
+        change = float(str(value).strip().replace(",", ".").replace("−", "-"))
+    except ValueError:
+        change = float("nan")
+    if isinstance(value, bool) or not np.isfinite(change) or not low <= change <= high:
+        raise KompetensError(
+            f"{name} ska vara en förändring av arbetskraftsdeltagandet i procentenheter "
+            f"mellan {low:g} och {high:g} (t.ex. 2 för två procentenheter högre till målåret, "
+            f"0 för prognosens egna nivåer); fick {value!r}.")
+    return change
+
+
+def _participation_step(points: float, bands: Sequence[str] | None) -> np.ndarray:
+    """The change (A,) as a share to add to each age band's rate by the last year."""
+    chosen = list(AGE_BANDS) if bands is None else [str(b).strip() for b in (
+        [bands] if isinstance(bands, str) else bands)]
+    unknown = [b for b in chosen if b not in AGE_BANDS]
+    if unknown or not chosen:
+        raise KompetensError(
+            f"participation_bands ska vara en lista med åldersgrupper bland "
+            f"{', '.join(AGE_BANDS)}; fick {bands!r}.")
+    return np.array([points / 100.0 if b in chosen else 0.0 for b in AGE_BANDS])
 
 
 def _c_order_labels(dims: Sequence[Sequence[str]], n_inner: int) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from kompetens_lib.workbook.mandate import (
 from kompetens_lib.workbook.mandate import load as load_mandate
 from kompetens_lib.workbook.mandate import save as save_mandate_file
 from kompetens_lib.workbook.mandate import save_if as _save_if
-from kompetens_lib.workbook.params import Params
+from kompetens_lib.workbook.params import SCENARIO_DEFAULTS, Params
 from kompetens_lib.workbook.profile import KEY_FIGURE_LABELS
 
 __all__ = [
@@ -63,6 +63,7 @@ def params_bundle(params: Params) -> dict:
     if params.method is not None:
         rows.append(("Metod", method_label(params.method)))
     rows.append(("Datakälla", params.source_note.removeprefix("Källa: ")))
+    rows.extend(_scenario_rows(params))
     body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
                    f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
     return {
@@ -70,6 +71,37 @@ def params_bundle(params: Params) -> dict:
                      f"körningen</caption>{body}</table>",
         "text/plain": "Parametrar: " + "; ".join(f"{k}: {v}" for k, v in rows),
     }
+
+
+#: Swedish names of the scenario parameters, shown when a run departs from the default.
+SCENARIO_NAMES: dict[str, str] = {
+    "damping": "Dämpning λ",
+    "credibility": "Felbandets k (personer)",
+    "band_quantile": "Andel av felen inom felbandet",
+    "ras_totals": "RAS-länstotaler",
+    "exit_age": "Utträdesålder",
+    "net_out_migration": "Nettoutflyttning av förvärvsarbetande per år",
+    "net_migration": "Nettoinflyttning per år, andel av arbetskraften",
+    "participation_change": "Förändrat arbetskraftsdeltagande till målåret, procentenheter",
+    "participation_bands": "Åldersgrupper med förändrat deltagande",
+    "openings": "Rekryteringsbehovets läsart",
+    "basis": "Balansens grund",
+}
+
+
+def _scenario_rows(params: Params) -> list[tuple[str, str]]:
+    """One row per scenario parameter that differs from its default (no scenario, no rows);
+    the age bands only with a participation change."""
+    rows = []
+    for name, label in SCENARIO_NAMES.items():
+        value, default = getattr(params, name), SCENARIO_DEFAULTS[name]
+        if value == default or (name == "participation_bands"
+                                and not params.participation_change):
+            continue
+        text = ", ".join(value) if isinstance(value, tuple) else str(value)
+        rows.append((f"Scenario: {label}", text.replace(".", ",") if isinstance(value, float)
+                     else text))
+    return rows
 
 
 def show_params(params: Params) -> None:

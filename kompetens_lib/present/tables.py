@@ -17,7 +17,7 @@ from kompetens_lib.workbook.assumptions import (
     Assumptions,
     SupplyAssumptions,
 )
-from kompetens_lib.workbook.defaults import METHOD_LABELS
+from kompetens_lib.workbook.defaults import COMPARED_LABELS, METHOD_LABELS
 from kompetens_lib.workbook.forecast import round_persons
 
 __all__ = [
@@ -126,8 +126,8 @@ _PREVIEW_DIGITS = {"lq": 2, "region_share": 3, "national_share": 3, "share": 3,
 def _value_text(column: str, value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if column in ("method",) and str(value) in METHOD_LABELS:
-        return f"{METHOD_LABELS[str(value)]} ({value})"
+    if column in ("method",) and str(value) in COMPARED_LABELS:
+        return f"{COMPARED_LABELS[str(value)]} ({value})"
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if column in ("year", "base_year", "target_year", "horizon"):

@@ -12,11 +12,13 @@ from kompetens_lib.data.tables import load
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.methods.balance import DEFAULT_THRESHOLDS, balance_on_workplace_basis
 from kompetens_lib.methods.breakdown import (
+    COMPARED_METHODS,
     DEFAULT_DAMPING,
     METHOD_LABELS,
     METHODS,
     resolve_method,
 )
+from kompetens_lib.methods.supply import check_participation_change
 from kompetens_lib.reference.regions import COUNTY_CODES, region_name, resolve_region
 from kompetens_lib.reference.taxonomy import (
     JUDGEMENTS,
@@ -24,6 +26,7 @@ from kompetens_lib.reference.taxonomy import (
     education_groups,
     resolve_group,
 )
+from kompetens_lib.workbook.assumptions import check_net_migration
 from kompetens_lib.workbook.breakdown_tables import method_values
 from kompetens_lib.workbook.forecast import (
     base_judgements,
@@ -35,7 +38,7 @@ from kompetens_lib.workbook.forecast import (
     with_short_names,
 )
 from kompetens_lib.workbook.memo import balance_all, breakdown_all, memoised
-from kompetens_lib.workbook.params import scenario
+from kompetens_lib.workbook.params import BASES, scenario
 from kompetens_lib.workbook.supply_tables import COHORT_VARIANTS, projected_supply
 
 __all__ = [
@@ -56,13 +59,6 @@ __all__ = [
     "key_figures_balance",
 ]
 
-
-#: How the balance is computed. "workplace" (default): the county's own supply (its
-#: cohort flow: ages, graduates, migration, exits) put on the workplace basis by adding
-#: net in-commuting, against demand by workplace from the breakdown. "breakdown": both
-#: sides broken down from T&P by the same method (every county then gets the national
-#: judgement under the fixed share, and S/D mixes commuting into shortage).
-BASES: tuple[str, ...] = ("workplace", "breakdown")
 
 #: The judgements that count as shortage (SCB's words, tightest first).
 SHORTAGE_WORDS: tuple[str, ...] = tuple(JUDGEMENTS[:3])
@@ -105,52 +101,99 @@ def net_commuting_by_group(base: int, source: Any = None) -> pd.DataFrame:
     return out[["region", "education_group", "value"]]
 
 
-def regional_supply_all(base: int, target: int, source: Any = None) -> pd.DataFrame:
+def _cohort_supply(base: int, target: int, source: Any, net_migration: float,
+                   participation_change: float,
+                   participation_bands: tuple[str, ...] | None) -> pd.DataFrame:
+    """Every county's own cohort-flow supply (the mean of the two variants), memoised."""
+    def compute() -> pd.DataFrame:
+        parts = []
+        for code in COUNTY_CODES:
+            runs = [projected_supply(code, base_year=base, target_year=target,
+                                     remove_further_educated=remove, source=source,
+                                     net_migration=net_migration,
+                                     participation_change=participation_change,
+                                     participation_bands=participation_bands)
+                    .set_index(["region", "education_group", "year"])["value"]
+                    for _, remove in COHORT_VARIANTS.values()]
+            parts.append((sum(runs) / len(runs)).rename("value").reset_index())
+        return pd.concat(parts, ignore_index=True)
+
+    key = ("cohort_supply_raw", base, target, float(net_migration), float(participation_change),
+           participation_bands)
+    return memoised(key, source, compute)
+
+
+def _scenario_key(net_migration: object, participation_change: object,
+                  participation_bands: object) -> tuple[float, float, tuple[str, ...] | None]:
+    bands = None if participation_bands is None else tuple(
+        [participation_bands] if isinstance(participation_bands, str) else participation_bands)
+    return (check_net_migration(net_migration), check_participation_change(participation_change),
+            bands)
+
+
+def regional_supply_all(
+    base: int, target: int, source: Any = None, *, net_migration: float = 0.0,
+    participation_change: float = 0.0, participation_bands: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Every county's supply by residence from its own cohort flow (memoised).
 
-    ``S[r, g, t] = S_N[g, t] · CF[r, g, t] / Σ_r' CF[r', g, t]``: T&P's national supply of
+    ``S[r, g, t] = S_N[g, t] · CF[r, g, t] / Σ_r' CF0[r', g, t]``: T&P's national supply of
     the group shared over the counties by their own cohort-flow projections (ages,
     graduates, migration and exits; the mean of the two variants of notebook 03: graduates
     counted in both groups, and moved). In the base year that is the counties' labour
     force, as the fixed share; later a county whose cohort flow grows slower than the
     others' gets a smaller share of the national supply, and its judgement moves towards
-    shortage. The counties add up to T&P's national supply. Returns ``region``,
-    ``education_group``, ``year``, ``value``.
+    shortage. ``CF0`` is the cohort flow without a scenario, ``CF`` with the scenario's
+    ``net_migration`` (yearly share of the labour force) and ``participation_change``
+    (percentage points by the target year for ``participation_bands``, default every age
+    band) in every county: without a scenario the counties add up to T&P's national supply;
+    with one, the nation moves by the scenario's effect in the counties' cohort flows.
+    Returns ``region``, ``education_group``, ``year``, ``value``.
     """
+    migration, change, bands = _scenario_key(net_migration, participation_change,
+                                             participation_bands)
+
     def compute() -> pd.DataFrame:
-        parts = []
-        for code in COUNTY_CODES:
-            runs = [projected_supply(code, base_year=base, target_year=target,
-                                     remove_further_educated=remove, source=source)
-                    .set_index(["region", "education_group", "year"])["value"]
-                    for _, remove in COHORT_VARIANTS.values()]
-            parts.append((sum(runs) / len(runs)).rename("value").reset_index())
-        out = pd.concat(parts, ignore_index=True)
-        # Counties add up to T&P's national supply per group and year: the cohort flow
-        # says how a county develops against the others, T&P how the nation does.
+        plain = _cohort_supply(base, target, source, 0.0, 0.0, None)
+        out = (plain if (migration, change) == (0.0, 0.0)
+               else _cohort_supply(base, target, source, migration, change, bands))
+        # Without a scenario the counties add up to T&P's national supply per group and
+        # year: the cohort flow says how a county develops against the others, T&P how the
+        # nation does. A scenario scales by the same factor, so it moves the nation too.
         national = national_forecast(source).set_index(["education_group", "year"])["supply"]
-        total = out.groupby(["education_group", "year"], observed=True)["value"].transform("sum")
-        wanted = pd.MultiIndex.from_frame(out[["education_group", "year"]]).map(national)
-        factor = pd.Series(wanted.to_numpy(dtype=float) / total.to_numpy(dtype=float))
-        out["value"] = out["value"] * factor.where(factor.notna() & (total.to_numpy() > 0),
+        total = plain.groupby(["education_group", "year"], observed=True)["value"].sum()
+        keys = pd.MultiIndex.from_frame(out[["education_group", "year"]])
+        wanted = keys.map(national).to_numpy(dtype=float)
+        have = keys.map(total).to_numpy(dtype=float)
+        factor = pd.Series(wanted / have)
+        out = out.copy()
+        out["value"] = out["value"] * factor.where(factor.notna() & (have > 0),
                                                    1.0).to_numpy()
         return out
 
-    return memoised(("cohort_supply", base, target), source, compute)
+    return memoised(("cohort_supply", base, target, migration, change, bands), source, compute)
 
 
 def regional_balance_all(
     base: int, target: int, method: str, source: Any = None,
     damping: float = DEFAULT_DAMPING, thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    *, net_migration: float = 0.0, participation_change: float = 0.0,
+    participation_bands: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Every county's balance on the workplace basis (memoised): the county's own supply
     (:func:`regional_supply_all`) plus net in-commuting (:func:`net_commuting_by_group`)
     against the demand breakdown by ``method``; judgements from
-    :func:`kompetens_lib.methods.balance.balance_on_workplace_basis`."""
+    :func:`kompetens_lib.methods.balance.balance_on_workplace_basis`. ``net_migration``,
+    ``participation_change`` and ``participation_bands`` are the supply scenario of
+    :func:`regional_supply_all`."""
+    migration, change, bands = _scenario_key(net_migration, participation_change,
+                                             participation_bands)
+
     def compute() -> pd.DataFrame:
         demand = breakdown_all("demand", method, base, source, damping)
         demand = demand[demand["region"] != "00"]
-        supply = regional_supply_all(base, target, source)
+        supply = regional_supply_all(base, target, source, net_migration=migration,
+                                     participation_change=change, participation_bands=bands)
         national = national_forecast(source)
         national = national[national["year"] == base].drop(columns="judgement")
         start = base_judgements(national_forecast(source), base)
@@ -162,7 +205,7 @@ def regional_balance_all(
                                           base_year=base, thresholds=thresholds)
 
     key = ("balance", "workplace", method, base, target, float(damping),
-           tuple(float(t) for t in thresholds))
+           tuple(float(t) for t in thresholds), migration, change, bands)
     return memoised(key, source, compute)
 
 
@@ -179,7 +222,8 @@ def demand_change(
     """Change in demand from the base year to the target year per group, with the range.
 
     Returns ``education_group``, ``short_name``, ``base``, ``target``, ``change`` (chosen
-    method) and ``change_min``/``change_max`` (over the four methods), for the ``n`` groups
+    method) and ``change_min``/``change_max`` (over the methods compared, the industry-based
+    one included), for the ``n`` groups
     with the largest absolute change, largest first.
     """
     region, base_year, target_year, method, source = scenario(
@@ -194,7 +238,8 @@ def demand_change(
         index=["education_group", "short_name"], columns=["method", "year"], values="value",
         aggfunc="sum", observed=True,
     )
-    changes = pd.DataFrame({m: wide[(m, target)] - wide[(m, base)] for m in METHODS})
+    compared = [m for m in COMPARED_METHODS if m in set(values["method"])]
+    changes = pd.DataFrame({m: wide[(m, target)] - wide[(m, base)] for m in compared})
     out = pd.DataFrame({
         "base": wide[(chosen, base)],
         "target": wide[(chosen, target)],
@@ -217,6 +262,9 @@ def balance_table(
     damping: float = DEFAULT_DAMPING,
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
     basis: str = "workplace",
+    net_migration: float = 0.0,
+    participation_change: float = 0.0,
+    participation_bands: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Supply, demand and the judgement per group in the county, base year and target year.
 
@@ -230,7 +278,10 @@ def balance_table(
     against the demand breakdown (:func:`regional_balance_all`); ``change`` is the county's
     S/D against the nation's base-year S/D. ``basis="breakdown"``: both sides broken down
     by the method, ``change`` the relative change of S/D since the base year (see
-    :func:`kompetens_lib.methods.balance.balance`).
+    :func:`kompetens_lib.methods.balance.balance`). ``net_migration`` and
+    ``participation_change`` (with ``participation_bands``) are the supply scenario of
+    :func:`regional_supply_all`; they move the county's own cohort flow, so they apply to
+    the workplace basis only (a Swedish error says so for the breakdown basis).
     """
     region, base_year, target_year, method, source = scenario(
         region, base_year, target_year, method, source
@@ -240,8 +291,16 @@ def balance_table(
     base = forecast_base_year(base_year, source)
     target = resolve_target_year(base, target_year, source)
     if _basis(basis) == "workplace":
-        full = regional_balance_all(base, target, chosen, source, damping, thresholds)
+        full = regional_balance_all(base, target, chosen, source, damping, thresholds,
+                                    net_migration=net_migration,
+                                    participation_change=participation_change,
+                                    participation_bands=participation_bands)
     else:
+        if _scenario_key(net_migration, participation_change, None)[:2] != (0.0, 0.0):
+            raise KompetensError(
+                "net_migration och participation_change flyttar länets egen kohortmodell och "
+                "gäller därför bara basis = 'workplace'. Sätt dem till 0 för basis = "
+                "'breakdown', eller välj basis = 'workplace'.")
         full = balance_all(base, chosen, source, damping, thresholds)
     county = full[full["region"] == code]
     start = county[county["year"] == base].set_index("education_group")["judgement"]
@@ -257,7 +316,9 @@ def balance_table(
     out = out[["education_group", "short_name", "level", "supply", *extra, "demand", "balance",
                "ratio", "change", "judgement_base", "judgement"]].reset_index(drop=True)
     out.attrs = {"region": code, "base_year": base, "target_year": target, "method": chosen,
-                 "thresholds": tuple(float(t) for t in thresholds), "basis": basis}
+                 "thresholds": tuple(float(t) for t in thresholds), "basis": basis,
+                 "net_migration": float(net_migration),
+                 "participation_change": float(participation_change)}
     return out
 
 
@@ -269,20 +330,27 @@ def judgements_by_method(
     source: Any = None,
     damping: float = DEFAULT_DAMPING,
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    net_migration: float = 0.0,
+    participation_change: float = 0.0,
+    participation_bands: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The target-year judgement of every group by each of the four methods.
 
     Returns ``education_group``, ``short_name``, ``demand`` (median over the methods), one
     column per method (named by its Swedish label) and ``disagree`` (the methods give
     different words), groups that disagree first, then by demand. The county's supply is
-    its own cohort flow under every method; the methods differ in the demand.
+    its own cohort flow under every method (with the supply scenario of
+    :func:`balance_table`); the methods differ in the demand.
     """
     region, base_year, target_year, _, source = scenario(
         region, base_year, target_year, source=source
     )
     code = resolve_region(region)
     tables = {m: balance_table(code, base_year=base_year, target_year=target_year, method=m,
-                               source=source, damping=damping, thresholds=thresholds)
+                               source=source, damping=damping, thresholds=thresholds,
+                               net_migration=net_migration,
+                               participation_change=participation_change,
+                               participation_bands=participation_bands)
               .set_index("education_group") for m in METHODS}
     first = tables[METHODS[0]]
     out = pd.DataFrame({"short_name": first["short_name"]})

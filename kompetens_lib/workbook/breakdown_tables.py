@@ -13,12 +13,15 @@ from kompetens_lib.data.tables import load
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.methods.backtest import backtest
 from kompetens_lib.methods.breakdown import (
+    COMPARED_LABELS,
+    COMPARED_METHODS,
     DEFAULT_DAMPING,
     METHOD_LABELS,
     METHODS,
     compare_methods,
     resolve_method,
 )
+from kompetens_lib.methods.industry import METHOD_CODE as INDUSTRY
 from kompetens_lib.methods.uncertainty import (
     DEFAULT_CREDIBILITY,
     DEFAULT_HORIZONS,
@@ -41,7 +44,7 @@ from kompetens_lib.workbook.forecast import (
     with_short_names,
 )
 from kompetens_lib.workbook.memo import forecast_for, memoised, warn_once
-from kompetens_lib.workbook.params import scenario
+from kompetens_lib.workbook.params import RAS_TOTALS, scenario
 
 __all__ = [
     "KEY_FIGURE_LABELS_BREAKDOWN",
@@ -51,6 +54,7 @@ __all__ = [
     "backtest_worst_groups",
     "error_band_table",
     "group_bands",
+    "industry_inputs",
     "key_figures_breakdown",
     "method_range",
     "method_totals",
@@ -143,6 +147,37 @@ def ras_totals_table(
 
 
 
+def industry_inputs(years: list[int], source: Any = None) -> tuple | None:
+    """``(industry_forecast, industry_employed)`` for the industry-based method, the
+    forecast by industry on every one of ``years`` (interpolated linearly per industry where
+    a T&P table gives only some years), or None with a warning when the forecast by
+    industry does not span them, or when the tables by industry are the example's (the
+    optional tables fall back to it) while the county's other statistics are real."""
+    forecast = load("industry_forecast", source)
+    have = sorted(int(y) for y in forecast["year"].unique())
+    if not years or years[0] < have[0] or years[-1] > have[-1]:
+        warn_once(f"Prognosen efter näringsgren ({have[0]}–{have[-1]}) täcker inte åren "
+                  f"{format_years(years)}; den näringsgrensbaserade metoden lämnas utanför "
+                  "jämförelsen.")
+        return None
+    parts = []
+    for code, rows in forecast.groupby("industry", observed=True, sort=True):
+        rows = rows.groupby("year")["demand"].sum().sort_index()
+        parts.append(pd.DataFrame({"industry": code, "year": years, "demand": np.interp(
+            years, rows.index.to_numpy(), rows.to_numpy(float))}))
+    frame = pd.concat(parts, ignore_index=True).astype({"industry": "string"})
+    employed = load("industry_employed", source)
+    if ((_is_synthetic(forecast) or _is_synthetic(employed))
+            and not _is_synthetic(load("employed", source))):
+        # The county's own statistics with the example's tables by industry would mix
+        # synthetic figures into a real range.
+        warn_once("Tabellerna efter näringsgren är exempeldata men länets övriga statistik är "
+                  "det inte; den näringsgrensbaserade metoden lämnas utanför jämförelsen. Lägg "
+                  "industry_employed och industry_forecast i datamappen för att ta med den.")
+        return None
+    return frame, employed
+
+
 def method_values(
     region: object,
     column: str = "demand",
@@ -150,16 +185,21 @@ def method_values(
     base_year: int | None = None,
     source: Any = None,
     damping: float = DEFAULT_DAMPING,
+    ras_totals: str = "population",
 ) -> pd.DataFrame:
-    """The county's share of the national forecast by each of the four methods.
+    """The county's share of the national forecast by each method compared.
 
     Returns ``region``, ``education_group``, ``short_name``, ``year``, ``method``,
     ``method_label``, ``value`` (persons, unrounded) for every forecast year. Demand is
-    broken down from the employed (by workplace), supply from the labour force (by
-    residence).
+    broken down from the employed (by workplace) by the four share methods and the
+    industry-based one (:data:`~kompetens_lib.methods.breakdown.COMPARED_METHODS`, on the
+    tables by industry: the county's own, else the example's), supply from the labour
+    force (by residence) by the four share methods. ``ras_totals`` says where the
+    constrained method takes its county totals: ``"population"`` (the population
+    projection, see :func:`ras_region_totals`) or ``"base_share"`` (base-year shares).
 
     >>> v = method_values("23", "demand")
-    >>> sorted(v["method"].unique()) == sorted(METHODS)
+    >>> sorted(v["method"].unique()) == sorted(COMPARED_METHODS)
     True
     """
     region, base_year, _, _, source = scenario(region, base_year, source=source)
@@ -167,20 +207,41 @@ def method_values(
     column = forecast_side(column)
     base = forecast_base_year(base_year, source)
     history = load(HISTORY_TABLES[column], source)
-    detail = compare_methods(
-        forecast_for(history, source, base),
-        history,
-        region=code,
-        base_year=base,
-        column=column,
-        damping=damping,
-        detail=True,
-        **{k: v for k, v in _ras_options(column, base, source).items()},
-    )
+    national = forecast_for(history, source, base)
+    industry = None
+    if column == "demand":
+        industry = industry_inputs(sorted(int(y) for y in national["year"].unique()), source)
+    ras = _ras_options(column, base, source) if _ras_choice(ras_totals) == "population" else {}
+
+    def run(industry: tuple | None) -> pd.DataFrame:
+        return compare_methods(national, history, region=code, base_year=base, column=column,
+                               damping=damping, detail=True, industry=industry,
+                               methods=COMPARED_METHODS if industry is not None else METHODS,
+                               **ras)
+
+    try:
+        detail = run(industry)
+    except KompetensError as exc:
+        if industry is None:
+            raise
+        # The optional tables by industry may not fit the county's statistics (another
+        # base year, other groups): the four share methods still run.
+        warn_once(f"Den näringsgrensbaserade metoden kunde inte räknas och lämnas utanför "
+                  f"jämförelsen: {exc}")
+        detail = run(None)
     out = with_short_names(detail[detail["year"] >= base].reset_index(drop=True))
-    out["method_label"] = out["method"].map(METHOD_LABELS).astype("string")
-    out.attrs = {"region": code, "column": column, "base_year": base}
+    out["method_label"] = out["method"].map(COMPARED_LABELS).astype("string")
+    out.attrs = {"region": code, "column": column, "base_year": base,
+                 "ras_totals": ras_totals}
     return out
+
+
+def _ras_choice(ras_totals: object) -> str:
+    if ras_totals not in RAS_TOTALS:
+        raise KompetensError(
+            f"ras_totals ska vara 'population' (länstotaler från befolkningsprognosen) eller "
+            f"'base_share' (länens andelar basåret); fick {ras_totals!r}.")
+    return str(ras_totals)
 
 
 def method_totals(values: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
@@ -198,7 +259,7 @@ def method_totals(values: pd.DataFrame, group: str | None = None) -> pd.DataFram
         .sum()
         .reset_index()
     )
-    order = {m: i for i, m in enumerate(METHODS)}
+    order = {m: i for i, m in enumerate(COMPARED_METHODS)}
     out = out.sort_values(["year", "method"], key=lambda s: s.map(order) if s.name == "method"
                           else s).reset_index(drop=True)
     return out
@@ -271,22 +332,42 @@ def backtest_summary(
     code = resolve_region(region)
     history = load("employed", source)
     base_year, target_year = _backtest_years(history, base_year, target_year)
-    methods = list(METHODS)
+    methods = list(COMPARED_METHODS)
     if sum(int(y) <= base_year for y in history["year"].unique()) < 2:
         # The trend and shift-share methods need two history years up to the base year.
-        methods = ["fixed_share", "constrained"]
+        methods = ["fixed_share", "constrained", INDUSTRY]
         warn_once(
             f"Historiken före {base_year} är för kort för trendandel och shift-share, som "
-            "behöver minst två år; bakåttestet visar bara fast andel och betingad (RAS)."
+            "behöver minst två år; bakåttestet visar bara fast andel, betingad (RAS) och "
+            "den näringsgrensbaserade metoden."
         )
-    options: dict[str, Any] = {"damping": damping} if "shift_share" in methods else {}
-    options.update(_ras_options("demand", base_year, source, [target_year]))
-    result = backtest(history, methods, base_year, target_year, level="region", **options)
+    industry_history = load("industry_employed", source)
+    if _is_synthetic(industry_history) and not _is_synthetic(history):
+        methods = [m for m in methods if m != INDUSTRY]  # no synthetic method in a real test
+
+    def run(chosen: list[str]) -> pd.DataFrame:
+        options: dict[str, Any] = _ras_options("demand", base_year, source, [target_year])
+        if {"shift_share", INDUSTRY} & set(chosen):
+            options["damping"] = damping
+        if INDUSTRY in chosen:
+            options["industry_history"] = industry_history
+        return backtest(history, chosen, base_year, target_year, level="region", **options)
+
+    try:
+        result = run(methods)
+    except KompetensError as exc:
+        if INDUSTRY not in methods:
+            raise
+        # The optional tables by industry may not reach back to the base year.
+        warn_once(f"Bakåttestet av den näringsgrensbaserade metoden kunde inte göras och "
+                  f"lämnas utanför: {exc}")
+        methods = [m for m in methods if m != INDUSTRY]
+        result = run(methods)
     county = result[result["region"] == code].copy()
     if county.empty:
         raise KompetensError(f"Län {code} finns inte i bakåttestets historik.")
     county["wape_all"] = county["method"].map(result.groupby("method")["wape"].median())
-    county["method_label"] = county["method"].map(METHOD_LABELS).astype("string")
+    county["method_label"] = county["method"].map(COMPARED_LABELS).astype("string")
     county["rank"] = county["wape"].rank(method="min").astype(int)
     county["best"] = county["rank"] == 1
     out = county[["method", "method_label", "mape", "wape", "wape_all", "rank", "best"]]

@@ -130,7 +130,8 @@ def synthetic_data(source: Any = None) -> bool:
 def data_key_figures(region: object, base_year: int | None = None,
                      target_year: int | None = None, source: Any = None) -> dict:
     """Key figures of notebook 00 (section "kom_igang"): what the data cover and how far the
-    four breakdown methods lie apart for the county's demand in the target year.
+    breakdown methods (the four share methods and the industry-based one) lie apart for the
+    county's demand in the target year.
 
     >>> f = data_key_figures("12")
     >>> f["history_years"], f["forecast_years"]
@@ -170,7 +171,7 @@ DATA_KEY_FIGURE_LABELS: dict[str, str] = {
     "forecast_years": "År i riksprognosen",
     "education_groups": "Antal utbildningsgrupper",
     "synthetic": "Syntetiska exempeldata",
-    "demand_target_range": "Efterfrågan i länet målåret, lägst–högst över de fyra metoderna",
+    "demand_target_range": "Efterfrågan i länet målåret, lägst–högst över metoderna",
     "share_method_spread": "Spannet mellan metoderna, andel av medianen",
 }
 

@@ -1,12 +1,15 @@
 """The choices and defaults a notebook offers, for the layers that show them.
 
-Methods and their Swedish labels, the default damping, graduate share and exit age live in
+Methods and their Swedish labels (the four share methods, and with the industry-based one
+the methods compared side by side), the default damping, graduate share and exit age live in
 the analysis core; ``present`` and ``exercises`` read them here, as the notebooks do.
 """
 
 from __future__ import annotations
 
 from kompetens_lib.methods.breakdown import (
+    COMPARED_LABELS,
+    COMPARED_METHODS,
     DEFAULT_DAMPING,
     METHOD_LABELS,
     METHODS,
@@ -17,6 +20,8 @@ from kompetens_lib.methods.supply import EXIT_AGE, EXIT_AGE_RANGE, check_exit_ag
 from kompetens_lib.methods.uncertainty import DEFAULT_CREDIBILITY, DEFAULT_QUANTILE
 
 __all__ = [
+    "COMPARED_LABELS",
+    "COMPARED_METHODS",
     "DEFAULT_CREDIBILITY",
     "DEFAULT_DAMPING",
     "DEFAULT_QUANTILE",

@@ -173,7 +173,8 @@ def places_table(
     Uses :func:`kompetens_lib.dimensioning` with the assumptions ``a`` and the national mix
     of graduates over forms. The graduates come from ``source``, by default the data source
     ``need`` was computed from. Returns ``education_group``, ``short_name``, ``form``,
-    ``form_label``, ``yearly_need``, ``graduates_needed``, ``places``.
+    ``form_label``, ``yearly_need``, ``graduates_needed``, ``places``. A negative need (the
+    ``openings="net"`` reading of a shrinking group) plans no places.
     """
     a = a or Assumptions()
     if source is None:
@@ -181,6 +182,9 @@ def places_table(
     frame = need.copy()
     frame.insert(0, "region", need.attrs.get("region", "00"))
     frame["region"] = frame["region"].astype("string")
+    # With openings="net" a shrinking group's need may be negative (it offsets growth in the
+    # total); a group needs no places then, not negative places.
+    frame["need"] = frame["need"].clip(lower=0.0)
     dim = dimensioning(
         frame[["region", "education_group", "period", "horizon", "need"]],
         graduate_share=a.graduate_share, completion_rate=a.completion_rate,

@@ -380,6 +380,8 @@ def projected_supply(
     net_migration: float = 0.0,
     remove_further_educated: bool = False,
     source: Any = None,
+    participation_change: float = 0.0,
+    participation_bands: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Cohort-flow projection of the county's labour supply by group (notebook 03).
 
@@ -388,7 +390,10 @@ def projected_supply(
     of them staying), optional net migration (``net_migration`` per year as a share of the
     base-year labour force: positive in-movers, negative out-movers) and, with
     ``remove_further_educated``, graduates leaving their old group (see
-    :func:`_further_educated`). Returns ``region``, ``education_group``, ``year``, ``value``.
+    :func:`_further_educated`). ``participation_change`` (percentage points by the target
+    year, for ``participation_bands``, default every band) is the participation scenario of
+    :func:`kompetens_lib.methods.supply.supply_projection`. Returns ``region``,
+    ``education_group``, ``year``, ``value``.
     """
     region, base_year, target_year, _, source = scenario(
         region, base_year, target_year, source=source
@@ -422,7 +427,9 @@ def projected_supply(
                if remove_further_educated and grads_county is not None else None)
     options = {"base_year": base, "graduates": grads_county, "graduate_stay_share": stay,
                    "in_movers": in_movers, "out_movers": out_movers, "further_educated": further,
-                   "flow_years": max(flow_years, 1)}
+                   "flow_years": max(flow_years, 1),
+                   "participation_change": participation_change,
+                   "participation_bands": participation_bands}
     try:
         out = supply_projection(lf, target - base, population=pop[pop["region"] == code],
                                 **options)
@@ -433,6 +440,7 @@ def projected_supply(
                    "förvärvsfrekvensen.")
         out = supply_projection(lf, target - base, **options)
     out.attrs.update({"graduate_stay_share": stay, "net_migration": rate,
+                      "participation_change": float(out.attrs["participation_change"]),
                       "remove_further_educated": bool(remove_further_educated)})
     return out
 
@@ -454,6 +462,8 @@ def supply_comparison(
     net_migration: float = 0.0,
     source: Any = None,
     damping: float = DEFAULT_DAMPING,
+    participation_change: float = 0.0,
+    participation_bands: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """County supply per year by the T&P breakdown and by the cohort-flow projection.
 
@@ -478,7 +488,8 @@ def supply_comparison(
     for column, (_, remove) in COHORT_VARIANTS.items():
         projection = projected_supply(
             code, base_year=base, target_year=target, graduate_stay_share=graduate_stay_share,
-            net_migration=net_migration, remove_further_educated=remove, source=source)
+            net_migration=net_migration, remove_further_educated=remove, source=source,
+            participation_change=participation_change, participation_bands=participation_bands)
         persons[column] = projection.groupby("year")["value"].sum()
     index = persons / persons.loc[base] * 100.0
     out = index.reset_index()
@@ -499,6 +510,8 @@ def key_figures_supply(
     graduate_stay_share: float = 0.8,
     net_migration: float = 0.0,
     source: Any = None,
+    participation_change: float = 0.0,
+    participation_bands: Sequence[str] | None = None,
 ) -> dict:
     """Key figures of notebook 03 (section "tillgang") as plain JSON values.
 
@@ -524,7 +537,9 @@ def key_figures_supply(
         "value"]
     comparison = supply_comparison(code, base_year=base, target_year=target,
                                    graduate_stay_share=graduate_stay_share,
-                                   net_migration=net_migration, source=source)
+                                   net_migration=net_migration, source=source,
+                                   participation_change=participation_change,
+                                   participation_bands=participation_bands)
     at_target = comparison.set_index("year").loc[target] / 100.0 - 1.0
     figures: dict[str, Any] = {
         "region": code,
@@ -548,6 +563,7 @@ def key_figures_supply(
                                                 "högst": round(float(at_target["tp_max"]), 3)}
     figures["graduate_stay_share"] = float(graduate_stay_share)
     figures["net_migration_share"] = float(net_migration)
+    figures["participation_change"] = float(participation_change)
     return figures
 
 
@@ -570,5 +586,7 @@ def key_figure_labels_supply(figures: Mapping[str, Any]) -> dict[str, str]:
                                          "nedbrytning av T&P (lägst–högst)",
         "graduate_stay_share": "Antagande: andel examinerade som stannar i länet",
         "net_migration_share": "Antagande: nettoinflyttning per år, andel av arbetskraften",
+        "participation_change": "Antagande: förändrat arbetskraftsdeltagande till målåret, "
+                                "procentenheter",
     })
     return labels

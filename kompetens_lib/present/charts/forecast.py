@@ -43,9 +43,11 @@ __all__ = [
 ]
 
 #: Methods in the order and colours used in every chart (Swedish labels as in
-#: :data:`kompetens_lib.methods.breakdown.METHOD_LABELS`).
-METHOD_ORDER: tuple[str, ...] = ("Fast andel", "Trendandel", "Shift-share", "Betingad (RAS)")
-METHOD_SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond")
+#: :data:`kompetens_lib.methods.breakdown.COMPARED_LABELS`: the four share methods and the
+#: industry-based one, which joins the demand side).
+METHOD_ORDER: tuple[str, ...] = ("Fast andel", "Trendandel", "Shift-share", "Betingad (RAS)",
+                                 "Näringsgrensbaserad")
+METHOD_SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "triangle-down")
 FORM_ORDER: tuple[str, ...] = (
     "Gymnasieskola", "Komvux", "Yrkeshögskola", "Universitet och högskola",
 )
@@ -82,7 +84,7 @@ def method_comparison_chart(
     df: pd.DataFrame,
     *,
     source: str,
-    title: str = "Riksprognosen nedbruten till länet med fyra metoder",
+    title: str = "Riksprognosen nedbruten till länet, metoderna sida vid sida",
     value_title: str = "Antal personer",
     subtitle: str | Sequence[str] | None = None,
 ) -> alt.LayerChart:
@@ -488,7 +490,7 @@ def change_chart(
     layers: list[Any] = [bars, zero]
     if has_range:
         if subtitle is None:
-            subtitle = "Det svarta strecket visar spannet mellan de fyra metoderna."
+            subtitle = "Det svarta strecket visar spannet mellan metoderna."
         layers.append(alt.Chart(frame).mark_rule(color=TEXT_COLOR, strokeWidth=2).encode(
             x="change_min:Q", x2="change_max:Q", y=y, tooltip=tooltip))
     return alt.layer(*layers).properties(title=chart_title(title, source, subtitle), width=460)
