@@ -11,8 +11,8 @@ import pytest
 
 from kompetens_lib.present.charts import industry as industry_charts
 from kompetens_lib.publish.executor import execute_notebook
+from kompetens_lib.workbook import balance_tables, industry_tables, need_tables, params
 from kompetens_lib.workbook import establishment_effect as ee
-from kompetens_lib.workbook import industry_tables, need_tables, params
 from kompetens_lib.workbook.scenario_file import example_scenario_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +55,8 @@ def test_notebook_runs_and_shows_the_establishments(region, scenario, tmp_path, 
     sentence = ee.describe_effect(ee.effect_summary(extra, ee.extra_places(extra)))
     assert sentence in text
     assert p.region_name in sentence
+    balance = ee.extra_balance(p, worked, method="fixed_share", damping=0.5)
+    assert ee.describe_balance_effect(balance) in text
 
 
 def test_worked_scenario_is_the_example_for_norrbotten_and_illustrative_elsewhere():
@@ -89,6 +91,28 @@ def test_extra_need_without_layer_is_the_need_notebooks_need():
     # ... and the extra need is at most that: groups that shrink absorb part of it.
     assert 0 < extra["extra_need"].sum() <= 3400 + 1e-6
     assert (extra["extra_need"] >= -1e-9).all()
+
+
+def test_balance_without_layer_is_the_balance_notebooks_and_the_layer_only_adds_demand():
+    p = params.validate("25", target_year=2035)
+    table = ee.extra_balance(p, ee.worked_scenario(p)).set_index("education_group")
+    plain = balance_tables.balance_table(p).set_index("education_group").reindex(table.index)
+    assert (table["judgement"] == plain["judgement"]).all()
+    assert (table["supply"] - plain["supply"]).abs().max() < 1e-6
+    assert (table["demand"] - plain["demand"]).abs().max() < 1e-6
+    # Same supply, demand plus the layer's jobs in the target year, the ratio from those.
+    assert (table["demand_with"] - table["demand"] - table["establishments"]).abs().max() < 1e-6
+    assert table["establishments"].sum() == pytest.approx(3400)
+    assert (table["ratio_with"] - 100 * table["supply"] / table["demand_with"]).abs().max() < 1e-6
+    # More jobs never loosen a group: the ratio falls where the layer adds, never rises.
+    touched = table["establishments"] > 0
+    assert (table.loc[touched, "ratio_with"] < table.loc[touched, "ratio"]).all()
+    assert (table.loc[~touched, "judgement_with"] == table.loc[~touched, "judgement"]).all()
+    attrs = table.attrs
+    assert attrs["shortage_with"] >= attrs["shortage"]
+    assert attrs["shortage"] == balance_tables.shortage_count(plain)
+    assert attrs["changed"] == int((table["judgement"] != table["judgement_with"]).sum()) > 0
+    assert f"{attrs['changed']} grupper" in ee.describe_balance_effect(table)
 
 
 def test_a_closure_lowers_need_and_places():

@@ -198,6 +198,10 @@ def test_the_report_has_a_scenario_section_with_its_names_effect_chart_and_cavea
     assert "Grönt industriverk (exempel)" in section and "Utbyggd gruva (exempel)" in section
     assert "Rekryteringsbehovet" in section and "nybörjarplatser" in section
     assert "antagande ur scenariofilen, inte en prognos" in section
+    assert "en annan bedömning" in section and "brist eller stor brist blir" in section
+    page_05 = (out / "25-norrbotten" / "05_branscher_och_etableringar.html").read_text(
+        encoding="utf-8")
+    assert "Balans 2035 med och utan etableringarna" in page_05
     assert section.count("<svg") == 1
     assert "Universitet" not in section  # higher education is not in the places to plan
 

@@ -255,6 +255,9 @@ def _establishments(p, note: str, scenario: Path) -> Section | None:
     effect = (f"Scenariot läggs som ett eget lager på efterfrågan enligt metoden "
               f"{METHOD_LABELS[p.method].lower()}. "
               + establishment_effect.describe_effect(summary))
+    balance = establishment_effect.describe_balance_effect(establishment_effect.extra_balance(
+        p.region, events, base_year=p.base_year, target_year=p.target_year, method=p.method,
+        source=p.source))
     chart = industry_charts.extra_need_chart(
         extra, source=note, n=12,
         title=f"Extra rekryteringsbehov {summary['period']} av etableringarna, {p.region_name}")
@@ -268,7 +271,7 @@ def _establishments(p, note: str, scenario: Path) -> Section | None:
     for column in table.columns:  # tens in every column, so that "with − without" adds up
         table[column] = [_n(round(float(v) / 10) * 10) for v in table[column]]
     return Section("etableringar", "Etableringar och scenarier",
-                   (named, effect, SCENARIO_CAVEAT), (chart,), table,
+                   (named, effect, balance, SCENARIO_CAVEAT), (chart,), table,
                    "Nybörjarplatser per år med och utan etableringarna")
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "net_commuting_by_group",
     "regional_balance_all",
     "regional_supply_all",
+    "workplace_balance",
     "shortage_count",
     "balance_table",
     "county_balance",
@@ -174,6 +175,31 @@ def regional_supply_all(
     return memoised(("cohort_supply", base, target, migration, change, bands), source, compute)
 
 
+def workplace_balance(
+    demand: pd.DataFrame, base: int, target: int, source: Any = None,
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS, *, net_migration: float = 0.0,
+    participation_change: float = 0.0, participation_bands: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Every county's balance on the workplace basis against a given ``demand`` (every
+    county, tidy ``region``, ``education_group``, ``year``, ``value``; Riket's rows are
+    ignored): the county's own supply, net in-commuting and the national base-year
+    judgements as in :func:`regional_balance_all`, which is this function on the demand
+    breakdown. Not memoised: an establishment layer on the demand goes through here."""
+    demand = demand[demand["region"] != "00"]
+    supply = regional_supply_all(base, target, source, net_migration=net_migration,
+                                 participation_change=participation_change,
+                                 participation_bands=participation_bands)
+    national = national_forecast(source)
+    national = national[national["year"] == base].drop(columns="judgement")
+    start = base_judgements(national_forecast(source), base)
+    if len(start):
+        national = national.merge(start[["education_group", "judgement"]],
+                                  on="education_group", how="left")
+    return balance_on_workplace_basis(supply, demand, national,
+                                      net_commuting_by_group(base, source),
+                                      base_year=base, thresholds=thresholds)
+
+
 def regional_balance_all(
     base: int, target: int, method: str, source: Any = None,
     damping: float = DEFAULT_DAMPING, thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
@@ -191,18 +217,9 @@ def regional_balance_all(
 
     def compute() -> pd.DataFrame:
         demand = breakdown_all("demand", method, base, source, damping)
-        demand = demand[demand["region"] != "00"]
-        supply = regional_supply_all(base, target, source, net_migration=migration,
-                                     participation_change=change, participation_bands=bands)
-        national = national_forecast(source)
-        national = national[national["year"] == base].drop(columns="judgement")
-        start = base_judgements(national_forecast(source), base)
-        if len(start):
-            national = national.merge(start[["education_group", "judgement"]],
-                                      on="education_group", how="left")
-        return balance_on_workplace_basis(supply, demand, national,
-                                          net_commuting_by_group(base, source),
-                                          base_year=base, thresholds=thresholds)
+        return workplace_balance(demand, base, target, source, thresholds,
+                                 net_migration=migration, participation_change=change,
+                                 participation_bands=bands)
 
     key = ("balance", "workplace", method, base, target, float(damping),
            tuple(float(t) for t in thresholds), migration, change, bands)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from kompetens_lib.data.tables import load
 from kompetens_lib.errors import KompetensError
+from kompetens_lib.methods.balance import DEFAULT_THRESHOLDS
 from kompetens_lib.methods.breakdown import DEFAULT_DAMPING, resolve_method
 from kompetens_lib.methods.establishments import (
     Establishment,
@@ -32,6 +33,7 @@ from kompetens_lib.reference.industries import industry_label
 from kompetens_lib.reference.regions import region_name, resolve_region
 from kompetens_lib.reference.taxonomy import FORMS, education_groups
 from kompetens_lib.workbook.assumptions import Assumptions
+from kompetens_lib.workbook.balance_tables import SHORTAGE, workplace_balance
 from kompetens_lib.workbook.forecast import forecast_base_year, resolve_target_year
 from kompetens_lib.workbook.industry_tables import establishment_layer, industry_structure
 from kompetens_lib.workbook.memo import breakdown_all
@@ -40,9 +42,9 @@ from kompetens_lib.workbook.params import scenario
 from kompetens_lib.workbook.scenario_file import example_scenario_path, read_scenario
 from kompetens_lib.workbook.supply_tables import employed_exits
 
-__all__ = ["EXAMPLE_REGION", "FileEffect", "WorkedScenario", "effect_summary", "events_table",
-           "describe_effect", "extra_need", "extra_places", "extra_places_by_form",
-           "file_effect", "illustrative_events",
+__all__ = ["EXAMPLE_REGION", "FileEffect", "WorkedScenario", "describe_balance_effect",
+           "describe_effect", "effect_summary", "events_table", "extra_balance", "extra_need",
+           "extra_places", "extra_places_by_form", "file_effect", "illustrative_events",
            "layer_by_group", "parse_scenario", "worked_scenario"]
 
 #: The county the bundled example scenario is written for (Norrbotten's green industry).
@@ -246,6 +248,72 @@ def extra_need(region: object, events: object, *, base_year: int | None = None,
                  "source": None if source is None else str(source),
                  "jobs_target": float(layer.loc[layer["year"] == target, "value"].sum())}
     return out
+
+
+def extra_balance(region: object, events: object, *, base_year: int | None = None,
+                  target_year: int | None = None, method: str | None = None,
+                  source: Any = None, damping: float = DEFAULT_DAMPING,
+                  thresholds: Sequence[float] = DEFAULT_THRESHOLDS) -> pd.DataFrame:
+    """The county's balance in the target year with and without the establishment layer,
+    on the workplace basis of notebook 04 (the county's own supply and net commuting).
+
+    The layer's jobs ``L[T]`` are added to the county's demand; supply is the same on both
+    sides (new jobs are filled from the same labour force, or by more in-commuting, which
+    the balance then shows as a shortage). Returns ``education_group``, ``short_name``,
+    ``level``, ``supply``, ``demand``, ``establishments`` (``L[T]``), ``demand_with``,
+    ``ratio``, ``ratio_with`` (100 · S/D), ``judgement`` and ``judgement_with``, the
+    groups the layer touches first (largest ``|L[T]|``), then the rest. ``attrs`` holds
+    the shortage counts with and without (``shortage``, ``shortage_with``, the one
+    definition of :func:`kompetens_lib.workbook.balance_tables.shortage_count`) and
+    ``changed`` (groups whose judgement differs).
+    """
+    region, base_year, target_year, method, source = scenario(region, base_year, target_year,
+                                                              method, source)
+    code = resolve_region(region)
+    chosen = resolve_method(method or "fixed_share")
+    base = forecast_base_year(base_year, source)
+    target = resolve_target_year(base, target_year, source)
+    parsed = parse_scenario(events, source)
+    demand = breakdown_all("demand", chosen, base, source, damping)
+    layer = establishment_layer(parsed, code, base, source)
+    layered = add_layer(demand, layer)[["region", "education_group", "year", "value"]]
+    keys = ["education_group"]
+
+    def county(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[(frame["region"] == code) & (frame["year"] == target)].set_index(keys)
+
+    without = county(workplace_balance(demand, base, target, source, thresholds))
+    with_layer = county(workplace_balance(layered, base, target, source, thresholds))
+    out = without[["supply", "demand", "ratio", "judgement"]].copy()
+    jobs = layer[layer["year"] == target].groupby("education_group")["value"].sum()
+    out.insert(2, "establishments", jobs.reindex(out.index).fillna(0.0))
+    out.insert(3, "demand_with", with_layer["demand"].reindex(out.index))
+    out.insert(5, "ratio_with", with_layer["ratio"].reindex(out.index))
+    out["judgement_with"] = with_layer["judgement"].reindex(out.index).astype("string")
+    out = out.reset_index()
+    groups = education_groups().set_index("code")
+    out.insert(1, "short_name", out["education_group"].map(groups["short_name"]).astype("string"))
+    out.insert(2, "level", out["education_group"].map(groups["level"]).astype("string"))
+    out = out.sort_values("establishments", key=abs, ascending=False, kind="stable")
+    out = out.reset_index(drop=True)
+    out.attrs = {"region": code, "base_year": base, "target_year": target, "method": chosen,
+                 "shortage": int(out["judgement"].isin(SHORTAGE).sum()),
+                 "shortage_with": int(out["judgement_with"].isin(SHORTAGE).sum()),
+                 "changed": int((out["judgement"] != out["judgement_with"]).sum())}
+    return out
+
+
+def describe_balance_effect(table: pd.DataFrame) -> str:
+    """One Swedish sentence on :func:`extra_balance`: how many groups get another judgement
+    and the shortage count with and without the layer."""
+    a = table.attrs
+    changed = a["changed"]
+    groups = "grupp" if changed == 1 else "grupper"
+    return (f"Med etableringarna får {changed} {groups} en annan bedömning {a['target_year']}; "
+            f"grupperna med brist eller stor brist blir {a['shortage_with']} i stället för "
+            f"{a['shortage']}. Tillgången är densamma med och utan: jobben fylls av samma "
+            "arbetskraft, så lagret syns som större brist – eller som fler som måste pendla "
+            "eller flytta in.")
 
 
 def _as_need(extra: pd.DataFrame, column: str) -> pd.DataFrame:
