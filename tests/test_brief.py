@@ -160,7 +160,9 @@ def test_unknown_method_is_refused_in_swedish():
 
 def test_data_overview_and_series_breaks_are_swedish_tables():
     overview = brief_tables.data_overview()
-    assert overview.index.name == "Tabell" and len(overview) == 6
+    assert overview.index.name == "Namn i koden" and len(overview) == 6
+    assert not overview["Källa"].str.contains("kompetens_lib").any()
+    assert overview["Källa"].str.startswith("Exempeldata (syntetiska)").all()
     assert set(overview["Syntetisk"]) == {"ja"}
     breaks = brief_tables.series_breaks()
     assert "Sysselsättningen 2019/2020" in breaks.index

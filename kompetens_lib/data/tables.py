@@ -197,7 +197,7 @@ def _mark_series_breaks(name: str, frame: pd.DataFrame) -> None:
             f"{item['before']}, åren från {item['year']} från {item['after']} (Befolkningens "
             "arbetsmarknadsstatus). BAS räknar ungefär 50 000 fler förvärvsarbetande i riket; "
             "en förändring över brottet är delvis ett mätbyte, inte en verklig förändring. "
-            "Se tabellens attrs['series_breaks'].",
+            "Anteckningsboken 02 Regional nedbrytning visar hur metoderna hanterar brottet.",
             KompetensWarning,
             stacklevel=3,
         )

@@ -8,6 +8,7 @@ persons are rounded with :func:`kompetens_lib.workbook.results.round_persons`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,11 +87,17 @@ def relevant_groups() -> list[str]:
 # ----------------------------------------------------------------------------------------
 
 
+#: ", framtagna av kompetens_lib.data.example_data" in the example's provenance: a module
+#: path means nothing to a participant.
+_GENERATOR = re.compile(r",? framtagna av kompetens_lib[\w.]*")
+
+
 def data_overview(source: Any = None) -> pd.DataFrame:
     """One row per data table: what it holds, its years and where it comes from.
 
-    Index ``Tabell``; columns ``Innehåll``, ``År``, ``Källa``, ``Syntetisk`` (Swedish headers:
-    the frame is shown to participants as it is).
+    Index ``Namn i koden`` (the name to type in ``kl.load(...)``); columns ``Innehåll``,
+    ``År``, ``Källa``, ``Syntetisk`` (Swedish headers: the frame is shown to participants as
+    it is). The source is the provenance's, without the generator's module path.
     """
     rows = []
     for name in TABLES:
@@ -98,13 +105,13 @@ def data_overview(source: Any = None) -> pd.DataFrame:
         years = sorted(frame["year"].unique().tolist())
         record = provenance(name, source)
         rows.append({
-            "Tabell": name,
+            "Namn i koden": name,
             "Innehåll": TABLE_LABELS[name],
             "År": f"{years[0]}–{years[-1]}",
-            "Källa": str(record.get("source", "okänd")),
+            "Källa": _GENERATOR.sub("", str(record.get("source", "okänd"))),
             "Syntetisk": "ja" if record.get("synthetic") else "nej",
         })
-    return pd.DataFrame(rows).set_index("Tabell")
+    return pd.DataFrame(rows).set_index("Namn i koden")
 
 
 def series_breaks() -> pd.DataFrame:
