@@ -243,7 +243,7 @@ def test_release_gives_each_participant_a_parameterised_folder(cohort_run):
     params = next(c for c in bertil.cells if "injected-parameters" in c.metadata.get("tags", []))
     groups = ex.default_groups("05")
     assert f"prioriterade_grupper = {json.dumps(groups)}" in params.source
-    assert "(länets största grupper)" in params.source
+    assert "(länets största grupper utom förgymnasial och okänd)" in params.source
     readme = (released / "anna-andersson" / cohort.README_NAME).read_text(encoding="utf-8")
     assert "Övning 2 – Nuläget i din region" in readme and "Sjuksköterskor" in readme
     _, out, _ = cohort_run["logs"]["release"]

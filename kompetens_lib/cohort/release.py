@@ -77,7 +77,7 @@ def _literal(value: object) -> str:
 
 def _parameter_source(person: Participant, groups: tuple[str, ...]) -> str:
     names = ", ".join(group_name(g) for g in groups)
-    note = "" if person.groups_given else " (länets största grupper)"
+    note = "" if person.groups_given else " (länets största grupper utom förgymnasial och okänd)"
     return "\n".join([
         "# Dina parametrar, ifyllda av handledaren. Det är den här cellen som gäller:",
         "# ändra här om du vill byta län eller grupper.",
