@@ -98,6 +98,7 @@ def _results(pages: Path) -> dict[str, dict]:
 
 
 SLEEP = "317.25"  # a sleep no other process on this machine has started
+ESCAPED = "318.25"  # the same, started in a session (process group) of its own
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -118,6 +119,7 @@ def test_a_hostile_notebook_harms_only_its_own_page(tmp_path, jobs, capsys):
         "    except OSError:\n"
         "        pass\n"
         f"_s = subprocess.Popen(['sleep', {SLEEP!r}])\n"
+        f"_e = subprocess.Popen(['sleep', {ESCAPED!r}], start_new_session=True)\n"
         "storsta_grupper = ['fel']"))
     snapshot, before = _collect(tmp_path, released)
     pages = tmp_path / "sidor"
@@ -136,12 +138,14 @@ def test_a_hostile_notebook_harms_only_its_own_page(tmp_path, jobs, capsys):
     assert {str(p.relative_to(snapshot)): _sha(p) for p in sorted(snapshot.rglob("*"))
             if p.is_file()} == before
     deadline = time.monotonic() + 10
-    while _processes_running(SLEEP) and time.monotonic() < deadline:
+    while (_processes_running(SLEEP) or _processes_running(ESCAPED)) \
+            and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = _processes_running(SLEEP)
-    for pid in left:
+    left, escaped = _processes_running(SLEEP), _processes_running(ESCAPED)
+    for pid in left + escaped:
         os.kill(pid, 9)
     assert not left, "a process the notebook started outlived the feedback run"
+    assert not escaped, "a process in a session of its own outlived the feedback run"
 
 
 def _vandal(snapshot: Path, released: Path, pages: Path) -> str:

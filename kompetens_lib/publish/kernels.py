@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -27,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["FORK_ENV", "KERNEL_NAME", "NOTEBOOK_NAMES", "PRELOAD", "PRELOAD_PACKAGES",
-           "Limits", "die_with_parent", "fork_supported", "guard", "kill_group",
+           "Limits", "MARK_ENV", "die_with_parent", "fork_supported", "guard", "kill_group",
+           "kill_marked",
            "preload_modules", "release", "serve", "shutdown", "start_plain", "take_kernel",
            "template_peak_mb"]
 
@@ -189,6 +191,39 @@ def kill_group(pgid: int | None) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except OSError:
         pass
+
+
+#: The environment variable that marks every process of a guarded kernel.
+MARK_ENV = "KOMPETENS_VAKT"
+
+
+def kill_marked(mark: str, rounds: int = 3) -> int:
+    """Kill every process whose environment holds ``MARK_ENV=mark`` (a guarded kernel's
+    processes, also those in a session of their own); repeat while a round finds one (a
+    process may fork while it is killed). Returns how many were killed. A process that
+    cleared its environment is not found: the facilitator's guide says so."""
+    needle = f"{MARK_ENV}={mark}".encode()
+    killed = 0
+    for _ in range(rounds):
+        found = []
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/environ", "rb") as handle:
+                    if needle in handle.read().split(b"\0"):
+                        found.append(int(entry.name))
+            except OSError:
+                continue
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except OSError:
+                pass
+        if not found:
+            break
+    return killed
 
 
 # --- the template process -------------------------------------------------------------------
@@ -502,6 +537,10 @@ def _guarded_provisioner_class():
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any):
             guarded = [sys.executable, "-c", GUARD, json.dumps(dict(self.limits)), *cmd]
+            # Every process the kernel starts inherits this mark, also one that leaves the
+            # kernel's process group (setsid, a daemon): release() sweeps them by it.
+            self.mark = secrets.token_hex(16)
+            kwargs["env"] = {**(kwargs.get("env") or os.environ), MARK_ENV: self.mark}
             return await super().launch_kernel(guarded, **kwargs)
 
     return GuardedProvisioner
@@ -699,8 +738,11 @@ def release(km) -> float | None:
     provisioner = getattr(km, "provisioner", None)
     process = getattr(provisioner, "process", None)
     pgid = getattr(provisioner, "pgid", None)
+    mark = getattr(provisioner, "mark", None)
     _discard(km)
     kill_group(pgid)  # whatever the notebook started and left running
+    if mark:
+        kill_marked(mark)  # and what left the group
     return process.peak_mb if isinstance(process, _ForkedProcess) else None
 
 
