@@ -293,6 +293,40 @@ def test_every_notebook_runs_for_a_county_with_and_without_a_scenario(tmp_path):
     assert SECTION not in (out / "25-norrbotten" / REPORT_NAME).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
+def test_the_scenario_notebooks_run_for_every_county_with_an_event_in_each(tmp_path):
+    """With a scenario that has an event in every county, the notebooks that take it run
+    for all 21 counties without an error, and every county's report has its section (the
+    other notebooks do not take a scenario: the all-county builds run them without)."""
+    from kompetens_lib.reference.regions import COUNTY_CODES
+
+    industries = ["C", "Q", "F", "J", "H", "P", "B"]
+    events = "\n".join(
+        f'[[etablering]]\nnamn = "Etablering {code}"\n"län" = "{code}"\n'
+        f'"näringsgren" = "{industries[i % len(industries)]}"\n'
+        f'jobb = {400 + 50 * i if i % 5 else -150}\n"startår" = 2026\n'
+        f'"upptrappningsår" = 3\n'
+        for i, code in enumerate(COUNTY_CODES))
+    source = tmp_path / "alla_lan.toml"
+    source.write_text('beskrivning = "En etablering i varje län (test)"\n\n' + events,
+                      encoding="utf-8")
+    declared = [p.name[:2] for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+                if "scenario_file" in runner.notebook_parameters(p)]
+    out = tmp_path / "build"
+    assert cli.main(["run", "--all", "--notebooks", ",".join(declared), "--scenario",
+                     str(source), "--out", str(out), "--notebook-dir", str(NOTEBOOKS)]) == 0
+    folders = [p for p in out.iterdir() if p.is_dir() and p.name[:2].isdigit()]
+    assert sorted(p.name[:2] for p in folders) == sorted(COUNTY_CODES)
+    for folder in folders:
+        for executed in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+            nb = nbformat.read(executed, as_version=4)
+            assert "scenario_file" in _injected(executed), executed
+            assert not [o for c in nb.cells for o in c.get("outputs", [])
+                        if o.get("output_type") == "error"], executed
+        section = _section((folder / REPORT_NAME).read_text(encoding="utf-8"))
+        assert SECTION in section and f"Etablering {folder.name[:2]}" in section, folder.name
+
+
 def test_the_run_flags_the_scenario_docs_name_exist():
     """README, docs/scenarier.md and docs/handledare.md name ``--scenario`` with
     ``kompetens run``; every flag of a ``kompetens run`` line they show is one it has."""
