@@ -12,7 +12,7 @@ import pytest
 import kompetens_lib as kl
 from kompetens_lib import results
 from kompetens_lib.errors import KompetensError, KompetensWarning
-from kompetens_lib.methods.breakdown import METHOD_LABELS, METHODS
+from kompetens_lib.methods.breakdown import COMPARED_LABELS, COMPARED_METHODS, METHOD_LABELS
 from kompetens_lib.reference.taxonomy import FORMS, JUDGEMENTS, NOT_APPLICABLE
 
 REGION = "23"  # Jämtland: a small county, where small groups make the methods differ most
@@ -105,10 +105,11 @@ def test_method_label_accepts_codes_and_swedish_names():
 
 
 def test_method_values_has_every_method_and_the_fixed_share_formula(demand_values):
-    assert set(demand_values["method"]) == set(METHODS)
+    # The four share methods and, on the example's industry tables, the industry-based one.
+    assert set(demand_values["method"]) == set(COMPARED_METHODS)
     assert set(demand_values["region"]) == {REGION}
     assert demand_values["short_name"].notna().all()
-    assert dict(zip(demand_values["method"], demand_values["method_label"])) == METHOD_LABELS
+    assert dict(zip(demand_values["method"], demand_values["method_label"])) == COMPARED_LABELS
     employed = kl.load("employed")
     base = employed[employed["year"] == 2023]
     share = (base[(base["region"] == REGION) & (base["education_group"] == "103")]["value"].sum()
@@ -127,7 +128,7 @@ def test_method_values_refuses_an_unknown_side():
 
 def test_method_totals_sums_the_groups_per_method_and_year(demand_values):
     totals = results.method_totals(demand_values)
-    assert len(totals) == 4 * demand_values["year"].nunique()
+    assert len(totals) == len(COMPARED_METHODS) * demand_values["year"].nunique()
     trend = demand_values[demand_values["method"] == "trend_share"]
     expected = trend.groupby("year")["value"].sum()
     got = totals[totals["method"] == "trend_share"].set_index("year")["value"]
@@ -139,7 +140,8 @@ def test_method_totals_sums_the_groups_per_method_and_year(demand_values):
 
 def test_method_range_keeps_the_largest_groups_with_min_median_max(demand_values):
     spread = results.method_range(demand_values, 2035, n=5)
-    assert spread["education_group"].nunique() == 5 and len(spread) == 20
+    assert spread["education_group"].nunique() == 5
+    assert len(spread) == 5 * len(COMPARED_METHODS)
     assert (spread["min"] <= spread["median"]).all() and (spread["median"] <= spread["max"]).all()
     medians = spread.drop_duplicates("education_group")["median"]
     assert medians.is_monotonic_decreasing
@@ -150,16 +152,17 @@ def test_method_range_keeps_the_largest_groups_with_min_median_max(demand_values
 
 def test_backtest_summary_ranks_the_methods_for_the_county():
     test = results.backtest_summary(REGION)
-    assert list(test["method"]) == list(METHODS)
+    assert list(test["method"]) == list(COMPARED_METHODS)
     assert test.attrs["base_year"] == 2015 and test.attrs["target_year"] == 2023
     assert test.loc[test["best"], "wape"].iloc[0] == test["wape"].min()
-    assert sorted(test["rank"]) == [1, 2, 3, 4]
+    assert sorted(test["rank"]) == list(range(1, len(COMPARED_METHODS) + 1))
     from kompetens_lib.workbook.breakdown_tables import ras_region_totals
 
     # RAS as the workbook runs it: county totals from the population (notebook 02).
     totals = ras_region_totals("demand", base_year=2015, years=[2023])
-    full = kl.backtest(kl.load("employed"), "all", level="region", region_totals=totals,
-                       rescale_totals=True)
+    full = kl.backtest(kl.load("employed"), list(COMPARED_METHODS), level="region",
+                       region_totals=totals, rescale_totals=True, damping=0.5,
+                       industry_history=kl.load("industry_employed"))
     median = full.groupby("method")["wape"].median()
     assert test.set_index("method")["wape_all"].to_dict() == pytest.approx(median.to_dict())
 
@@ -179,9 +182,9 @@ def test_key_figures_breakdown_are_plain_json_and_labelled():
         low, high = figures[f"{side}_range"]["lägst"], figures[f"{side}_range"]["högst"]
         assert low <= figures[f"{side}_target"] <= high
         assert figures[f"{side}_target"] % 100 == 0
-    assert set(figures["backtest_wape_share"]) == set(METHOD_LABELS.values())
+    assert set(figures["backtest_wape_share"]) == set(COMPARED_LABELS.values())
     assert all(0 <= v < 1 for v in figures["backtest_wape_share"].values())
-    assert figures["backtest_best"] in METHOD_LABELS.values()
+    assert figures["backtest_best"] in COMPARED_LABELS.values()
     assert set(results.KEY_FIGURE_LABELS_BREAKDOWN) <= set(figures)
 
 
@@ -497,7 +500,9 @@ def test_a_short_history_and_foreign_groups_give_warnings_not_errors(tmp_path):
         results.method_values(REGION, "supply", source=source)
     # Notes to the participant come through the one channel, as KompetensWarning.
     messages = " ".join(str(w.message) for w in caught if w.category is KompetensWarning)
-    assert list(test["method"]) == ["fixed_share", "constrained"]
+    # Too short a history for trend share and shift-share; the industry method needs only
+    # the base and target years of its own tables.
+    assert list(test["method"]) == ["fixed_share", "constrained", "industry"]
     assert "för kort för trendandel" in messages
     assert messages.count("kan brytas ned: 108") == 1  # said once, not for every table
     with pytest.warns(UserWarning, match="Examinerade i utbildningsgrupper som saknas"):
@@ -509,7 +514,9 @@ def test_whole_country_breakdowns_are_memoised_and_every_caller_gets_its_own_cop
     results._MEMO.clear()
     first = results.balance_table(REGION, method="shift_share")
     cached = len(results._MEMO)
-    assert cached == 3  # the balance and the two breakdowns (demand, supply) behind it
+    # The balance, the demand breakdown and the counties' cohort-flow supply behind it.
+    assert sorted(key[0] for key in results._MEMO) == [
+        "balance", "breakdown", "cohort_supply", "cohort_supply_raw"]
     first["demand"] = -1.0
     first.attrs["region"] = "ändrad"
     again = results.balance_table(REGION, method="shift_share")
