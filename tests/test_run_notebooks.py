@@ -135,13 +135,23 @@ def test_each_county_gets_a_report_without_code(build):
             encoding="utf-8"), name
 
 
-def test_charts_are_exported_as_svg_and_the_deck_carries_the_pictures(build):
-    charts = build / "05-ostergotland" / "diagram"
-    svgs = sorted(charts.glob("01-*.svg"))
-    assert len(svgs) >= 5 and not list(charts.glob("*.png"))
-    assert (build / "05-ostergotland" / "presentation.pptx").exists()
-    svg = svgs[0].read_text(encoding="utf-8")
-    assert svg.lstrip().startswith("<svg") and "Exempeldata" in svg
+def test_the_report_s_charts_are_files_and_the_deck_carries_them_as_pictures(build):
+    from pptx import Presentation
+
+    folder = build / "05-ostergotland"
+    svgs = sorted((folder / "diagram").glob("*.svg"))
+    assert svgs and all(p.name.startswith("rapport-") for p in svgs)
+    assert not list((folder / "diagram").glob("*.png"))
+    report = (folder / "rapport.html").read_text(encoding="utf-8")
+    # Exactly the report's charts, each the SVG the report shows.
+    assert report.count("<figure class='kompetens-chart'") == len(svgs)
+    for path in svgs:
+        svg = path.read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<svg") and "Exempeldata" in svg
+        assert svg in report
+    pictures = [shape for slide in Presentation(folder / "presentation.pptx").slides
+                for shape in slide.shapes if shape.shape_type == 13]
+    assert pictures
 
 
 def test_key_figures_are_written_as_json_and_csv(build):

@@ -12,18 +12,12 @@ import io
 from pathlib import Path
 
 from kompetens_lib._internal.files import atomic_write_bytes
+from kompetens_lib.publish.chart_files import chart_png
 from kompetens_lib.publish.report_content import ReportContent
 
 __all__ = ["build_deck", "chart_png"]
 
 _WIDE = (13.333, 7.5)  # inches, 16:9
-
-
-def chart_png(chart) -> bytes:
-    """A chart as a PNG at 1.5 times its size (sharp on a projector, small in the file)."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_png(chart.to_dict(), scale=1.5)
 
 
 def _text_slide(prs, title: str, lines: list[str], *, note: str = ""):

@@ -99,10 +99,15 @@ def slim_notebook(nb: nbformat.NotebookNode) -> bool:
     """Drop the inline chart library from an executed notebook's outputs, in place.
 
     A chart output's HTML (which needs the library) and Vega-Lite spec give way to the
-    compiled Vega spec, which JupyterLab draws itself. Returns whether anything changed.
+    compiled Vega spec, which JupyterLab draws itself. The cells' run timings (papermill's
+    and Jupyter's, a fifth of a notebook's metadata) go too: they change on every run and
+    say nothing once the notebook ran through. Returns whether anything changed.
     """
     changed = False
     for cell in nb.cells:
+        for timing in ("papermill", "execution"):
+            if cell.metadata.pop(timing, None) is not None:
+                changed = True
         outputs = []
         for output in cell.get("outputs", []):
             data = output.get("data", {})

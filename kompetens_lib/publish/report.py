@@ -1,5 +1,6 @@
 """Per-county material for strategists and communicators: a report (``rapport.html``, print-
-ready on A4, and ``rapport.pdf`` beside it), a slide deck, and every chart as SVG files.
+ready on A4, and ``rapport.pdf`` beside it), a slide deck, and the report's charts as SVG
+files in ``diagram/`` (every chart on a notebook page can be saved from its chart menu).
 
 The report is built from the workbook's tables (:mod:`kompetens_lib.publish.report_content`),
 never from notebook cells, so no code, lesson text or instruction can reach it. Charts are
@@ -19,7 +20,9 @@ import nbformat
 
 from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
 from kompetens_lib.present.html_export import LESSON_TAG
+from kompetens_lib.publish.chart_files import chart_svg, chart_title, write_chart_files
 from kompetens_lib.publish.layout import (
+    CHART_DIR,
     DECK_NAME,
     PDF_NAME,
     REPORT_NAME,
@@ -60,15 +63,6 @@ def _is_vega(spec: dict) -> bool:
     return "/schema/vega/" in str(spec.get("$schema", ""))
 
 
-def _title_of(spec: dict) -> str:
-    title = spec.get("title", "")
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    if isinstance(title, list):
-        title = " ".join(title)
-    return str(title) or "diagram"
-
-
 def export_charts(notebook, out_dir: Path, *, formats=("svg",),
                   prefix: str | None = None) -> list[Path]:
     """Write every chart of an executed notebook as ``NN-MM-title.svg`` (and ``.png`` when
@@ -89,7 +83,7 @@ def export_charts(notebook, out_dir: Path, *, formats=("svg",),
     prefix = prefix.split("_")[0]
     written = []
     for number, spec in enumerate(chart_specs(notebook), 1):
-        slug = slugify(_title_of(spec))[:60].strip("-") or "diagram"
+        slug = slugify(chart_title(spec))[:60].strip("-") or "diagram"
         stem = f"{prefix}-{number:02d}-{slug}"
         svg = (vlc.vega_to_svg(spec) if _is_vega(spec)
                else vlc.vegalite_to_svg(spec))  # rendered once; the PNG is rasterised from it
@@ -129,19 +123,13 @@ td.tal{text-align:right}
 """
 
 
-def _svg(chart) -> str:
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(chart.to_dict())
-
-
 def _figure(chart) -> str:
     from kompetens_lib.present.render import CHART_ATTR
 
     spec = chart.to_dict()
-    title = html.escape(_title_of(spec))
+    title = html.escape(chart_title(spec))
     return (f"<figure class='kompetens-chart' {CHART_ATTR}='static' role='img' "
-            f"aria-label='{title}'>{_svg(chart)}</figure>")
+            f"aria-label='{title}'>{chart_svg(chart)}</figure>")
 
 
 def _table(frame, caption: str) -> str:
@@ -271,6 +259,9 @@ def build_report(region: str, out_dir: Path, *, parameters: dict | None = None,
     out_dir = Path(out_dir)
     page = out_dir / REPORT_NAME
     atomic_write_text(page, report_html(content))
+    # The report's charts as files for communicators (rendered once, above).
+    write_chart_files([*content.key_charts, *(c for s in content.sections for c in s.charts)],
+                      out_dir / CHART_DIR)
     written: dict[str, Path | None] = {"report": page, "pdf": None, "deck": None}
     if deck:
         written["deck"] = deck_mod.build_deck(content, out_dir / DECK_NAME)

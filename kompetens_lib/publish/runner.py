@@ -26,7 +26,6 @@ from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.errors import KompetensError
 from kompetens_lib.publish.executor import DEFAULT_CELL_TIMEOUT, execute_notebook, one_line_error
 from kompetens_lib.publish.layout import (
-    CHART_DIR,
     NOTEBOOK_DIR,
     NOTEBOOK_ENV,
     SCENARIO_DIR,
@@ -378,12 +377,10 @@ def _remove_leftovers(job: Job) -> None:
     """Temporary files of this job left by a run that was stopped (Ctrl-C, a killed worker):
     only this job writes them, so they cannot belong to anything still running."""
 
-    number = job.notebook.stem.split("_")[0]
     leftovers = [(job.county_dir, f".{job.output.stem}.*.ipynb"),
                  (job.county_dir, f".{job.output.name}.*.tmp"),
                  (job.county_dir, f".{job.html.name}.*.tmp"),
                  (job.county_dir, f".{job.failed_output.name}.*.tmp"),
-                 (job.county_dir / CHART_DIR, f".{number}-*.tmp"),
                  (job.state_file.parent, f".{job.state_file.name}.*.tmp")]
     for directory, pattern in leftovers:
         for path in directory.glob(pattern):
@@ -409,7 +406,6 @@ def execute(job: Job) -> Result:
     from kompetens_lib.present.keyfigures import read as read_key_figures
     from kompetens_lib.publish import lean
     from kompetens_lib.publish.kernels import template_peak_mb
-    from kompetens_lib.publish.report import export_charts
 
     started = time.perf_counter()
     job.county_dir.mkdir(parents=True, exist_ok=True)
@@ -436,7 +432,6 @@ def execute(job: Job) -> Result:
             nb = run.nb
             export_html(nb, job.html, include_code=True,
                         title=f"{job.notebook.stem} – {region_name(job.region)}")
-            export_charts(nb, job.county_dir / CHART_DIR, prefix=job.notebook.stem)
             figures = read_key_figures(nb)
             # Lean before the checksums are taken: the chart library once per build.
             lean.link_shared_assets(job.html, job.county_dir.parent)

@@ -33,7 +33,11 @@ from kompetens_lib.reference.industries import industry_label
 from kompetens_lib.reference.regions import region_name, resolve_region
 from kompetens_lib.reference.taxonomy import FORMS, education_groups
 from kompetens_lib.workbook.assumptions import Assumptions
-from kompetens_lib.workbook.balance_tables import SHORTAGE, workplace_balance
+from kompetens_lib.workbook.balance_tables import (
+    SHORTAGE,
+    regional_balance_all,
+    workplace_balance,
+)
 from kompetens_lib.workbook.forecast import forecast_base_year, resolve_target_year
 from kompetens_lib.workbook.industry_tables import establishment_layer, industry_structure
 from kompetens_lib.workbook.memo import breakdown_all
@@ -282,7 +286,7 @@ def extra_balance(region: object, events: object, *, base_year: int | None = Non
     def county(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[(frame["region"] == code) & (frame["year"] == target)].set_index(keys)
 
-    without = county(workplace_balance(demand, base, target, source, thresholds))
+    without = county(regional_balance_all(base, target, chosen, source, damping, thresholds))
     with_layer = county(workplace_balance(layered, base, target, source, thresholds))
     out = without[["supply", "demand", "ratio", "judgement"]].copy()
     jobs = layer[layer["year"] == target].groupby("education_group")["value"].sum()
