@@ -222,6 +222,9 @@ def main() -> None:
             before = earlier_build(args.against, codes, work / "before")
             print(f"samma bygge med {args.against}: {before:5.1f} s; kvot (nu / då): "
                   f"{fast / before:.2f}  (mål: högst 1,25)")
+            size_then, size_now = tree_size(work / "before"), tree_size(work / "run")
+            print(f"storlek med {args.against}: {size_then / 1e6:.1f} MB; nu "
+                  f"{size_now / 1e6:.1f} MB; kvot {size_then / size_now:.1f}×  (mål: minst 10×)")
         if not args.skip_plain:
             plain = plain_loop(notebooks, codes, work / "plain")
             print(f"papermill i en slinga: {plain:5.1f} s  ({n / plain * 60:.1f} "
