@@ -210,6 +210,19 @@ def _need_with_layer(code: str, events: list[Establishment], base: int, target: 
     return without, with_layer, layer
 
 
+def _resolved(region: object, events: object, base_year: int | None,
+              target_year: int | None, method: str | None, source: Any
+              ) -> tuple[str, str, int, int, Any, list[Establishment]]:
+    """The county code, method, base and target year, source and validated events of a
+    call (the scenario's defaults filled in)."""
+    region, base_year, target_year, method, source = scenario(region, base_year, target_year,
+                                                              method, source)
+    base = forecast_base_year(base_year, source)
+    return (resolve_region(region), resolve_method(method or "fixed_share"), base,
+            resolve_target_year(base, target_year, source), source,
+            parse_scenario(events, source))
+
+
 def extra_need(region: object, events: object, *, base_year: int | None = None,
                target_year: int | None = None, method: str | None = None,
                exit_age: int | Mapping[int, float] = EXIT_AGE, source: Any = None,
@@ -224,13 +237,8 @@ def extra_need(region: object, events: object, *, base_year: int | None = None,
     ``layer_expansion``, ``need`` (without), ``need_with``, ``extra_need``,
     ``extra_need_per_year``; largest absolute extra need first.
     """
-    region, base_year, target_year, method, source = scenario(region, base_year, target_year,
-                                                              method, source)
-    code = resolve_region(region)
-    chosen = resolve_method(method or "fixed_share")
-    base = forecast_base_year(base_year, source)
-    target = resolve_target_year(base, target_year, source)
-    parsed = parse_scenario(events, source)
+    code, chosen, base, target, source, parsed = _resolved(region, events, base_year,
+                                                           target_year, method, source)
     without, with_layer, layer = _need_with_layer(code, parsed, base, target, chosen, exit_age,
                                                   source, damping)
     keys = ["education_group"]
@@ -271,13 +279,8 @@ def extra_balance(region: object, events: object, *, base_year: int | None = Non
     definition of :func:`kompetens_lib.workbook.balance_tables.shortage_count`) and
     ``changed`` (groups whose judgement differs).
     """
-    region, base_year, target_year, method, source = scenario(region, base_year, target_year,
-                                                              method, source)
-    code = resolve_region(region)
-    chosen = resolve_method(method or "fixed_share")
-    base = forecast_base_year(base_year, source)
-    target = resolve_target_year(base, target_year, source)
-    parsed = parse_scenario(events, source)
+    code, chosen, base, target, source, parsed = _resolved(region, events, base_year,
+                                                           target_year, method, source)
     demand = breakdown_all("demand", chosen, base, source, damping)
     layer = establishment_layer(parsed, code, base, source)
     layered = add_layer(demand, layer)[["region", "education_group", "year", "value"]]
