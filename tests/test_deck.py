@@ -58,3 +58,23 @@ def test_the_deck_names_no_people_from_the_mandate(deck):
     for who in (example.requested_by, example.recipient):
         if who:
             assert who not in text
+
+
+def test_a_slide_picture_is_the_report_chart_on_a_palette_that_looks_the_same(content):
+    import io
+
+    import vl_convert as vlc
+    from PIL import Image, ImageChops, ImageStat
+
+    from kompetens_lib.publish.chart_files import chart_png, chart_svg
+
+    chart = content.key_charts[0]
+    raw = vlc.svg_to_png(chart_svg(chart), scale=1.5)  # what the deck carried before
+    full = Image.open(io.BytesIO(raw)).convert("RGB")
+    small = chart_png(chart)
+    picture = Image.open(io.BytesIO(small))
+    assert picture.mode == "P" and picture.size == full.size
+    # The same picture to the eye: on average under one step of 255 per channel.
+    difference = ImageStat.Stat(ImageChops.difference(full, picture.convert("RGB")))
+    assert max(difference.mean) < 1.0
+    assert len(small) < len(raw) / 3

@@ -178,6 +178,39 @@ def industry_inputs(years: list[int], source: Any = None) -> tuple | None:
     return frame, employed
 
 
+def _all_method_values(column: str, base: int, source: Any, damping: float,
+                       ras_choice: str) -> pd.DataFrame:
+    """Every county's values by every method compared (memoised, and primed in a batch
+    run's kernel template: each notebook then takes its county's rows)."""
+    def compute() -> pd.DataFrame:
+        history = load(HISTORY_TABLES[column], source)
+        national = forecast_for(history, source, base)
+        industry = None
+        if column == "demand":
+            industry = industry_inputs(sorted(int(y) for y in national["year"].unique()),
+                                       source)
+        ras = _ras_options(column, base, source) if ras_choice == "population" else {}
+
+        def run(industry: tuple | None) -> pd.DataFrame:
+            return compare_methods(national, history, base_year=base, column=column,
+                                   damping=damping, detail=True, industry=industry,
+                                   methods=COMPARED_METHODS if industry is not None
+                                   else METHODS, **ras)
+
+        try:
+            return run(industry)
+        except KompetensError as exc:
+            if industry is None:
+                raise
+            # The optional tables by industry may not fit the county's statistics (another
+            # base year, other groups): the four share methods still run.
+            warn_once(f"Den näringsgrensbaserade metoden kunde inte räknas och lämnas "
+                      f"utanför jämförelsen: {exc}")
+            return run(None)
+
+    return memoised(("method_values", column, base, damping, ras_choice), source, compute)
+
+
 def method_values(
     region: object,
     column: str = "demand",
@@ -206,29 +239,12 @@ def method_values(
     code = resolve_region(region)
     column = forecast_side(column)
     base = forecast_base_year(base_year, source)
-    history = load(HISTORY_TABLES[column], source)
-    national = forecast_for(history, source, base)
-    industry = None
-    if column == "demand":
-        industry = industry_inputs(sorted(int(y) for y in national["year"].unique()), source)
-    ras = _ras_options(column, base, source) if _ras_choice(ras_totals) == "population" else {}
-
-    def run(industry: tuple | None) -> pd.DataFrame:
-        return compare_methods(national, history, region=code, base_year=base, column=column,
-                               damping=damping, detail=True, industry=industry,
-                               methods=COMPARED_METHODS if industry is not None else METHODS,
-                               **ras)
-
-    try:
-        detail = run(industry)
-    except KompetensError as exc:
-        if industry is None:
-            raise
-        # The optional tables by industry may not fit the county's statistics (another
-        # base year, other groups): the four share methods still run.
-        warn_once(f"Den näringsgrensbaserade metoden kunde inte räknas och lämnas utanför "
-                  f"jämförelsen: {exc}")
-        detail = run(None)
+    detail = _all_method_values(column, base, source, float(damping), _ras_choice(ras_totals))
+    detail = detail[detail["region"] == code]
+    if detail.empty:
+        known = load(HISTORY_TABLES[column], source)["region"].unique()
+        raise KompetensError(f"Län {code} finns inte i historiken. Län i historiken: "
+                             f"{', '.join(sorted(str(r) for r in known))}.")
     out = with_short_names(detail[detail["year"] >= base].reset_index(drop=True))
     out["method_label"] = out["method"].map(COMPARED_LABELS).astype("string")
     out.attrs = {"region": code, "column": column, "base_year": base,
@@ -311,6 +327,48 @@ def _backtest_years(history: pd.DataFrame, base_year: int | None,
     return max(target - DEFAULT_BACKTEST_YEARS, earlier[0]), target
 
 
+def _all_backtest(base_year: int, target_year: int, source: Any, damping: float
+                  ) -> pd.DataFrame:
+    """Every county's back-test by every method compared (memoised, and primed in a batch
+    run's kernel template)."""
+    def compute() -> pd.DataFrame:
+        history = load("employed", source)
+        methods = list(COMPARED_METHODS)
+        if sum(int(y) <= base_year for y in history["year"].unique()) < 2:
+            # The trend and shift-share methods need two history years up to the base year.
+            methods = ["fixed_share", "constrained", INDUSTRY]
+            warn_once(
+                f"Historiken före {base_year} är för kort för trendandel och shift-share, som "
+                "behöver minst två år; bakåttestet visar bara fast andel, betingad (RAS) och "
+                "den näringsgrensbaserade metoden."
+            )
+        industry_history = load("industry_employed", source)
+        if _is_synthetic(industry_history) and not _is_synthetic(history):
+            methods = [m for m in methods if m != INDUSTRY]  # no synthetic method in a real test
+
+        def run(chosen: list[str]) -> pd.DataFrame:
+            options: dict[str, Any] = _ras_options("demand", base_year, source, [target_year])
+            if {"shift_share", INDUSTRY} & set(chosen):
+                options["damping"] = damping
+            if INDUSTRY in chosen:
+                options["industry_history"] = industry_history
+            return backtest(history, chosen, base_year, target_year, level="region", **options)
+
+        try:
+            result = run(methods)
+        except KompetensError as exc:
+            if INDUSTRY not in methods:
+                raise
+            # The optional tables by industry may not reach back to the base year.
+            warn_once(f"Bakåttestet av den näringsgrensbaserade metoden kunde inte göras och "
+                      f"lämnas utanför: {exc}")
+            methods = [m for m in methods if m != INDUSTRY]
+            result = run(methods)
+        return result
+
+    return memoised(("backtest", base_year, target_year, damping), source, compute)
+
+
 def backtest_summary(
     region: object,
     *,
@@ -332,37 +390,7 @@ def backtest_summary(
     code = resolve_region(region)
     history = load("employed", source)
     base_year, target_year = _backtest_years(history, base_year, target_year)
-    methods = list(COMPARED_METHODS)
-    if sum(int(y) <= base_year for y in history["year"].unique()) < 2:
-        # The trend and shift-share methods need two history years up to the base year.
-        methods = ["fixed_share", "constrained", INDUSTRY]
-        warn_once(
-            f"Historiken före {base_year} är för kort för trendandel och shift-share, som "
-            "behöver minst två år; bakåttestet visar bara fast andel, betingad (RAS) och "
-            "den näringsgrensbaserade metoden."
-        )
-    industry_history = load("industry_employed", source)
-    if _is_synthetic(industry_history) and not _is_synthetic(history):
-        methods = [m for m in methods if m != INDUSTRY]  # no synthetic method in a real test
-
-    def run(chosen: list[str]) -> pd.DataFrame:
-        options: dict[str, Any] = _ras_options("demand", base_year, source, [target_year])
-        if {"shift_share", INDUSTRY} & set(chosen):
-            options["damping"] = damping
-        if INDUSTRY in chosen:
-            options["industry_history"] = industry_history
-        return backtest(history, chosen, base_year, target_year, level="region", **options)
-
-    try:
-        result = run(methods)
-    except KompetensError as exc:
-        if INDUSTRY not in methods:
-            raise
-        # The optional tables by industry may not reach back to the base year.
-        warn_once(f"Bakåttestet av den näringsgrensbaserade metoden kunde inte göras och "
-                  f"lämnas utanför: {exc}")
-        methods = [m for m in methods if m != INDUSTRY]
-        result = run(methods)
+    result = _all_backtest(base_year, target_year, source, float(damping))
     county = result[result["region"] == code].copy()
     if county.empty:
         raise KompetensError(f"Län {code} finns inte i bakåttestets historik.")
@@ -587,3 +615,23 @@ def group_bands(
     out.attrs = {"region": code, "method": chosen, "base_year": base, "target_year": target,
                  "synthetic": bands.attrs["synthetic"]}
     return out
+
+
+def prime(source: Any = None) -> None:
+    """Compute every county's method comparison (demand and supply) and back-test for the
+    default years now, as a batch run's kernel template does before it forks the notebooks'
+    kernels (see :mod:`kompetens_lib.publish.kernels`): each notebook then takes its county's
+    rows instead of running every method for every county again. Warnings are kept for the
+    notebooks."""
+    import warnings
+
+    from kompetens_lib.workbook.memo import WARNED
+
+    base = forecast_base_year(None, source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for column in ("demand", "supply"):
+            _all_method_values(column, base, source, float(DEFAULT_DAMPING), "population")
+        history = load("employed", source)
+        _all_backtest(*_backtest_years(history, None, None), source, float(DEFAULT_DAMPING))
+    WARNED.clear()
