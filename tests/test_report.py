@@ -152,6 +152,34 @@ def test_the_report_prints_to_a_pdf_with_no_network(built, tmp_path):
     assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 5
 
 
+@pytest.mark.browser
+def test_one_chromium_prints_every_pdf_of_a_process_and_a_dead_one_is_replaced(built, tmp_path):
+    import os
+    import signal
+
+    from kompetens_lib.publish import pdf
+
+    program = pdf.find_chromium()
+    if program is None:
+        pytest.skip("no Chromium")
+
+    def pages(path):
+        data = path.read_bytes()
+        assert data[:5] == b"%PDF-"
+        return len(re.findall(rb"/Type\s*/Page\b", data))
+
+    first = pages(pdf.print_to_pdf(built["report"], tmp_path / "a.pdf"))
+    session = pdf._SESSIONS[program]
+    assert pages(pdf.print_to_pdf(built["report"], tmp_path / "b.pdf")) == first >= 5
+    assert pdf._SESSIONS[program] is session  # the same Chromium printed both
+    os.kill(session.process.pid, signal.SIGKILL)
+    session.process.wait()
+    # A Chromium that died is not waited for: the page is still printed, and right.
+    assert pages(pdf.print_to_pdf(built["report"], tmp_path / "c.pdf")) == first
+    pdf._close_sessions()
+    assert session.process.poll() is not None and not pdf._SESSIONS
+
+
 def test_no_chromium_skips_the_pdf_with_a_swedish_warning(tmp_path, monkeypatch, caplog):
     from kompetens_lib.publish import pdf
 
