@@ -16,7 +16,6 @@ import pytest
 from kompetens_lib.present import render
 from kompetens_lib.present.html_export import export_html, external_references
 from kompetens_lib.publish import lean
-from kompetens_lib.publish.report import chart_specs, export_charts
 
 
 def _chart(title: str) -> dict:
@@ -88,15 +87,6 @@ def test_a_lean_notebook_keeps_its_charts_for_jupyterlab_without_the_library(tmp
     assert len(vega) == 2
     assert all(v["$schema"].endswith("/vega/v5.json") and v["marks"] for v in vega)
     assert not lean.slim_notebook_file(path)  # already lean
-
-
-def test_charts_of_a_lean_notebook_still_export_as_svg(tmp_path):
-    nb = _executed_notebook(("Ett diagram",))
-    lean.slim_notebook(nb)
-    assert len(chart_specs(nb)) == 1
-    written = export_charts(nb, tmp_path, prefix="03_prov")
-    assert [p.name for p in written] == ["03-01-ett-diagram.svg"]
-    assert written[0].read_text(encoding="utf-8").lstrip().startswith("<svg")
 
 
 @pytest.mark.browser

@@ -117,7 +117,7 @@ def slim_notebook(nb: nbformat.NotebookNode) -> bool:
             if spec and render.CHART_ATTR in html:
                 spec = json.loads(spec) if isinstance(spec, str) else dict(spec)
                 data[VEGA_MIME] = _vega(spec)
-                # The compiled spec replaces both: report.chart_specs reads either.
+                # The compiled spec replaces both (JupyterLab draws it).
                 del data["text/html"], data[render.CHART_SPEC_MIME]
                 changed = True
             elif html and render.BUNDLE_ATTR in html:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from kompetens_lib._internal.files import atomic_write_bytes, atomic_write_text
+from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.present.html_export import LESSON_TAG
 from kompetens_lib.publish.chart_files import chart_svg, chart_title, write_chart_files
 from kompetens_lib.publish.layout import (
@@ -30,72 +30,12 @@ from kompetens_lib.publish.layout import (
     SCENARIO_PARAMETER,
     STATE_DIR,
 )
-from kompetens_lib.reference.regions import slugify
 
-__all__ = ["LESSON_TAG", "build_report", "build_scenario", "chart_specs", "county_report",
-           "export_charts", "report_html", "run_parameters", "scenario_copy_of"]
+__all__ = ["LESSON_TAG", "build_report", "build_scenario", "county_report", "report_html",
+           "run_parameters", "scenario_copy_of"]
 
 logger = logging.getLogger(__name__)
 
-
-
-def chart_specs(notebook) -> list[dict]:
-    """Specs of the charts shown in an executed notebook, in order: Vega-Lite, or compiled
-    Vega (``"$schema"`` says which) in a notebook made lean by the build."""
-    from kompetens_lib.present.render import (
-        CHART_SPEC_MIME,  # (render imports the chart library: only here)
-    )
-    from kompetens_lib.publish.lean import VEGA_MIME
-
-    if not isinstance(notebook, nbformat.NotebookNode):
-        notebook = nbformat.read(notebook, as_version=4)
-    specs = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            spec = data.get(CHART_SPEC_MIME) or data.get(VEGA_MIME)
-            if spec:
-                specs.append(json.loads(spec) if isinstance(spec, str) else dict(spec))
-    return specs
-
-
-def _is_vega(spec: dict) -> bool:
-    return "/schema/vega/" in str(spec.get("$schema", ""))
-
-
-def export_charts(notebook, out_dir: Path, *, formats=("svg",),
-                  prefix: str | None = None) -> list[Path]:
-    """Write every chart of an executed notebook as ``NN-MM-title.svg`` (and ``.png`` when
-    asked) in ``out_dir``.
-
-    ``notebook`` is a path or a read notebook; ``prefix`` (default: the file's name)
-    supplies the notebook number ``NN``. File names are stable (notebook number, chart
-    number, title) so that documents can link to them across rebuilds. SVG only by default:
-    the county's slide deck carries the charts as pictures, and PNGs of every chart were a
-    third of a build's size.
-    """
-    import vl_convert as vlc
-
-    if prefix is None:
-        if isinstance(notebook, nbformat.NotebookNode):
-            raise TypeError("export_charts needs prefix= for a notebook that is not a file")
-        prefix = Path(notebook).stem
-    prefix = prefix.split("_")[0]
-    written = []
-    for number, spec in enumerate(chart_specs(notebook), 1):
-        slug = slugify(chart_title(spec))[:60].strip("-") or "diagram"
-        stem = f"{prefix}-{number:02d}-{slug}"
-        svg = (vlc.vega_to_svg(spec) if _is_vega(spec)
-               else vlc.vegalite_to_svg(spec))  # rendered once; the PNG is rasterised from it
-        if "png" in formats:
-            path = out_dir / f"{stem}.png"
-            atomic_write_bytes(path, vlc.svg_to_png(svg, scale=2))
-            written.append(path)
-        if "svg" in formats:
-            path = out_dir / f"{stem}.svg"
-            atomic_write_bytes(path, svg.encode("utf-8"))
-            written.append(path)
-    return written
 
 
 # ----------------------------------------------------------------------------------------
