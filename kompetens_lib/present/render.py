@@ -31,6 +31,7 @@ __all__ = [
     "register",
     "setup",
     "theme",
+    "title_text",
 ]
 
 CHART_SPEC_MIME = "application/vnd.kompetens.chart+json"
@@ -278,7 +279,8 @@ def _json_for_script(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _title_text(spec: dict[str, Any]) -> str:
+def title_text(spec: dict[str, Any]) -> str:
+    """A chart spec's title as one line of text ("" when it has none)."""
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
@@ -288,7 +290,7 @@ def _title_text(spec: dict[str, Any]) -> str:
 
 
 def _plain_text(spec: dict[str, Any]) -> str:
-    title = _title_text(spec)
+    title = title_text(spec)
     return f"Diagram: {title}" if title else "Diagram"
 
 
@@ -321,7 +323,7 @@ def embed_options(spec: dict[str, Any] | None = None, *, actions: bool = True) -
         ),
     }
     if spec is not None:
-        options["downloadFileName"] = _slug(_title_text(spec))
+        options["downloadFileName"] = _slug(title_text(spec))
     return options
 
 

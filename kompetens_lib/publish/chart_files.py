@@ -15,21 +15,11 @@ from pathlib import Path
 from kompetens_lib._internal.files import atomic_write_bytes
 from kompetens_lib._internal.text import slugify
 
-__all__ = ["chart_png", "chart_svg", "chart_title", "write_chart_files"]
+__all__ = ["chart_png", "chart_svg", "write_chart_files"]
 
 #: Rendered SVGs by spec, for the few charts one county's report, deck and files share.
 _RENDERED: OrderedDict[str, str] = OrderedDict()
 _KEEP = 64
-
-
-def chart_title(spec: dict) -> str:
-    """A chart spec's title as one line ("diagram" when it has none)."""
-    title = spec.get("title", "")
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    if isinstance(title, list):
-        title = " ".join(title)
-    return str(title) or "diagram"
 
 
 def chart_svg(chart) -> str:
@@ -74,12 +64,14 @@ def write_chart_files(charts, out_dir: Path, prefix: str = "rapport") -> list[Pa
     """Write ``charts`` as ``<prefix>-NN-title.svg`` in ``out_dir`` (atomically) and remove
     the other SVG files there, so that the folder holds exactly these charts. Names are
     stable across rebuilds (number and title)."""
+    from kompetens_lib.present.render import title_text  # (imports the chart library)
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for number, chart in enumerate(charts, 1):
         spec = chart if isinstance(chart, dict) else chart.to_dict()
-        slug = slugify(chart_title(spec))[:60].strip("-") or "diagram"
+        slug = slugify(title_text(spec))[:60].strip("-") or "diagram"
         path = out_dir / f"{prefix}-{number:02d}-{slug}.svg"
         atomic_write_bytes(path, chart_svg(chart).encode("utf-8"))
         written.append(path)

@@ -20,7 +20,7 @@ import nbformat
 
 from kompetens_lib._internal.files import atomic_write_text
 from kompetens_lib.present.html_export import LESSON_TAG
-from kompetens_lib.publish.chart_files import chart_svg, chart_title, write_chart_files
+from kompetens_lib.publish.chart_files import chart_svg, write_chart_files
 from kompetens_lib.publish.layout import (
     CHART_DIR,
     DECK_NAME,
@@ -64,10 +64,10 @@ td.tal{text-align:right}
 
 
 def _figure(chart) -> str:
-    from kompetens_lib.present.render import CHART_ATTR
+    from kompetens_lib.present.render import CHART_ATTR, title_text
 
     spec = chart.to_dict()
-    title = html.escape(chart_title(spec))
+    title = html.escape(title_text(spec) or "diagram")
     return (f"<figure class='kompetens-chart' {CHART_ATTR}='static' role='img' "
             f"aria-label='{title}'>{chart_svg(chart)}</figure>")
 
