@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -209,6 +210,16 @@ class PxWebServer:
         return 200, out
 
 
+def _finds(query: str, table: dict) -> bool:
+    """The index's search as far as the tests need it: every word of ``query`` is in the
+    table's label (case and punctuation ignored), or ``query`` is the table's id."""
+    if query.strip().lower() == str(table["id"]).lower():
+        return True
+    words = re.findall(r"\w[\w-]*", table["label"].lower())
+    return all(any(w.startswith(q) for w in words)
+               for q in re.findall(r"\w[\w-]*", query.lower()))
+
+
 def _problem(status: int, title: str, detail: str) -> dict:
     return {"type": "https://tools.ietf.org/html/rfc9110#section-15.5", "title": title,
             "status": status, "detail": detail, "instance": None}
@@ -265,6 +276,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/tables":
             status = 200
             doc = json.loads((owner.fixtures / "tables.json").read_text(encoding="utf-8"))
+            query = seen.query.get("query", [""])[0]
+            if query:
+                doc["tables"] = [t for t in doc["tables"] if _finds(query, t)]
+                doc["page"]["totalElements"] = len(doc["tables"])
         elif path.startswith("/tables/") and path.endswith("/metadata"):
             table_id = path.split("/")[2]
             meta = owner.metadata(table_id)

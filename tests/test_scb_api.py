@@ -130,7 +130,7 @@ def test_fetch_gives_codes_labels_values_and_provenance(client, server):
 
 
 def test_period_codes_stay_text_and_wildcards_expand(client):
-    frame = client.fetch("RegionInd19U3N", {"Region": ["0*"], "Utbildngrupp": ["00S"],
+    frame = client.fetch("TAB9906", {"Region": ["0*"], "Utbildngrupp": ["00S"],
                                             "Kon": ["1+2"], "ContentsCode": ["U3N08"]})
     assert set(frame["region"]) == {"00", "01", "03", "04", "05", "06", "07", "08", "09"}
     assert set(frame["period"]) == {f"{y - 1}-{y}" for y in range(2019, 2024)}
@@ -234,8 +234,10 @@ def test_recipe_gives_exactly_the_table_the_library_loads(name, client, tmp_path
     pd.testing.assert_frame_equal(loaded, table)
     record = table.attrs["provenance"]
     assert record["table"] == output and record["synthetic"] is False
-    assert record["table_id"] == ", ".join(
-        dict.fromkeys(SOURCES[key].table_id for key in RECIPES[get_recipe(name).name].sources))
+    found = {"RegionInd19U3N": "TAB9906"}  # looked up in the index (its v1 name otherwise)
+    assert record["table_id"] == ", ".join(dict.fromkeys(
+        found.get(SOURCES[key].table_id, SOURCES[key].table_id)
+        for key in RECIPES[get_recipe(name).name].sources))
 
 
 def test_employment_takes_its_ages_from_bas_and_keeps_scb_group_totals(client):
@@ -326,18 +328,74 @@ def test_raking_meets_the_column_totals_in_integers_and_the_row_shares():
     assert np.abs(whole - fitted).max() < 1
 
 
-def test_an_unverified_table_id_is_said_so_and_can_be_given(tmp_path, monkeypatch):
-    fixtures = changed_fixtures(tmp_path, "RegionInd19U3N", lambda doc: None)
-    (fixtures / "RegionInd19U3N").rename(fixtures / "TAB7777")
+def renamed_in_index(tmp_path: Path, renames: dict[str, str | None],
+                     copies: dict[str, str] | None = None) -> Path:
+    """A copy of the fixtures where tables get other ids (``None``: left out of the index,
+    the table itself kept under its id) and ``copies`` adds a table as a second id."""
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, target)
+    listing = json.loads((target / "tables.json").read_text(encoding="utf-8"))
+    entries = []
+    for entry in listing["tables"]:
+        old = entry["id"]
+        for new_id in [renames.get(old, old), *[c for c, o in (copies or {}).items() if o == old]]:
+            if new_id is None:
+                continue
+            entries.append({**entry, "id": new_id})
+            if new_id != old:
+                shutil.copytree(target / old, target / new_id, dirs_exist_ok=True)
+    listing["tables"] = entries
+    (target / "tables.json").write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def test_the_flow_table_is_found_in_the_index_whatever_its_v2_id(tmp_path):
+    with PxWebServer(renamed_in_index(tmp_path, {"TAB9906": "TAB4321"})) as srv:
+        client = ScbClient(srv.url)
+        flows = fetch_recipe("supply_flows", client=client)
+        graduates = fetch_recipe("graduates", client=client)
+        searches = [r for r in srv.requests if r.path.endswith("/tables") and "query" in r.query]
+    assert flows.attrs["provenance"]["table_id"] == "TAB4321"
+    assert graduates.attrs["provenance"]["table_id"] == "TAB4321"
+    assert any("TAB4321 hittades i SCB:s tabellindex" in n
+               for n in flows.attrs["provenance"]["notes"])
+    assert len(searches) == 1  # looked up once per client, by the first query
+    assert searches[0].query["query"] == [SOURCES["supply_flows"].find.queries[0]]
+    assert SOURCES["supply_flows"].find and SOURCES["employed_by_age"].find is None
+
+
+def test_a_flow_table_missing_from_the_index_is_explained_and_can_be_given(tmp_path,
+                                                                          monkeypatch):
+    fixtures = renamed_in_index(tmp_path, {"TAB9906": None})
+    shutil.copytree(fixtures / "TAB9906", fixtures / "TAB7777")
     with PxWebServer(fixtures) as srv:
         client = ScbClient(srv.url)
-        with pytest.raises(RecipeError, match=r"okontrollerat.*"
+        with pytest.raises(RecipeError, match=r"Hittade inte tabellen In- och utflöden.*"
+                                              r"tabellindex.*Sökte på 'In- och utflöden.*"
                                               r"KOMPETENS_SCB_TABELL_RegionInd19U3N=TAB"):
             fetch_recipe("supply_flows", client=client)
         monkeypatch.setenv("KOMPETENS_SCB_TABELL_RegionInd19U3N", "TAB7777")
         flows = fetch_recipe("supply_flows", client=client)
-        assert flows.attrs["provenance"]["table_id"] == "TAB7777"
-    assert SOURCES["supply_flows"].unverified_id and not SOURCES["employed_by_age"].unverified_id
+    assert flows.attrs["provenance"]["table_id"] == "TAB7777"
+
+
+def test_two_tables_with_the_flows_are_not_guessed_between(tmp_path):
+    with PxWebServer(renamed_in_index(tmp_path, {}, copies={"TAB9907": "TAB9906"})) as srv:
+        with pytest.raises(RecipeError, match=r"flera tabeller passar: TAB9906 .*TAB9907"):
+            fetch_recipe("supply_flows", client=ScbClient(srv.url))
+
+
+def test_a_found_table_without_the_flows_among_its_contents_is_not_taken(tmp_path):
+    def other_contents(doc):
+        labels = doc["dimension"]["ContentsCode"]["category"]["label"]
+        for code, label in labels.items():
+            labels[code] = label.replace("inflyttare", "pendlare")
+
+    fixtures = changed_fixtures(tmp_path, "TAB9906", other_contents)
+    with PxWebServer(fixtures) as srv:
+        with pytest.raises(RecipeError, match=r"ingen av de funna tabellerna har det "
+                                              r"innehållet \(TAB9906 \(In- och utflöden"):
+            fetch_recipe("graduates", client=ScbClient(srv.url))
 
 
 def test_recipe_drops_aggregates_and_names_groups_the_workbook_lacks(client):
@@ -372,7 +430,7 @@ def test_extra_recipes_give_tidy_tables(client):
                                               "okänd"}
     flows = fetch_recipe("supply_flows", client=client)
     assert "examinerade_inom_regionen" in set(flows["flow"])
-    assert flows.attrs["provenance"]["table_id"] == "RegionInd19U3N"
+    assert flows.attrs["provenance"]["table_id"] == "TAB9906"  # found in the index
 
 
 def test_years_can_be_chosen_and_unknown_years_are_explained(client):

@@ -40,12 +40,14 @@ recipe but a renamed value does. ``tests/fixtures/pxweb`` is written to them:
   ``Fodelseregion`` (``tot``) and ``ContentsCode`` ``000002XH`` (by workplace) from a public
   v2 fetcher checked against the API in October 2026. SCB's joint industry codes
   (``B+C`` …) are read as sets of sections; aggregates overlapping finer codes are dropped.
-* ``RegionInd19U3N`` (AM9906, supply flows 18–64): **unverified id.** No public v2 script,
-  issue or page names its ``TAB`` id (searched 2026-12; Region Dalarna still fetches it
-  through v1, ``START__AM__AM9906__AM9906B``). The v1 name is kept and marked
-  (``Source.unverified_id``): on a "no such table" answer the recipe says so, and the
-  environment variable ``KOMPETENS_SCB_TABELL_RegionInd19U3N=TAB…`` points it at the right
-  id without a code change. Contents are matched by SCB's labels ("- Varav examinerade …").
+* ``RegionInd19U3N`` (AM9906, supply flows 18–64): **its v2 id is looked up, not written
+  down.** No public v2 script, issue or page names its ``TAB`` id (searched 2026-12; Region
+  Dalarna still fetches it through v1, ``START__AM__AM9906__AM9906B``, while its siblings
+  moved to TAB6368 and TAB6369). The recipe asks SCB's v2 index (``/tables?query=…``,
+  :class:`Find`) and takes the one table whose metadata has the recipe's variables and the
+  flows among its contents; the id found is named in the provenance. The environment
+  variable ``KOMPETENS_SCB_TABELL_RegionInd19U3N=TAB…`` gives the id directly. Contents are
+  matched by SCB's labels ("- Varav examinerade …").
 * Education groups are matched by SCB's label against
   :func:`kompetens_lib.reference.taxonomy.education_groups` (the same labels, spaces normalised);
   SCB's aggregates (:data:`GROUP_AGGREGATES`) are dropped; a group the workbook does not know
@@ -59,7 +61,7 @@ from dataclasses import dataclass
 from kompetens_lib.reference.taxonomy import AGE_BANDS
 
 __all__ = ["ALL", "COUNTIES", "GROUP_AGGREGATES", "ONLY", "SOURCES", "TOTAL", "YEARS", "Choice",
-           "Pick", "Source"]
+           "Find", "Pick", "Source"]
 
 ALL = "*"  # every value
 TOTAL = "total"  # left out when it may be eliminated, else the value labelled "totalt"
@@ -81,24 +83,52 @@ Choice = str | tuple[Pick, ...]
 
 
 @dataclass(frozen=True)
+class Find:
+    """How a table whose v2 id is not known is found in SCB's v2 index (``/tables?query=``).
+
+    The ``queries`` are tried in order; a table found qualifies only if its metadata has
+    every variable the recipe selects and a content (``ContentsCode``) for every label in
+    ``contents``. The first query that gives exactly one such table decides.
+    """
+
+    queries: tuple[str, ...]
+    contents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Source:
-    """One of SCB's tables as a recipe reads it: id, what it is, the selection sent."""
+    """One of SCB's tables as a recipe reads it: id, what it is, the selection sent.
+
+    With ``find`` the ``table_id`` is a name only (the v1 name, and the suffix of the
+    environment variable that may give the id); the id asked for is the one SCB's v2 index
+    gives (see :class:`Find`).
+    """
 
     table_id: str
     about: str  # Swedish
     select: dict[str, Choice]
     verified: str  # Swedish: what the assumptions rest on
-    unverified_id: bool = False  # the table id itself was never seen in a public v2 script
+    find: Find | None = None
 
 
 _AGES_1Y = tuple(Pick(f"{a} år", str(a)) for a in range(100)) + (Pick("100+ år", "100+"),)
 _AGE_BANDS_UF = tuple(Pick(f"{band} år", band) for band in AGE_BANDS)
 
 # RegionInd19U3N: no public v2 script, issue or page names its TAB id (searched 2026-12:
-# Region Dalarna's hamta_data still fetches it through v1, START__AM__AM9906__AM9906B);
-# the v1 name is kept and marked, and KOMPETENS_SCB_TABELL_RegionInd19U3N=TAB… overrides it.
-_U3N_UNVERIFIED = ("OKONTROLLERAT tabell-id: v1-namnet RegionInd19U3N (AM9906B); inget publikt "
-                   "v2-skript nämner tabellens TAB-id. Innehållet matchas på SCB:s etiketter.")
+# Region Dalarna's hamta_data still fetches it through v1, START__AM__AM9906__AM9906B,
+# while its siblings moved: RegionInd19U1bN1 -> TAB6368, RegionInd19U2 -> TAB6369). So the
+# id is not written down: the recipe asks SCB's v2 index for the table and takes the one
+# whose contents are the flows (labels as in Region Dalarna's v1 fetcher
+# hamta_arbmarkn_inut_region_utbildngrupp_kon_tid_RegionInd19U3N_scb.R). The id found is in
+# the provenance; KOMPETENS_SCB_TABELL_RegionInd19U3N=TAB… still overrides it.
+_U3N_FIND = Find(
+    queries=("In- och utflöden utbildningsgrupp", "utbildningsgrupp inflyttare",
+             "RegionInd19U3N", "utbildningsgrupp 18-64"),
+    contents=("- Varav inflyttare till regionen", "- Varav examinerade inom regionen"),
+)
+_U3N_VERIFIED = ("tabell-id hittas i SCB:s v2-tabellindex (v1-namnet RegionInd19U3N, AM9906B): "
+                 "tabellen med flödena som innehåll väljs; innehållet matchas på SCB:s "
+                 "etiketter")
 # TAB3200 is BAS's v1 AM0210D/ArRegArbStatus ("AM0210/AM0210D/ArRegArbStatus (BAS 2020-) ->
 # TAB3200" in Region Dalarna's migrated diagram script diag_syss_rams_bas_tidssserie_fran_ar1993,
 # which sends Region, Kon, Alder="20-64", Fodelseregion, ContentsCode, Tid). Its count
@@ -200,7 +230,7 @@ SOURCES: dict[str, Source] = {
         "RegionInd19U3N)",
         {"Region": COUNTIES, "Utbildngrupp": ALL, "Kon": TOTAL,
          "ContentsCode": (Pick("- Varav examinerade inom regionen"),), "Tid": YEARS},
-        _U3N_UNVERIFIED, unverified_id=True,
+        _U3N_VERIFIED, find=_U3N_FIND,
     ),
     "supply_flows": Source(
         "RegionInd19U3N",
@@ -208,7 +238,7 @@ SOURCES: dict[str, Source] = {
         "RegionInd19U3N)",
         {"Region": COUNTIES, "Utbildngrupp": ALL, "Kon": TOTAL, "ContentsCode": ALL,
          "Tid": YEARS},
-        _U3N_UNVERIFIED, unverified_id=True,
+        _U3N_VERIFIED, find=_U3N_FIND,
     ),
 }
 

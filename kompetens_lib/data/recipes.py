@@ -94,6 +94,7 @@ __all__ = [
     "Source",
     "describe",
     "fetch_recipe",
+    "find_table",
     "get_recipe",
     "table_id_of",
     "years_from_select",
@@ -594,8 +595,8 @@ def describe() -> str:
             lines.append("      ingen SCB-tabell: se docs/tp-mall.md")
         for key in recipe.sources:
             source = SOURCES[key]
-            unverified = " [tabell-id okontrollerat]" if source.unverified_id else ""
-            lines.append(f"      {source.table_id}: {source.about}{unverified}")
+            found = " [tabell-id:t slås upp i SCB:s tabellindex]" if source.find else ""
+            lines.append(f"      {source.table_id}: {source.about}{found}")
     return "\n".join(lines)
 
 
@@ -618,28 +619,74 @@ def years_from_select(select: Mapping[str, Sequence[str]]) -> list[int] | None:
 # --------------------------------------------------------------------------- fetching
 
 
-def table_id_of(source: Source) -> str:
-    """The table id to ask for: the environment's ``KOMPETENS_SCB_TABELL_<id>``, if set."""
+def table_id_of(source: Source, client=None) -> str:
+    """The table id to ask for.
+
+    The environment's ``KOMPETENS_SCB_TABELL_<id>`` if set; else, for a source with
+    ``find``, the id SCB's v2 index gives (:func:`find_table`, needs ``client``); else the
+    source's own id.
+    """
     import os
 
-    return os.environ.get(f"{TABLE_ENV}{source.table_id}", "").strip() or source.table_id
+    given = os.environ.get(f"{TABLE_ENV}{source.table_id}", "").strip()
+    if given:
+        return given
+    if source.find is not None and client is not None:
+        return find_table(client, source)
+    return source.table_id
+
+
+def find_table(client, source: Source) -> str:
+    """The v2 id of a ``find`` source's table, looked up in SCB's index (remembered per client).
+
+    Each query of ``source.find`` is sent to ``/tables?query=``; a table found qualifies if
+    its metadata has every variable of ``source.select`` and a content for every label of
+    ``source.find.contents``. The first query with exactly one qualifying table decides;
+    none, or several, is a Swedish :class:`RecipeError` that names what was searched.
+    """
+    assert source.find is not None
+    found: dict[str, str] = client.__dict__.setdefault("_found_tables", {})
+    if source.table_id in found:
+        return found[source.table_id]
+    wanted = {_norm(label) for label in source.find.contents}
+    seen: dict[str, str] = {}
+    several: list[str] = []
+    for query in source.find.queries:
+        fitting = []
+        for entry in client.search_tables(query):
+            table = str(entry["id"])
+            seen.setdefault(table, str(entry.get("label", "")))
+            variables = {v.code: v for v in client.variables(table)}
+            contents = variables.get("ContentsCode")
+            if (contents is None or not set(source.select) <= set(variables)
+                    or not wanted <= {_norm(label) for label in contents.values.values()}):
+                continue
+            fitting.append(table)
+        if len(fitting) == 1:
+            found[source.table_id] = fitting[0]
+            return fitting[0]
+        several = several or fitting
+    tried = ", ".join(f"'{q}'" for q in source.find.queries)
+    if several:
+        listing = ", ".join(f"{t} ({seen[t]})" for t in several)
+        problem = f"flera tabeller passar: {listing}"
+    elif seen:
+        listing = ", ".join(f"{t} ({label})" for t, label in list(seen.items())[:8])
+        problem = f"ingen av de funna tabellerna har det innehållet ({listing})"
+    else:
+        problem = "sökningarna gav inga tabeller"
+    raise RecipeError(
+        f"Hittade inte tabellen {source.about} i SCB:s tabellindex: {problem}. Sökte på "
+        f"{tried} efter en tabell med innehållet "
+        f"{', '.join(repr(c) for c in source.find.contents)}. Sök upp tabellen på "
+        f"statistikdatabasen.scb.se och ange dess id, t.ex. {TABLE_ENV}{source.table_id}="
+        "TAB1234, och kör igen.")
 
 
 def _resolve(client, source: Source, years: Sequence[int] | None) -> dict[str, list[str]]:
     """The selection to send for a source, after checking every assumption (Swedish errors)."""
-    from kompetens_lib.errors import ScbApiError
-
-    table = table_id_of(source)
-    try:
-        variables = {v.code: v for v in client.variables(table)}
-    except ScbApiError as exc:
-        if exc.kind != "table" or not source.unverified_id or table != source.table_id:
-            raise
-        raise RecipeError(
-            f"SCB:s API känner inte tabellen {table} ({source.about}). Tabell-id:t är "
-            "okontrollerat: inget publikt v2-skript nämner tabellens TAB-id. Sök upp tabellen "
-            "på statistikdatabasen.scb.se (rubriken ovan) och ange dess id, t.ex. "
-            f"{TABLE_ENV}{source.table_id}=TAB1234, och kör igen.") from None
+    table = table_id_of(source, client)
+    variables = {v.code: v for v in client.variables(table)}
     fix = (f"SCB kan ha ändrat tabellen; antagandet står i SOURCES i "
            f"kompetens_lib/data/recipe_sources.py "
            f"({source.verified}).")
@@ -765,7 +812,7 @@ def fetch_recipe(
     selections = {key: _resolve(client, SOURCES[key], years)
                   for key in recipe.sources}  # every assumption before any data call
     for key, selection in selections.items():
-        frames[key] = client.fetch(table_id_of(SOURCES[key]), selection)
+        frames[key] = client.fetch(table_id_of(SOURCES[key], client), selection)
     notes: list[str] = []
     assert recipe.build is not None
     table = recipe.build(frames, notes)
@@ -775,7 +822,12 @@ def fetch_recipe(
         raise RecipeError(f"Receptet {recipe.name!r} gav en tom tabell; kontrollera urvalet "
                           "av år.")
     parts = [frames[key].attrs["provenance"] for key in recipe.sources]
-    ids = ", ".join(dict.fromkeys(table_id_of(SOURCES[key]) for key in recipe.sources))
+    ids = ", ".join(dict.fromkeys(table_id_of(SOURCES[key], client) for key in recipe.sources))
+    for key in recipe.sources:
+        source = SOURCES[key]
+        if source.find is not None and table_id_of(source, client) != source.table_id:
+            notes.append(f"Tabell-id:t {table_id_of(source, client)} hittades i SCB:s "
+                         f"tabellindex ({source.about}).")
     table.attrs["provenance"] = {
         "table": recipe.output,
         "recipe": recipe.name,

@@ -431,6 +431,19 @@ class ScbClient:
             self._metadata[table_id] = meta
         return self._metadata[table_id]
 
+    def search_tables(self, query: str) -> list[dict[str, Any]]:
+        """The tables SCB's v2 index (``GET /tables?query=…``) finds for ``query``.
+
+        Each is the index's own entry (``id``, ``label``, ``variableNames``, ``discontinued``
+        …); discontinued tables are left out, as the index does by default.
+        """
+        with _translated(self.url, f"tabellindexet söktes efter {query!r}",
+                         last=self._last, timeouts=self.timeouts):
+            answer = self._api.search(query=query, page_size=100)
+        tables = answer.get("tables") if isinstance(answer, dict) else None
+        return [t for t in tables or [] if isinstance(t, dict) and t.get("id")
+                and not t.get("discontinued")]
+
     def variables(self, table_id: str) -> list[Variable]:
         """The table's variables in the table's order."""
         meta = self.metadata(table_id)
