@@ -52,6 +52,35 @@ def test_municipal_population_adds_up_to_the_county_population():
     assert municipal["municipality"].nunique() == 290
 
 
+def test_the_bundled_published_populations_are_scbs_290_adding_up_to_riket():
+    published = example_municipal.published_population()
+    assert set(published) == set(kl.municipalities()["code"])
+    assert sum(published.values()) == 10_587_710  # SCB, Riket 31 December 2024
+    stockholm = sum(v for c, v in published.items() if c.startswith("01"))
+    assert stockholm == 2_473_307 and published["0186"] == 48_377
+
+
+def test_municipal_populations_are_calibrated_to_the_published_shares_of_their_county():
+    municipal = kl.load("municipal_population")
+    latest = municipal["year"].max()
+    totals = municipal[municipal["year"] == latest].groupby("municipality")["value"].sum()
+    published = pd.Series(example_municipal.published_population())
+    county = totals.groupby(totals.index.str[:2]).transform("sum")
+    share = totals / county
+    expected = published / published.groupby(published.index.str[:2]).transform("sum")
+    # exact to rounding (one person per age band)
+    assert ((share - expected.reindex(share.index)).abs() * county <= 8).all()
+    # So the levels are SCB's within the county example's own calibration (about 2 %).
+    ratio = totals / published.reindex(totals.index)
+    assert ratio.between(0.97, 1.03).all()
+    assert 47_000 < totals["0186"] < 49_500  # Lidingö, SCB 48 377
+    # Earlier years move: not one fixed share for every year.
+    first = municipal[municipal["year"] == municipal["year"].min()].groupby(
+        "municipality")["value"].sum()
+    moved = (first / first.groupby(first.index.str[:2]).transform("sum")) / share
+    assert moved.std() > 0.02 and moved.between(0.6, 1.5).all()
+
+
 def test_municipal_employed_add_up_to_the_county_by_workplace_and_by_residence():
     municipal = kl.load("municipal_employed")
     employed = kl.load("employed")
@@ -104,7 +133,8 @@ def test_municipal_tables_say_they_are_synthetic_and_regenerate_exactly():
     for name, frame in example_municipal.generate().items():
         bundled = kl.load(name)
         assert bundled.attrs["provenance"]["synthetic"] is True
-        assert "inte SCB:s kommunsiffror" in bundled.attrs["provenance"]["method"]
+        method = bundled.attrs["provenance"]["method"]
+        assert "Inte officiell statistik" in method and "syntetiska" in method
         bundled.attrs = {}
         pd.testing.assert_frame_equal(frame, bundled, obj=name)
 

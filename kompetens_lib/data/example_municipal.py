@@ -1,4 +1,4 @@
-"""Deterministic generator of the bundled municipal example tables (synthetic, approximate).
+"""Deterministic generator of the bundled municipal example tables (synthetic, calibrated).
 
 Three optional tables for planning areas (DOMAIN §10), made from the bundled county example
 tables (loaded, never regenerated here); none is official statistics:
@@ -18,22 +18,23 @@ tables (loaded, never regenerated here); none is official statistics:
   over municipalities it equals the county's employed by group exactly; summed over groups
   it equals ``municipal_employed`` by workplace.
 
-**Calibration and what is approximate.** The published population of each of the 290
-municipalities (SCB, *Folkmängd i riket, län och kommuner 31 december*) could not be read in
-full offline when this was written (only fragments of SCB's table were at hand), so the
-municipal split is an *approximation by a documented rule*, not SCB's figures. Each county's
-example population (itself calibrated to SCB's county totals) is split over its
-municipalities by a weight: the larger of :data:`SEAT_WEIGHT` and the county's number of
-municipalities for the municipality whose code ends in "80" (the county's main town in
-SCB's numbering; the main town of a county of many municipalities is a larger share),
-:data:`TOWN_WEIGHT` for codes ending 81–99 (SCB numbers the former towns, *städer*, from
-80), 1 for the others, each times a fixed pseudo-random factor (log-normal,
-σ = :data:`WEIGHT_SPREAD`, seeded by the code) so that municipalities of one kind differ.
-Towns grow slightly faster than the rest
-(:data:`TOWN_GROWTH`) and are younger. Jobs concentrate in towns (:data:`JOB_TILT`),
-post-secondary groups more so (:data:`LEVEL_TILT`). Replace the tables with SCB's own
-(employed by workplace and residence per municipality: SCB's BAS/RAMS tables by
-municipality; population: TAB638 by municipality) for real work.
+**Calibration.** Each municipality's share of its county's population is calibrated to
+SCB's published population on 31 December 2024 (*Folkmängd i riket, län och kommuner 31
+december 2024*; the 290 figures are bundled in ``municipal_population_2024.csv``, whose
+header cites where they were read and how they were checked). For the example's latest
+history year the municipalities of a county get exactly those shares of the county's
+example population (to the person, after rounding); as the county example is itself
+calibrated to SCB's county totals (within about 2 %), Lidingö comes out at about 48 000
+against SCB's 48 377. Earlier years drift back from the anchor by the municipality's own
+growth (towns slightly faster than the rest, :data:`TOWN_GROWTH`, and a fixed pseudo-random
+part per municipality, seeded by its code). The age profile is synthetic: towns (the
+county's main town, code ending "80", and the former towns, 81–99) are younger; each year's
+split is fitted so that the municipalities add up to the county in every age band and the
+municipality totals keep their shares. Jobs concentrate in towns (:data:`JOB_TILT`),
+post-secondary groups more so (:data:`LEVEL_TILT`). Employed by workplace and residence are
+synthetic splits, not SCB's; replace the tables with SCB's own (employed by workplace and
+residence per municipality: SCB's BAS tables by municipality; population: TAB638 by
+municipality) for real work.
 
 Run ``python -m kompetens_lib.data.example_municipal`` to rewrite the bundled files after
 the county example tables have changed.
@@ -44,28 +45,32 @@ from __future__ import annotations
 import json
 import zlib
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kompetens_lib._internal.files import atomic_write_bytes
+from kompetens_lib.data.recipe_math import rake, round_columns
 from kompetens_lib.data.tables import example_dir, load
 from kompetens_lib.reference.geography import municipalities
 from kompetens_lib.reference.regions import COUNTY_CODES
 from kompetens_lib.reference.taxonomy import education_groups
 
-__all__ = ["BASES", "GROUP_YEARS", "TABLE_TITLES", "generate", "write"]
+__all__ = ["ANCHOR_YEAR", "BASES", "GROUP_YEARS", "TABLE_TITLES", "generate",
+           "published_population", "write"]
 
 #: The two bases of employment: by workplace (dagbefolkning), by residence (nattbefolkning).
 BASES: tuple[str, ...] = ("arbetsort", "bostadsort")
 #: Years (the latest of the employment history) with employed by education group.
 GROUP_YEARS = 3
-SEAT_WEIGHT = 12.0
-TOWN_WEIGHT = 3.0
-WEIGHT_SPREAD = 0.35
+#: The year of the published municipal populations the shares are calibrated to.
+ANCHOR_YEAR = 2024
 #: Yearly growth of a town's population share relative to the county (others the negative).
 TOWN_GROWTH = 0.004
+#: Spread of a municipality's own yearly growth relative to its county.
+GROWTH_SPREAD = 0.004
 #: Jobs per resident aged 16-74 relative to the county: seat, other towns, the rest.
 JOB_TILT = {"seat": 1.30, "town": 1.05, "rest": 0.80}
 #: Extra tilt of post-secondary groups (by workplace) in the seat, towns and the rest.
@@ -79,10 +84,10 @@ TABLE_TITLES = {
     "municipal_employed_group": "Förvärvsarbetande efter arbetsort per kommun och "
                                 "utbildningsgrupp",
 }
-_METHOD = ("Länens exempeldata fördelade på kommunerna med en dokumenterad regel (huvudort "
-           "med kod som slutar på 80, övriga f.d. städer 81–99, övriga kommuner, med en fast "
-           "slumpfaktor per kommun); inte SCB:s kommunsiffror. Kommunerna summerar exakt till "
-           "länets exempeldata. Se kompetens_lib.data.example_municipal.")
+_METHOD = ("Länens exempeldata fördelade på kommunerna: befolkningens fördelning följer SCB:s "
+           "folkmängd per kommun 31 december 2024, tidigare år och åldersprofil och "
+           "sysselsättningen är syntetiska. Kommunerna summerar exakt till länets exempeldata. "
+           "Inte officiell statistik. Se kompetens_lib.data.example_municipal.")
 
 
 def _kind(code: str) -> str:
@@ -123,24 +128,44 @@ def _split(totals: pd.DataFrame, keys: list[str], weights) -> list[tuple]:
 
 
 @lru_cache(maxsize=1)
-def _county_sizes() -> dict[str, int]:
-    return municipalities()["county"].value_counts().to_dict()
+def published_population() -> dict[str, int]:
+    """SCB's population of each municipality on 31 December :data:`ANCHOR_YEAR` (code → people),
+    from the bundled ``municipal_population_2024.csv``."""
+    text = resources.files(__package__).joinpath("municipal_population_2024.csv").read_text(
+        "utf-8")
+    rows = [line.split(",") for line in text.splitlines()
+            if line and not line.startswith("#")][1:]
+    return {code: int(value) for code, value in rows}
 
 
-def _base_weight(code: str) -> float:
-    kind = _kind(code)
-    seat = max(SEAT_WEIGHT, float(_county_sizes()[code[:2]]))
-    base = seat if kind == "seat" else TOWN_WEIGHT if kind == "town" else 1.0
-    return base * _noise(code, "population", WEIGHT_SPREAD)
+def _growth(code: str) -> float:
+    """The municipality's yearly growth relative to its county: the town rule plus a fixed
+    part of its own (normal, σ = :data:`GROWTH_SPREAD`, within ±3σ), seeded by its code."""
+    rng = np.random.default_rng(zlib.crc32(f"{code}:growth".encode()))
+    own = float(np.clip(rng.normal(0.0, GROWTH_SPREAD), -3 * GROWTH_SPREAD, 3 * GROWTH_SPREAD))
+    return (TOWN_GROWTH if _kind(code) != "rest" else -TOWN_GROWTH) + own
 
 
-def _population_weight(code: str, age_band: str, year: int) -> float:
-    town = _kind(code) != "rest"
-    growth = TOWN_GROWTH if town else -TOWN_GROWTH
-    growth += 0.003 * (_noise(code, "growth", 1.0) - 1.0)
-    tilt = YOUNG_TILT.get(age_band, 1.0)
-    age = tilt if town else 1.0 / tilt
-    return _base_weight(code) * age * float(np.exp(growth * (year - 2023)))
+def _population(pop: pd.DataFrame) -> pd.DataFrame:
+    """Split the county population (``region``, ``age_band``, ``year``, ``value``) over the
+    municipalities: totals in SCB's 2024 shares (drifting back by each one's growth), bands
+    fitted to the county's bands (see the module docstring)."""
+    published = published_population()
+    munis = municipalities()
+    latest = int(pop["year"].max())
+    bands = list(dict.fromkeys(pop["age_band"]))
+    rows = []
+    for (county, year), part in pop.groupby(["region", "year"], sort=True):
+        codes = munis.loc[munis["county"] == county, "code"].tolist()
+        cols = part.set_index("age_band")["value"].reindex(bands).fillna(0).to_numpy()
+        shares = np.array([published[c] * np.exp(_growth(c) * (year - latest)) for c in codes])
+        tilt = np.array([[YOUNG_TILT.get(b, 1.0) if _kind(c) != "rest"
+                          else 1.0 / YOUNG_TILT.get(b, 1.0) for b in bands] for c in codes])
+        fitted = rake(shares[:, None] * tilt, shares, cols)
+        values = round_columns(fitted, cols)
+        rows.extend((code, band, int(year), int(values[i, j]))
+                    for i, code in enumerate(codes) for j, band in enumerate(bands))
+    return _frame(rows, ["municipality", "age_band", "year", "value"])
 
 
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
@@ -158,10 +183,7 @@ def generate(source: object = None) -> dict[str, pd.DataFrame]:
     (default the bundled example)."""
     pop = load("population", source)
     pop = pop[pop["region"].isin(COUNTY_CODES) & ~pop["projection"]]
-    population = _frame(_split(pop, ["age_band", "year"],
-                               lambda codes, r: [_population_weight(c, r.age_band, r.year)
-                                                 for c in codes]),
-                        ["municipality", "age_band", "year", "value"])
+    population = _population(pop)
 
     working_age = population[~population["age_band"].isin(["0-15", "75+"])]
     adults = working_age.groupby(["municipality", "year"])["value"].sum()

@@ -199,7 +199,8 @@ def _report_content(job: AreaJob, source: Any):
         caveats=("Kommunsiffrorna är länens siffror fördelade efter kommunernas egna "
                  "förvärvsarbetande: en egen beräkning, inte officiell statistik.",
                  "Dagens antagning i området är uppskattad från länets.",
-                 "Exempeldata är syntetiska; fördelningen på kommuner är ungefärlig."),
+                 "Exempeldata är syntetiska: kommunernas befolkning följer SCB:s folkmängd 2024, "
+                 "sysselsättningen per kommun är påhittad."),
         sections=sections)
 
 

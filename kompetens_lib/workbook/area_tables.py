@@ -75,7 +75,8 @@ EXPORT_AGES: dict[str, tuple[str, ...]] = {"gymnasium": ("16-24",),
 #: What every table and chart of an area says about its numbers (Swedish, for participants).
 AREA_NOTE = ("Kommunsiffrorna är länens siffror fördelade på kommunerna efter deras egna "
              "förvärvsarbetande och befolkning (egen beräkning, inte officiell statistik). I "
-             "exempeldata är fördelningen på kommuner ungefärlig och syntetisk.")
+             "exempeldata följer kommunernas befolkning SCB:s folkmängd 2024, men "
+             "sysselsättningen per kommun är syntetisk.")
 _EXAMPLE_WORDS = {"", "exempel", "example"}
 _EXIT_PARTS = ("replacement", "retirements", "deaths", "other_exits", "net_out_migration")
 
