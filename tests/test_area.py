@@ -323,3 +323,69 @@ def test_run_area_builds_the_notebook_report_and_overview_for_an_area_across_a_b
     assert "Nybörjarplatser per yrkesprogram" in report
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Planeringsområden" in index and "omrade-sodra-bergslagen/rapport.html" in index
+
+
+def _two_areas(path: Path, third: str = "Norberg") -> Path:
+    path.write_text('["Södra Bergslagen"]\nkommuner = ["Ludvika", "Smedjebacken", '
+                    f'"{third}"]\n\n["Västra Skaraborg"]\n'
+                    'kommuner = ["Lidköping", "Götene", "Vara"]\n', encoding="utf-8")
+    return path
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+
+
+def test_an_area_build_is_incremental_per_area_and_force_builds_it_again(tmp_path, capsys):
+    area_file = _two_areas(tmp_path / "omraden.toml")
+    out = tmp_path / "bygge"
+    run = ["run", "--area", str(area_file), "--out", str(out),
+           "--notebook-dir", str(ROOT / "notebooks")]
+    assert cli.main(run) == 0
+    south, west = out / "omrade-sodra-bergslagen", out / "omrade-vastra-skaraborg"
+    before = {"south": _mtimes(south), "west": _mtimes(west)}
+    capsys.readouterr()
+
+    assert cli.main(run) == 0  # nothing changed: nothing is built
+    printed = capsys.readouterr().out
+    assert printed.count("oförändrat sedan förra bygget") == 2
+    assert _mtimes(south) == before["south"] and _mtimes(west) == before["west"]
+
+    _two_areas(area_file, third="Fagersta")  # one area changes: only it is built again
+    assert cli.main(run) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("oförändrat sedan förra bygget") == 1
+    assert _mtimes(west) == before["west"] and _mtimes(south) != before["south"]
+    assert "Fagersta" in (south / "rapport.html").read_text(encoding="utf-8")
+
+    (west / "rapport.html").write_text("trasig", encoding="utf-8")  # a damaged output
+    assert cli.main([*run, "--force"]) == 0
+    assert "oförändrat" not in capsys.readouterr().out
+    assert "Västra Skaraborg" in (west / "rapport.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_area_build_keeps_the_last_good_one(tmp_path, capsys):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    source = ROOT / "notebooks" / AREA_NOTEBOOKS[0]
+    (notebooks / source.name).write_bytes(source.read_bytes())
+    area_file = tmp_path / "omrade.toml"
+    area_file.write_text('["Södra Bergslagen"]\nkommuner = ["Ludvika", "Smedjebacken", '
+                         '"Norberg"]\n', encoding="utf-8")
+    out = tmp_path / "bygge"
+    run = ["run", "--area", str(area_file), "--out", str(out), "--notebook-dir", str(notebooks)]
+    assert cli.main(run) == 0
+    folder = out / "omrade-sodra-bergslagen"
+    good = {name: (folder / name).read_bytes() for name in
+            (AREA_NOTEBOOKS[0], "rapport.html", "omrade.json")}
+    nb = nbformat.read(notebooks / source.name, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('avsiktligt fel')"))
+    nbformat.write(nb, str(notebooks / source.name))
+    capsys.readouterr()
+    assert cli.main(run) == 1
+    printed = capsys.readouterr().out
+    assert "avsiktligt fel" in printed and "den senaste lyckade versionen" in printed
+    assert {name: (folder / name).read_bytes() for name in good} == good
+    failed = nbformat.read(folder / "09_planeringsomrade.misslyckad.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in failed.cells
+               for o in c.get("outputs", []))

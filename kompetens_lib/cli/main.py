@@ -348,13 +348,17 @@ def _run_area(args: argparse.Namespace, params: dict) -> int:
     for job in jobs:
         print(f"Kör planeringsområdet {job.area.name} ({', '.join(job.area.codes)}) till "
               f"{job.folder}/ …", flush=True)
-        result = area_build.build_area(job)
-        if result.ok:
+        result = area_build.build_area(job, force=args.force)
+        if result.skipped:
+            print(f"  oförändrat sedan förra bygget, byggs inte om (--force bygger om): "
+                  f"rapport {result.report}", flush=True)
+        elif result.ok:
             print(f"  klart på {result.seconds:.0f} s: {job.output.with_suffix('.html')}, "
                   f"rapport {result.report}", flush=True)
         else:
             failed += 1
-            print(f"  misslyckades: {result.error}\n  körd anteckningsbok: {job.output}",
+            shown = job.failed_output if result.kept_good else job.output
+            print(f"  misslyckades: {result.error}\n  körd anteckningsbok: {shown}",
                   flush=True)
     from kompetens_lib.publish import overview
 

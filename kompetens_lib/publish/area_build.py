@@ -7,10 +7,19 @@ its HTML page and ``rapport.html``, a page for strategists made from the workboo
 (never from notebook cells), through :func:`kompetens_lib.publish.report.report_html`.
 Everything about the area is checked before any work: a bad file stops the run with the
 Swedish message of :func:`kompetens_lib.reference.planning_areas.planning_area`.
+
+Builds are incremental, as the county builds are: an area whose inputs (its name and
+municipalities, the notebook, the parameters, the data's and the library's fingerprints)
+are those of its last successful build, and whose outputs still have the checksums then
+recorded, is not built again (``force=True``, ``--force``, builds it anyway). Another area
+in the same file does not count, so editing one area rebuilds only that one. A failed run
+never replaces a good output: the failed notebook goes beside it as
+``09_planeringsomrade.misslyckad.ipynb``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import warnings
@@ -26,17 +35,21 @@ from kompetens_lib._internal.text import slugify
 from kompetens_lib.errors import KompetensError, KompetensWarning
 from kompetens_lib.methods.municipal import SHARE_METHODS
 from kompetens_lib.publish.executor import DEFAULT_CELL_TIMEOUT, execute_notebook, one_line_error
-from kompetens_lib.publish.layout import REPORT_NAME
+from kompetens_lib.publish.layout import REPORT_NAME, STATE_DIR
 from kompetens_lib.publish.runner import (
     AREA_NOTEBOOKS,
+    FAILED_SUFFIX,
     check_parameters,
     check_parameters_cell,
+    data_fingerprint,
     default_notebook_dir,
+    library_fingerprint,
 )
 from kompetens_lib.reference.planning_areas import PlanningArea, planning_areas
 from kompetens_lib.workbook import area_tables
 
-__all__ = ["AREA_PREFIX", "AreaJob", "AreaResult", "area_dir", "build_area", "plan_areas"]
+__all__ = ["AREA_PREFIX", "AreaJob", "AreaResult", "area_dir", "area_fingerprint",
+           "area_up_to_date", "build_area", "plan_areas"]
 
 #: Folder of an area in a build: ``omrade-<slug of the area's name>``.
 AREA_PREFIX = "omrade-"
@@ -69,6 +82,23 @@ class AreaJob:
     def output(self) -> Path:
         return self.folder / self.notebook.name
 
+    @property
+    def html(self) -> Path:
+        return self.output.with_suffix(".html")
+
+    @property
+    def failed_output(self) -> Path:
+        return self.folder / f"{self.notebook.stem}{FAILED_SUFFIX}.ipynb"
+
+    @property
+    def state_file(self) -> Path:
+        return self.folder / STATE_DIR / f"{self.notebook.stem}.json"
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        """What a successful build leaves: the notebook, its page, the report, the summary."""
+        return (self.output, self.html, self.folder / REPORT_NAME, self.folder / SUMMARY_NAME)
+
 
 @dataclass
 class AreaResult:
@@ -77,6 +107,52 @@ class AreaResult:
     seconds: float
     error: str = ""
     report: Path | None = None
+    skipped: bool = False  # up to date: not built again
+    kept_good: bool = False  # failed, and the last good build is still there
+
+
+def area_fingerprint(job: AreaJob, library: str | None = None, data: str | None = None) -> str:
+    """What an area build depends on: the area itself (name, municipalities), the notebook,
+    the parameters, the data and the library (fingerprints as for the county builds)."""
+    digest = hashlib.sha256()
+    digest.update(job.notebook.read_bytes())
+    digest.update(json.dumps({"area": job.area.name, "municipalities": job.area.codes,
+                              "parameters": job.parameters}, sort_keys=True,
+                             default=str).encode())
+    digest.update((library or library_fingerprint()).encode())
+    digest.update((data or data_fingerprint(job.data)).encode())
+    return digest.hexdigest()
+
+
+def _checksums(job: AreaJob) -> dict[str, str | None]:
+    sums: dict[str, str | None] = {}
+    for path in job.outputs:
+        try:
+            sums[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            sums[path.name] = None
+    return sums
+
+
+def _read_state(job: AreaJob) -> dict | None:
+    try:
+        return json.loads(job.state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def area_up_to_date(job: AreaJob, fingerprint: str | None = None) -> dict | None:
+    """The saved state if the area's last build succeeded with the same inputs and its
+    outputs still have the checksums it recorded; else None."""
+    state = _read_state(job)
+    if not state or not state.get("ok"):
+        return None
+    if state.get("inputs") != (fingerprint or area_fingerprint(job)):
+        return None
+    checksums = _checksums(job)
+    if None in checksums.values() or state.get("checksums") != checksums:
+        return None
+    return state
 
 
 def plan_areas(area_file: str | Path, out_dir: Path, parameters: dict | None = None,
@@ -218,14 +294,40 @@ def _synthetic(source: Any) -> bool:
     return bool(provenance("municipal_employed", source).get("synthetic", False))
 
 
-def build_area(job: AreaJob) -> AreaResult:
-    """Execute the area notebook and write its page and the area's report; never raises
-    except on Ctrl-C (errors go into the result)."""
+def build_area(job: AreaJob, *, force: bool = False) -> AreaResult:
+    """Execute the area notebook and write its page and the area's report, unless the area
+    is up to date (:func:`area_up_to_date`; ``force`` builds it anyway). Never raises except
+    on Ctrl-C (errors go into the result); a failed run leaves a good earlier build as it
+    was."""
+    started = time.perf_counter()
+    fingerprint = area_fingerprint(job)
+    if not force and (state := area_up_to_date(job, fingerprint)) is not None:
+        report = job.folder / REPORT_NAME
+        return AreaResult(job, True, float(state.get("seconds", 0.0)), report=report,
+                          skipped=True)
+    previous = _read_state(job)
+    good = bool(previous and previous.get("ok") and job.output.exists())
+    result = _build(job, started, keep_good=good)
+    if not result.ok and good:
+        result.kept_good = True
+        result.error += (f" – den senaste lyckade versionen ({previous.get('finished', '?')}) "
+                         f"finns kvar; den misslyckade körningen: {job.failed_output.name}")
+    state = {"inputs": fingerprint, "ok": result.ok, "error": result.error,
+             "seconds": round(result.seconds, 2),
+             "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+             "checksums": _checksums(job) if result.ok else None}
+    if result.kept_good and previous is not None:
+        state.update(ok=True, inputs=previous.get("inputs"),
+                     checksums=previous.get("checksums"), failed=result.error)
+    atomic_write_text(job.state_file, json.dumps(state, ensure_ascii=False, indent=1))
+    return result
+
+
+def _build(job: AreaJob, started: float, *, keep_good: bool) -> AreaResult:
     from kompetens_lib.present.html_export import export_html
     from kompetens_lib.publish import lean
     from kompetens_lib.publish.report import report_html
 
-    started = time.perf_counter()
     folder = job.folder
     folder.mkdir(parents=True, exist_ok=True)
     params = {"area_file": str(job.area_file), "area_name": job.area.name, **job.parameters}
@@ -235,17 +337,18 @@ def build_area(job: AreaJob) -> AreaResult:
         run = execute_notebook(job.notebook, None, parameters=params, kernel="plain",
                                data=job.data, cwd=job.notebook.parent,
                                cell_timeout=job.timeout)
-        if run.nb is not None:
-            atomic_write(job.output, lambda tmp: nbformat.write(run.nb, str(tmp)))
         if not run.ok:
+            if run.nb is not None:  # shows where it failed; never over a good output
+                target = job.failed_output if keep_good else job.output
+                atomic_write(target, lambda tmp: nbformat.write(run.nb, str(tmp)))
             return AreaResult(job, False, time.perf_counter() - started, error=run.error)
-        page = job.output.with_suffix(".html")
-        export_html(run.nb, page, include_code=True,
-                    title=f"{job.notebook.stem} – {job.area.name}")
-        lean.link_shared_assets(page, job.out_dir)
         with warnings.catch_warnings():  # the notebook has shown the data's notes already
             warnings.simplefilter("ignore", KompetensWarning)
             content = _report_content(job, job.data)
+        atomic_write(job.output, lambda tmp: nbformat.write(run.nb, str(tmp)))
+        export_html(run.nb, job.html, include_code=True,
+                    title=f"{job.notebook.stem} – {job.area.name}")
+        lean.link_shared_assets(job.html, job.out_dir)
         report = folder / REPORT_NAME
         atomic_write_text(report, report_html(content))
         summary = {"name": job.area.name, "municipalities": job.area.codes,
@@ -254,6 +357,10 @@ def build_area(job: AreaJob) -> AreaResult:
                    "figures": {m.key: m.figure for m in content.messages}}
         atomic_write_text(folder / SUMMARY_NAME,
                           json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+        try:
+            job.failed_output.unlink()
+        except OSError:
+            pass
         return AreaResult(job, True, time.perf_counter() - started, report=report)
     except KeyboardInterrupt:
         raise
