@@ -3,11 +3,12 @@ municipalities, and one resolver for a code or a name in Swedish or English.
 
 Sources: municipalities from SCB's code list (``municipalities.csv``, its header cites it);
 NUTS areas from SCB's regional divisions (*riksområden*, NUTS 2021); counties from
-:mod:`kompetens_lib.reference.regions`. FA regions (SCB's functional labour-market
-regions, codes "FA01".."FA60" as in AM9906) are recognised by their code; the names and
-members of that division are not bundled (no authoritative list of the FA00–FA60 codes was
-at hand; Tillväxtanalys' FA15 division of 60 regions is published with other, four-digit
-codes), so an FA region keeps the name the file gives it.
+:mod:`kompetens_lib.reference.regions`. FA regions (functional analysis regions,
+codes "FA00".."FA60" as in SCB's AM9906) are recognised by their code and keep the name the
+file gives them. Their members are not bundled: Tillväxtverket publishes the municipality →
+FA key (FA15, 60 regions) as a spreadsheet, no text copy of the whole key could be checked
+against a source (searched 2026-12), and SCB's AM9906 numbering was not confirmed to be
+Tillväxtverket's, so no name is guessed from a number.
 """
 
 from __future__ import annotations
@@ -145,8 +146,8 @@ def _fa(number: str, label: str | None) -> Area:
     n = int(number)
     if not 0 <= n <= 60:
         raise KompetensError(
-            f"Okänd FA-region: FA{number}. Giltiga är FA00–FA60 (SCB:s funktionella "
-            "arbetsmarknadsregioner, indelning 2018)."
+            f"Okänd FA-region: FA{number}. Giltiga är FA00–FA60 (funktionella "
+            "analysregioner, som i SCB:s tabell AM9906)."
         )
     code = f"FA{n:02d}"
     return Area(code, label or code, "fa-region")
