@@ -131,8 +131,8 @@ def _split(totals: pd.DataFrame, keys: list[str], weights) -> list[tuple]:
 def published_population() -> dict[str, int]:
     """SCB's population of each municipality on 31 December :data:`ANCHOR_YEAR` (code → people),
     from the bundled ``municipal_population_2024.csv``."""
-    text = resources.files(__package__).joinpath("municipal_population_2024.csv").read_text(
-        "utf-8")
+    name = f"municipal_population_{ANCHOR_YEAR}.csv"
+    text = resources.files(__package__).joinpath(name).read_text("utf-8")
     rows = [line.split(",") for line in text.splitlines()
             if line and not line.startswith("#")][1:]
     return {code: int(value) for code, value in rows}

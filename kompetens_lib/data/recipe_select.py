@@ -30,7 +30,6 @@ def norm_label(text: object) -> str:
     return re.sub(r"^[-–\s]*(varav\s+)?", "", folded)
 
 
-
 def table_id_of(source: Source, client=None) -> str:
     """The table id to ask for.
 
@@ -55,7 +54,7 @@ def find_table(client, source: Source) -> str:
     none, or several, is a Swedish :class:`RecipeError` that names what was searched.
     """
     assert source.find is not None
-    found: dict[str, str] = client.__dict__.setdefault("_found_tables", {})
+    found = client.found_tables
     if source.table_id in found:
         return found[source.table_id]
     wanted = {norm_label(label) for label in source.find.contents}

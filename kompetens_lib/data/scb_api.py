@@ -379,6 +379,8 @@ class ScbClient:
         self.timeouts = (float(connect_timeout), float(timeout))
         self.data_calls = 0
         self._metadata: dict[str, dict] = {}
+        #: Table ids looked up in the index for this client (recipes' ``find``).
+        self.found_tables: dict[str, str] = {}
         self._last = _LastAnswer()
         window = _CallWindow(0, 0)  # no limit until /config has told it
         adapter = _adapter(self.timeouts, window, self._count_data_call, self._last)

@@ -43,7 +43,9 @@ from kompetens_lib.publish.runner import (
     check_parameters_cell,
     data_fingerprint,
     default_notebook_dir,
+    file_sha256,
     library_fingerprint,
+    read_state,
 )
 from kompetens_lib.reference.planning_areas import PlanningArea, planning_areas
 from kompetens_lib.workbook import area_tables
@@ -125,26 +127,13 @@ def area_fingerprint(job: AreaJob, library: str | None = None, data: str | None 
 
 
 def _checksums(job: AreaJob) -> dict[str, str | None]:
-    sums: dict[str, str | None] = {}
-    for path in job.outputs:
-        try:
-            sums[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            sums[path.name] = None
-    return sums
-
-
-def _read_state(job: AreaJob) -> dict | None:
-    try:
-        return json.loads(job.state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return {path.name: file_sha256(path) for path in job.outputs}
 
 
 def area_up_to_date(job: AreaJob, fingerprint: str | None = None) -> dict | None:
     """The saved state if the area's last build succeeded with the same inputs and its
     outputs still have the checksums it recorded; else None."""
-    state = _read_state(job)
+    state = read_state(job)
     if not state or not state.get("ok"):
         return None
     if state.get("inputs") != (fingerprint or area_fingerprint(job)):
@@ -305,7 +294,7 @@ def build_area(job: AreaJob, *, force: bool = False) -> AreaResult:
         report = job.folder / REPORT_NAME
         return AreaResult(job, True, float(state.get("seconds", 0.0)), report=report,
                           skipped=True)
-    previous = _read_state(job)
+    previous = read_state(job)
     good = bool(previous and previous.get("ok") and job.output.exists())
     result = _build(job, started, keep_good=good)
     if not result.ok and good:

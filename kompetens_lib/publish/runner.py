@@ -330,7 +330,8 @@ def input_fingerprint(job: Job, library: str, data: str) -> str:
     return digest.hexdigest()
 
 
-def _sha256(path: Path) -> str | None:
+def file_sha256(path: Path) -> str | None:
+    """The file's SHA-256, or None if it cannot be read."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -338,10 +339,11 @@ def _sha256(path: Path) -> str | None:
 
 
 def _checksums(job: Job) -> dict[str, str | None]:
-    return {job.output.name: _sha256(job.output), job.html.name: _sha256(job.html)}
+    return {job.output.name: file_sha256(job.output), job.html.name: file_sha256(job.html)}
 
 
-def _read_state(job: Job) -> dict | None:
+def read_state(job) -> dict | None:
+    """What the last run of a job (anything with a ``state_file``) recorded, or None."""
     try:
         return json.loads(job.state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -351,7 +353,7 @@ def _read_state(job: Job) -> dict | None:
 def up_to_date(job: Job) -> dict | None:
     """The saved state if the job's last run succeeded with the same inputs and its
     outputs still exist with the checksums it recorded; else None."""
-    state = _read_state(job)
+    state = read_state(job)
     if not state or not state.get("ok") or state.get("inputs") != job.fingerprint:
         return None
     if not (job.output.exists() and job.html.exists()):
@@ -415,7 +417,7 @@ def execute(job: Job) -> Result:
         params["data"] = job.data  # the kernel also gets it in its environment
     result: Result
     kernel_peak = None
-    previous = _read_state(job)
+    previous = read_state(job)
     # A good output from an earlier run is never replaced by a failed one.
     good = previous if previous and previous.get("ok") and job.output.exists() else None
     if good is None and previous and previous.get("kept_good") and job.output.exists():
